@@ -1,0 +1,205 @@
+"""Branches, staff and customers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .masking import mask_id_number, mask_name, mask_phone
+from .roles import Role
+
+
+class Tier(models.TextChoices):
+    """Art. 17: three levels of approval authority."""
+
+    ORDINARY = "ordinary", _("Ordinary")
+    IMPORTANT = "important", _("Important")
+    CORE = "core", _("Core")
+
+
+class Branch(models.Model):
+    """A branch (营业部): the unit of isolation. Tier thresholds are branch policy (Art. 17)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    important_assets = models.DecimalField(
+        _("important tier: assets from"), max_digits=16, decimal_places=2, default=Decimal("500000")
+    )
+    important_volume = models.DecimalField(
+        _("important tier: annual volume from"),
+        max_digits=18,
+        decimal_places=2,
+        default=Decimal("10000000"),
+    )
+    core_assets = models.DecimalField(
+        _("core tier: assets from"), max_digits=16, decimal_places=2, default=Decimal("5000000")
+    )
+    core_volume = models.DecimalField(
+        _("core tier: annual volume from"),
+        max_digits=18,
+        decimal_places=2,
+        default=Decimal("100000000"),
+    )
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(core_assets__gte=models.F("important_assets"))
+                & models.Q(core_volume__gte=models.F("important_volume")),
+                name="branch_core_thresholds_above_important",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def tier_for(self, *, assets: Decimal, volume: Decimal) -> Tier:
+        if assets >= self.core_assets or volume >= self.core_volume:
+            return Tier.CORE
+        if assets >= self.important_assets or volume >= self.important_volume:
+            return Tier.IMPORTANT
+        return Tier.ORDINARY
+
+
+class Staff(AbstractUser):
+    """A member of staff. Every one belongs to exactly one branch and sees only it."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="staff", verbose_name=_("branch")
+    )
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+
+    REQUIRED_FIELDS = ["branch"]
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return any(str(role) in self.role_names for role in roles)
+
+    @property
+    def roles_display(self) -> str:
+        return "、".join(str(Role(r).label) for r in sorted(self.role_names) if r in Role.values)
+
+
+class CustomerKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    INSTITUTION = "institution", _("Institution")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAU_TAIWAN = "hmt_permit", _("Hong Kong/Macau/Taiwan residence permit")
+    CREDIT_CODE = "credit_code", _("Unified social credit code")
+
+
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def for_branch(self, branch: Branch) -> CustomerQuerySet:
+        return self.filter(branch=branch)
+
+
+class Customer(models.Model):
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="customers", verbose_name=_("branch")
+    )
+    kind = models.CharField(
+        _("customer type"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL
+    )
+    name = models.CharField(_("name"), max_length=100)
+    id_type = models.CharField(
+        _("identity document type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
+    id_number = models.CharField(_("identity document number"), max_length=40, db_index=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    fund_account = models.CharField(_("fund account"), max_length=20, unique=True)
+    sh_account = models.CharField(_("Shanghai securities account"), max_length=20, blank=True)
+    sh_designated_here = models.BooleanField(
+        _("Shanghai designated trading at this branch"), default=False
+    )
+    sz_account = models.CharField(_("Shenzhen securities account"), max_length=20, blank=True)
+    account_manager = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_customers",
+        verbose_name=_("account manager"),
+    )
+    assets = models.DecimalField(_("assets"), max_digits=16, decimal_places=2, default=Decimal(0))
+    annual_volume = models.DecimalField(
+        _("annual trading volume"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
+    tier_override = models.CharField(
+        _("tier set by hand"), max_length=20, choices=Tier.choices, blank=True
+    )
+    tier_override_reason = models.CharField(_("why the tier was set by hand"), max_length=200, blank=True)
+    tier_override_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tier set by"),
+    )
+    tier_override_at = models.DateTimeField(_("tier set at"), null=True, blank=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [models.Index(fields=["branch", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tier_override="") | ~models.Q(tier_override_reason=""),
+                name="customer_tier_override_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.masked_name} ({self.fund_account})"
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind == CustomerKind.INSTITUTION
+
+    @property
+    def computed_tier(self) -> Tier:
+        return self.branch.tier_for(assets=self.assets, volume=self.annual_volume)
+
+    @property
+    def tier(self) -> Tier:
+        return Tier(self.tier_override) if self.tier_override else self.computed_tier
+
+    @property
+    def approval_tier(self) -> Tier:
+        """Art. 10, 17: institutions are approved like core customers."""
+        return Tier.CORE if self.is_institution else self.tier
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        # An institution's name is not personal information; a person's is.
+        return self.name if self.is_institution else mask_name(self.name)

@@ -1,0 +1,93 @@
+"""Cross-app records: the exchanges' trading calendar, the core system's daily export, and
+the in-app inbox."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays have been announced and entered. Dates in a year without a row
+    are unknown: the calendar refuses to guess about them."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    source = models.CharField(_("source"), max_length=100, default="exchange-calendars XSHG")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class ExchangeHoliday(models.Model):
+    """A weekday on which the Shanghai and Shenzhen exchanges are closed."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("exchange holiday")
+        verbose_name_plural = _("exchange holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}".strip()
+
+
+class CoreAccountState(models.Model):
+    """One customer's state in the core trading system, as loaded from its daily export
+    (`manage.py import_core_export`) or edited in the admin. Read only through the core-system
+    adapter, so another source can replace it."""
+
+    customer = models.OneToOneField(
+        "accounts.Customer", on_delete=models.CASCADE, related_name="core_state"
+    )
+    as_of = models.DateField(_("as of"))
+    last_order_date = models.DateField(_("last order date"), null=True, blank=True)
+    open_bond_repo = models.BooleanField(_("bond repo not matured"), default=False)
+    repo_registration_open = models.BooleanField(_("repo registration not revoked"), default=False)
+    ipo_funds_frozen = models.BooleanField(_("IPO subscription funds frozen"), default=False)
+    unfulfilled_agreement = models.CharField(
+        _("agreement with the branch not fulfilled"), max_length=200, blank=True
+    )
+    clearing_house_hold = models.CharField(
+        _("hold declared by the clearing house"), max_length=200, blank=True
+    )
+    sz_holdings_in_custody = models.BooleanField(_("Shenzhen holdings in custody here"), default=True)
+    interest_settled = models.BooleanField(_("interest settled"), default=False)
+    cash_balance = models.DecimalField(_("cash balance"), max_digits=16, decimal_places=2, default=0)
+    # Stands in for the core system's own password check; a salted hash, never the password.
+    trading_password_hash = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("core-system account state")
+        verbose_name_plural = _("core-system account states")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} @ {self.as_of}"
+
+
+class Notification(models.Model):
+    """The in-app inbox: what a staff member must look at."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,30 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from branch_ops.calendar import calendar_seed_from_package
+
+# A Wednesday, a trading day, in the morning before the close.
+TEST_NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        calendar_seed_from_package(first_year=2024)
+
+
+@pytest.fixture
+def seeded_calendar(transactional_db):
+    """For transactional tests, whose flush empties the calendar tables."""
+    calendar_seed_from_package(first_year=2024)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    """Every test starts on a known trading day; tests that cross weekends and holidays
+    move the clock themselves with traveller.move_to()."""
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller

@@ -1,0 +1,126 @@
+"""Reads of transfer requests that are more than one line: approval progress, the queues,
+overdue sign-offs and late requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import Staff
+from accounts.roles import Role
+from branch_ops.calendar import CalendarUnknown, TradingCalendar
+
+from . import approval_rules as rules
+from .models import (
+    RUNNING_STATES,
+    Approval,
+    ApprovalMode,
+    ApprovalStep,
+    TransferAuditEntry,
+    TransferRequest,
+    TransferState,
+)
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step: ApprovalStep
+    approval: Approval | None
+    is_open: bool  # may be approved now
+
+    @property
+    def label(self) -> str:
+        return str(self.step.label)
+
+
+def request_detail_queryset(branch_id: int) -> QuerySet[TransferRequest]:
+    return (
+        TransferRequest.objects.filter(branch_id=branch_id)
+        .select_related(
+            "customer", "customer__branch", "customer__account_manager", "created_by",
+            "primary_reason", "appointment", "appointment__host", "completed_by", "branch",
+        )
+        .prefetch_related(
+            "other_reasons",
+            "document_checks",
+            Prefetch("approvals", queryset=Approval.objects.select_related("approver", "recorded_by")),
+            Prefetch("audit_entries", queryset=TransferAuditEntry.objects.select_related("actor")),
+        )
+    )
+
+
+def approval_progress(req: TransferRequest) -> list[StepProgress]:
+    """The route of this request's tier, step by step, with who approved and how."""
+    current = {a.step: a for a in req.approvals.all() if a.round == req.approval_round}
+    route = rules.route_for(req)
+    open_now = rules.open_steps(route, current.keys()) if req.state == TransferState.AWAITING_APPROVAL else []
+    return [StepProgress(step=step, approval=current.get(step), is_open=step in open_now) for step in route]
+
+
+def requests_awaiting(actor: Staff) -> list[TransferRequest]:
+    """What waits for this person's approval now, in their branch: the approvals queue."""
+    candidates = (
+        TransferRequest.objects.filter(branch_id=actor.branch_id, state=TransferState.AWAITING_APPROVAL)
+        .exclude(created_by=actor)
+        .select_related("customer", "customer__branch", "customer__account_manager", "created_by")
+        .prefetch_related("approvals")
+        .order_by("created_at")
+    )
+    waiting = []
+    for req in candidates:
+        current = [a for a in req.approvals.all() if a.round == req.approval_round]
+        if any(a.approver_id == actor.pk for a in current):
+            continue
+        route = rules.route_for(req)
+        open_now = rules.open_steps(route, {a.step for a in current})
+        if any(rules.may_fill(step, staff=actor, request=req) for step in open_now):
+            waiting.append(req)
+    return waiting
+
+
+def overdue_sign_offs(*, branch_id: int, today: dt.date) -> QuerySet[Approval]:
+    """Art. 17: phone approvals whose written sign-off is past its due day."""
+    return (
+        Approval.objects.filter(
+            request__branch_id=branch_id,
+            mode=ApprovalMode.PHONE,
+            signed_off_at__isnull=True,
+            sign_off_due_on__lt=today,
+        )
+        .select_related("request", "request__customer", "request__customer__branch", "approver")
+        .order_by("sign_off_due_on")
+    )
+
+
+def pending_sign_offs_for(actor: Staff) -> QuerySet[Approval]:
+    return (
+        Approval.objects.filter(approver=actor, mode=ApprovalMode.PHONE, signed_off_at__isnull=True)
+        .select_related("request", "request__customer", "request__customer__branch")
+        .order_by("sign_off_due_on")
+    )
+
+
+def trading_days_left(req: TransferRequest, *, today: dt.date, calendar: TradingCalendar) -> int | None:
+    """Trading days until the request is late (0: due today; negative: late by that many).
+    None when the clock does not run (ended or deferred) or the calendar does not know."""
+    if req.state not in RUNNING_STATES or req.due_on is None:
+        return None
+    try:
+        return calendar.trading_days_between(today, req.due_on)
+    except CalendarUnknown:
+        return None
+
+
+def late_requests(*, branch_id: int, today: dt.date) -> QuerySet[TransferRequest]:
+    """Requests running past the customer's two trading days: flagged to the general manager."""
+    return (
+        TransferRequest.objects.filter(branch_id=branch_id, state__in=RUNNING_STATES, due_on__lt=today)
+        .select_related("customer", "customer__branch")
+        .order_by("due_on")
+    )
+
+
+def sees_overdue_sign_offs(actor: Staff) -> bool:
+    return actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)

@@ -1,0 +1,56 @@
+"""Every write to a transfer request goes through these functions."""
+
+from .appointments import appointment_book, appointment_record_findings
+from .approvals import (
+    approval_sign_off,
+    transfer_approve,
+    transfer_recheck,
+    transfer_record_phone_approval,
+    transfer_send_back,
+)
+from .processing import (
+    closure_conditions_missing,
+    fee_for,
+    required_retained,
+    transfer_complete,
+    transfer_confirm_password,
+    transfer_start_processing,
+    transfer_unlock_password,
+)
+from .requests import (
+    missing_documents,
+    transfer_customer_stays,
+    transfer_defer,
+    transfer_documents_verify,
+    transfer_go_on,
+    transfer_reason_record,
+    transfer_refuse,
+    transfer_request_create,
+    transfer_resume,
+)
+
+__all__ = [
+    "appointment_book",
+    "appointment_record_findings",
+    "approval_sign_off",
+    "closure_conditions_missing",
+    "fee_for",
+    "missing_documents",
+    "required_retained",
+    "transfer_approve",
+    "transfer_complete",
+    "transfer_confirm_password",
+    "transfer_customer_stays",
+    "transfer_defer",
+    "transfer_documents_verify",
+    "transfer_go_on",
+    "transfer_reason_record",
+    "transfer_recheck",
+    "transfer_record_phone_approval",
+    "transfer_refuse",
+    "transfer_request_create",
+    "transfer_resume",
+    "transfer_send_back",
+    "transfer_start_processing",
+    "transfer_unlock_password",
+]

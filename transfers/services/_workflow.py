@@ -1,0 +1,88 @@
+"""The one path every state change takes: lock the row, check the transition against the
+table (state, conditions, permission), change it, save, and write the audit row — all in
+the caller's transaction."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.models import Staff
+from branch_ops.errors import ApplicationError
+
+from ..models import TransferAuditEntry, TransferRequest
+
+
+def lock_request(request: TransferRequest) -> TransferRequest:
+    """A fresh copy of the request with its row locked until the transaction ends."""
+    return (
+        TransferRequest.objects.select_for_update(of=("self",))
+        .select_related("customer", "customer__branch", "customer__account_manager", "branch")
+        .get(pk=request.pk)
+    )
+
+
+def require_same_branch(obj_branch_id: int, actor: Staff) -> None:
+    if obj_branch_id != actor.branch_id:
+        # Another branch's record does not exist as far as this user is concerned.
+        raise ApplicationError(_("Not found."), code="not_found")
+
+
+def require_state(req: TransferRequest, *states: str) -> None:
+    if req.state not in states:
+        raise ApplicationError(
+            _("This cannot be done while the request is “{state}”.").format(
+                state=req.get_state_display()
+            ),
+            code="invalid_state",
+            details={"state": req.state},
+        )
+
+
+def audit(
+    req: TransferRequest,
+    *,
+    actor: Staff,
+    action: str,
+    from_state: str,
+    comment: str = "",
+    client_ip: str | None = None,
+) -> TransferAuditEntry:
+    return TransferAuditEntry.objects.create(
+        request=req,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=req.state,
+        comment=comment,
+        client_ip=client_ip,
+    )
+
+
+def apply_transition(
+    req: TransferRequest,
+    name: str,
+    *,
+    actor: Staff,
+    comment: str = "",
+    client_ip: str | None = None,
+    by_system: bool = False,
+    update_fields: tuple[str, ...] = (),
+) -> None:
+    """Take transition `name` on a locked request. `by_system` marks the transitions that
+    only the services take after their own checks (they have no human permission)."""
+    method = getattr(req, name)
+    if not can_proceed(method, check_conditions=False):
+        require_state(req)  # no state allows it from here: raises the readable message
+    if not can_proceed(method):
+        raise ApplicationError(
+            _("The request is not ready for this step."), code="conditions_unmet"
+        )
+    if not by_system and not has_transition_perm(method, actor):
+        raise ApplicationError(
+            _("Your role does not allow this step."), code="forbidden", details={"action": name}
+        )
+    from_state = req.state
+    method()
+    req.save(update_fields=["state", *update_fields])
+    audit(req, actor=actor, action=name, from_state=from_state, comment=comment, client_ip=client_ip)

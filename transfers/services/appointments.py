@@ -1,0 +1,47 @@
+"""Appointments (Art. 18)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Customer, Staff
+from accounts.roles import Role
+from branch_ops.calendar import beijing_today
+from branch_ops.errors import ApplicationError
+
+from ..models import Appointment
+from ._workflow import require_same_branch
+
+
+@transaction.atomic
+def appointment_book(
+    *, customer: Customer, host: Staff, actor: Staff, findings: str = ""
+) -> Appointment:
+    require_same_branch(customer.branch_id, actor)
+    require_same_branch(host.branch_id, actor)
+    if not host.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
+        raise ApplicationError(
+            _("Appointments are with the marketing director or the general manager."), code="invalid"
+        )
+    if Appointment.objects.filter(customer=customer, transfer_request__isnull=True).exists():
+        raise ApplicationError(_("This customer already has an open appointment."), code="duplicate")
+    return Appointment.objects.create(
+        branch_id=customer.branch_id,
+        customer=customer,
+        host=host,
+        booked_on=beijing_today(),
+        booked_by=actor,
+        findings=findings.strip(),
+    )
+
+
+@transaction.atomic
+def appointment_record_findings(*, appointment: Appointment, actor: Staff, findings: str) -> Appointment:
+    """What the director or general manager learned of the reason, and what they tried."""
+    require_same_branch(appointment.branch_id, actor)
+    if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER) and actor.pk != appointment.host_id:
+        raise ApplicationError(_("Only the director or general manager records this."), code="forbidden")
+    appointment.findings = findings.strip()
+    appointment.save(update_fields=["findings"])
+    return appointment

@@ -1,0 +1,218 @@
+"""Approval by tier (Art. 9, 10, 17), in person or by phone with a written sign-off due by
+the next trading day, and the blocking check (Art. 16) once the last approval is in."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Staff
+from accounts.roles import COUNTER_ROLES
+from branch_ops.calendar import TradingCalendar, beijing_today
+from branch_ops.core_system import get_core_system
+from branch_ops.errors import ApplicationError
+
+from .. import approval_rules as rules
+from ..models import Approval, ApprovalMode, ApprovalStep, TransferRequest, TransferState
+from ._workflow import apply_transition, audit, lock_request, require_same_branch
+
+
+def done_steps(req: TransferRequest) -> set[str]:
+    return set(
+        Approval.objects.filter(request=req, round=req.approval_round).values_list("step", flat=True)
+    )
+
+
+def _step_for(req: TransferRequest, approver: Staff) -> ApprovalStep:
+    """The step this person can fill now, or a message that says why none."""
+    if approver.pk == req.created_by_id:
+        raise ApplicationError(_("Nobody approves a request they received themselves."), code="self_approval")
+    route = rules.route_for(req)
+    done = done_steps(req)
+    if Approval.objects.filter(request=req, round=req.approval_round, approver=approver).exists():
+        raise ApplicationError(_("You have already approved this request."), code="already_approved")
+    theirs = [step for step in route if rules.may_fill(step, staff=approver, request=req)]
+    if not theirs:
+        if approver.has_role(rules.STEP_ROLE[ApprovalStep.ACCOUNT_MANAGER]) and (
+            ApprovalStep.ACCOUNT_MANAGER in route
+        ):
+            raise ApplicationError(
+                _("Only the customer's own account manager approves for them."), code="not_theirs"
+            )
+        raise ApplicationError(
+            _("This customer's tier needs no approval from your role."), code="not_in_route"
+        )
+    open_now = rules.open_steps(route, done)
+    for step in theirs:
+        if step in open_now:
+            return step
+    if all(step in done for step in theirs):
+        raise ApplicationError(_("This step has already been approved."), code="already_approved")
+    raise ApplicationError(
+        _("Not yet: the counter lead and the account manager approve first, then the marketing "
+          "director, and the general manager last."),
+        code="not_yet",
+    )
+
+
+def _check_blocking(req: TransferRequest) -> list[dict[str, str]]:
+    """Art. 16: every condition that holds, each in plain words."""
+    held = get_core_system().blocking_conditions(req.customer, on=beijing_today())
+    req.blocking_conditions = [{"code": c.code, "message": c.message} for c in held]
+    req.blocking_checked_at = timezone.now()
+    return req.blocking_conditions
+
+
+def settle_after_check(req: TransferRequest, *, actor: Staff, client_ip: str | None) -> None:
+    """Approval complete (or a recheck): clear the request, or block it listing why."""
+    held = _check_blocking(req)
+    fields = ("blocking_conditions", "blocking_checked_at")
+    if held:
+        comment = "；".join(c["message"] for c in held)
+        if req.state == TransferState.BLOCKED:
+            req.save(update_fields=list(fields))
+            audit(req, actor=actor, action="recheck", from_state=req.state, comment=comment,
+                  client_ip=client_ip)
+        else:
+            apply_transition(req, "block", actor=actor, by_system=True, comment=comment,
+                             client_ip=client_ip, update_fields=fields)
+    elif req.state == TransferState.APPROVED:
+        req.save(update_fields=list(fields))
+    else:
+        apply_transition(req, "clear", actor=actor, by_system=True, client_ip=client_ip,
+                         update_fields=fields)
+
+
+def _record(
+    req: TransferRequest,
+    *,
+    approver: Staff,
+    recorded_by: Staff,
+    mode: ApprovalMode,
+    note: str,
+    client_ip: str | None,
+) -> Approval:
+    if req.state != TransferState.AWAITING_APPROVAL:
+        raise ApplicationError(
+            _("This request is not awaiting approval (it is “{state}”).").format(
+                state=req.get_state_display()
+            ),
+            code="invalid_state",
+        )
+    step = _step_for(req, approver)
+    now = timezone.now()
+    due = None
+    if mode == ApprovalMode.PHONE:
+        # Art. 17: signed in writing after the close that day or on the next trading day.
+        due = TradingCalendar().next_trading_day(timezone.localdate(now))
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(
+                request=req,
+                round=req.approval_round,
+                step=step,
+                approver=approver,
+                mode=mode,
+                approved_at=now,
+                recorded_by=recorded_by,
+                note=note.strip()[:300],
+                sign_off_due_on=due,
+            )
+    except IntegrityError as exc:
+        # Two people approving the same step at the same moment: one wins.
+        raise ApplicationError(
+            _("Someone else has just approved this step; reload the request."), code="conflict"
+        ) from exc
+    audit(
+        req,
+        actor=recorded_by,
+        action=f"approve_{step}" if mode == ApprovalMode.IN_PERSON else f"phone_approve_{step}",
+        from_state=req.state,
+        comment=(f"{approver} — " if mode == ApprovalMode.PHONE else "") + approval.note,
+        client_ip=client_ip,
+    )
+    if rules.is_complete(rules.route_for(req), done_steps(req)):
+        settle_after_check(req, actor=recorded_by, client_ip=client_ip)
+    return approval
+
+
+@transaction.atomic
+def transfer_approve(
+    *, request: TransferRequest, actor: Staff, note: str = "", client_ip: str | None = None
+) -> Approval:
+    """The approver's own yes, in person."""
+    require_same_branch(request.branch_id, actor)
+    req = lock_request(request)
+    return _record(req, approver=actor, recorded_by=actor, mode=ApprovalMode.IN_PERSON,
+                   note=note, client_ip=client_ip)
+
+
+@transaction.atomic
+def transfer_record_phone_approval(
+    *,
+    request: TransferRequest,
+    actor: Staff,
+    approver: Staff,
+    note: str = "",
+    client_ip: str | None = None,
+) -> Approval:
+    """Art. 17: an approver who is out approves by phone; the counter records who and when,
+    and the request goes on."""
+    require_same_branch(request.branch_id, actor)
+    require_same_branch(approver.branch_id, actor)
+    if not actor.has_role(*COUNTER_ROLES):
+        raise ApplicationError(_("Phone approvals are recorded by counter staff."), code="forbidden")
+    if approver.pk == actor.pk:
+        raise ApplicationError(_("Approve in person: a phone approval is someone else's."), code="invalid")
+    req = lock_request(request)
+    return _record(req, approver=approver, recorded_by=actor, mode=ApprovalMode.PHONE,
+                   note=note, client_ip=client_ip)
+
+
+@transaction.atomic
+def approval_sign_off(*, approval: Approval, actor: Staff, client_ip: str | None = None) -> Approval:
+    """The approver's written sign-off (补签) of an approval given by phone."""
+    require_same_branch(approval.request.branch_id, actor)
+    locked = Approval.objects.select_for_update().select_related("request").get(pk=approval.pk)
+    if locked.approver_id != actor.pk:
+        raise ApplicationError(_("Only the approver signs off their own phone approval."), code="forbidden")
+    if locked.mode != ApprovalMode.PHONE:
+        raise ApplicationError(_("This approval was given in person."), code="invalid")
+    if locked.signed_off_at is not None:
+        raise ApplicationError(_("This approval is already signed off."), code="already_signed")
+    locked.signed_off_at = timezone.now()
+    locked.save(update_fields=["signed_off_at"])
+    req = locked.request
+    audit(req, actor=actor, action=f"sign_off_{locked.step}", from_state=req.state, client_ip=client_ip)
+    return locked
+
+
+@transaction.atomic
+def transfer_send_back(
+    *, request: TransferRequest, actor: Staff, comment: str, client_ip: str | None = None
+) -> TransferRequest:
+    """An approver returns the request to the counter. Approvals given so far lapse."""
+    require_same_branch(request.branch_id, actor)
+    if not comment.strip():
+        raise ApplicationError(_("Say why the request is sent back."), code="invalid")
+    req = lock_request(request)
+    req.approval_round += 1
+    apply_transition(req, "send_back", actor=actor, comment=comment.strip(), client_ip=client_ip,
+                     update_fields=("approval_round",))
+    return req
+
+
+@transaction.atomic
+def transfer_recheck(
+    *, request: TransferRequest, actor: Staff, client_ip: str | None = None
+) -> TransferRequest:
+    """A blocked request is checked again, e.g. the next day once the repo has matured."""
+    require_same_branch(request.branch_id, actor)
+    if not actor.has_role(*COUNTER_ROLES):
+        raise ApplicationError(_("Only counter staff can do this."), code="forbidden")
+    req = lock_request(request)
+    if req.state != TransferState.BLOCKED:
+        raise ApplicationError(_("Only a blocked request is rechecked."), code="invalid_state")
+    settle_after_check(req, actor=actor, client_ip=client_ip)
+    return req

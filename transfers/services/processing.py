@@ -1,0 +1,196 @@
+"""Processing at the counter (Art. 11–14): the blocking check once more, the customer's own
+password, the fee, a receipt number without gaps, and what the branch keeps."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Staff
+from accounts.roles import Role
+from branch_ops.calendar import beijing_today
+from branch_ops.core_system import Condition, get_core_system
+from branch_ops.errors import ApplicationError
+from branch_ops.notifications import notify
+
+from ..models import (
+    FeeItem,
+    FeeSchedule,
+    ReceiptCounter,
+    RetainedDocument,
+    TransferRequest,
+    TransferState,
+)
+from ._workflow import apply_transition, audit, lock_request, require_same_branch, require_state
+from .approvals import settle_after_check
+
+MAX_PASSWORD_TRIES = 5
+
+
+def closure_conditions_missing(req: TransferRequest) -> list[Condition]:
+    """Art. 19 for a request that closes the fund account; the revocation and transfer in
+    the same request count as done, since processing does them first."""
+    if not req.wants_closure:
+        return []
+    return get_core_system().closure_conditions_missing(
+        req.customer,
+        revoking_sh=req.wants_sh_revocation,
+        transferring_sz=req.wants_sz_transfer,
+    )
+
+
+@transaction.atomic
+def transfer_start_processing(
+    *, request: TransferRequest, actor: Staff, client_ip: str | None = None
+) -> TransferRequest:
+    """Checks the blocking conditions right before processing. If one holds now, the
+    request is blocked (and stays blocked on record); the caller reads req.state."""
+    require_same_branch(request.branch_id, actor)
+    req = lock_request(request)
+    require_state(req, TransferState.APPROVED)
+    missing = closure_conditions_missing(req)
+    if missing:
+        raise ApplicationError(
+            _("The fund account cannot be closed yet: {missing}").format(
+                missing=" ".join(c.message for c in missing)
+            ),
+            code="closure_conditions",
+            details={"missing": [c.code for c in missing]},
+        )
+    settle_after_check(req, actor=actor, client_ip=client_ip)
+    if req.state == TransferState.APPROVED:
+        apply_transition(req, "start_processing", actor=actor, client_ip=client_ip)
+    return req
+
+
+def transfer_confirm_password(
+    *, request: TransferRequest, actor: Staff, password: str, client_ip: str | None = None
+) -> TransferRequest:
+    """The customer types their own password (conduct rules Q2, Q3: staff never type it).
+    It goes to the core system and nowhere else: never stored, logged or shown. A wrong
+    try is counted and kept even though the call fails."""
+    require_same_branch(request.branch_id, actor)
+    failure: ApplicationError | None = None
+    with transaction.atomic():
+        req = lock_request(request)
+        require_state(req, TransferState.PROCESSING)
+        if get_core_system().verify_trading_password(req.customer, password):
+            req.password_confirmed_at = timezone.now()
+            req.save(update_fields=["password_confirmed_at"])
+            audit(req, actor=actor, action="password_confirmed", from_state=req.state,
+                  client_ip=client_ip)
+            return req
+        req.password_failures += 1
+        left = MAX_PASSWORD_TRIES - req.password_failures
+        if left > 0:
+            req.save(update_fields=["password_failures"])
+            audit(req, actor=actor, action="password_wrong", from_state=req.state,
+                  client_ip=client_ip)
+            failure = ApplicationError(
+                _("Wrong password. {left} tries left.").format(left=left), code="wrong_password"
+            )
+        else:
+            apply_transition(req, "lock_password", actor=actor, by_system=True,
+                             client_ip=client_ip, update_fields=("password_failures",),
+                             comment=_("{n} wrong passwords").format(n=MAX_PASSWORD_TRIES))
+            leads = req.branch.staff.filter(groups__name=Role.COUNTER_LEAD, is_active=True)
+            notify(
+                recipients=leads,
+                subject=_("Request #{pk} locked after {n} wrong passwords").format(
+                    pk=req.pk, n=MAX_PASSWORD_TRIES
+                ),
+                body=str(req.customer),
+                link=f"/requests/{req.pk}/",
+            )
+            failure = ApplicationError(
+                _("Wrong password five times: the request is locked and the counter lead has "
+                  "been told."),
+                code="password_locked",
+            )
+    raise failure
+
+
+@transaction.atomic
+def transfer_unlock_password(
+    *, request: TransferRequest, actor: Staff, comment: str = "", client_ip: str | None = None
+) -> TransferRequest:
+    require_same_branch(request.branch_id, actor)
+    req = lock_request(request)
+    req.password_failures = 0
+    apply_transition(req, "unlock_password", actor=actor, comment=comment, client_ip=client_ip,
+                     update_fields=("password_failures",))
+    return req
+
+
+def fee_for(req: TransferRequest) -> Decimal:
+    """Art. 12: the custody transfer has the branch's fee; closing an account is free."""
+    items = []
+    if req.wants_sz_transfer:
+        items.append(FeeItem.SZ_TRANSFER)
+    if req.wants_sh_revocation:
+        items.append(FeeItem.SH_REVOCATION)
+    amounts = dict(
+        FeeSchedule.objects.filter(branch_id=req.branch_id, item__in=items).values_list("item", "amount")
+    )
+    return sum((amounts.get(item, Decimal("0")) for item in items), Decimal("0.00"))
+
+
+def required_retained(req: TransferRequest) -> list[RetainedDocument]:
+    """Art. 13: the original form, a copy of the identity of whoever came, and for an
+    institution a copy of the legal-person authorisation."""
+    kinds = [RetainedDocument.FORM_ORIGINAL, RetainedDocument.IDENTITY_COPY]
+    if req.customer.is_institution:
+        kinds.append(RetainedDocument.AUTHORISATION_COPY)
+    return kinds
+
+
+def next_receipt_number(req: TransferRequest) -> str:
+    year = beijing_today().year
+    ReceiptCounter.objects.get_or_create(branch_id=req.branch_id, year=year)
+    counter = ReceiptCounter.objects.select_for_update().get(branch_id=req.branch_id, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{req.branch.code}-{year}-{counter.last_number:06d}"
+
+
+@transaction.atomic
+def transfer_complete(
+    *,
+    request: TransferRequest,
+    actor: Staff,
+    retained: list[str],
+    client_ip: str | None = None,
+) -> TransferRequest:
+    require_same_branch(request.branch_id, actor)
+    req = lock_request(request)
+    if req.state == TransferState.PROCESSING and req.password_confirmed_at is None:
+        raise ApplicationError(_("The customer has not confirmed with their password yet."),
+                               code="password_needed")
+    missing = [k for k in required_retained(req) if k not in retained]
+    if missing:
+        raise ApplicationError(
+            _("Keep these before completing: {missing}.").format(
+                missing="、".join(str(k.label) for k in missing)
+            ),
+            code="retained_missing",
+        )
+    req.fee_amount = fee_for(req)
+    now = timezone.now()
+    req.completed_at = req.ended_at = now
+    req.completed_by = actor
+    req.retained_documents = sorted(set(retained) & set(RetainedDocument.values))
+    # Locked last, just before the commit, so concurrent completions wait the least.
+    req.receipt_number = next_receipt_number(req)
+    apply_transition(
+        req,
+        "complete",
+        actor=actor,
+        client_ip=client_ip,
+        comment=_("receipt {number}, fee {fee}").format(number=req.receipt_number, fee=req.fee_amount),
+        update_fields=("fee_amount", "completed_at", "ended_at", "completed_by",
+                       "retained_documents", "receipt_number"),
+    )
+    return req
