@@ -118,11 +118,17 @@ class Customer(models.Model):
         Branch, on_delete=models.PROTECT, related_name="customers", verbose_name=_("branch")
     )
     kind = models.CharField(
-        _("customer type"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL
+        _("customer type"),
+        max_length=20,
+        choices=CustomerKind.choices,
+        default=CustomerKind.INDIVIDUAL,
     )
     name = models.CharField(_("name"), max_length=100)
     id_type = models.CharField(
-        _("identity document type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID
+        _("identity document type"),
+        max_length=20,
+        choices=IdType.choices,
+        default=IdType.RESIDENT_ID,
     )
     id_number = models.CharField(_("identity document number"), max_length=40, db_index=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -147,7 +153,9 @@ class Customer(models.Model):
     tier_override = models.CharField(
         _("tier set by hand"), max_length=20, choices=Tier.choices, blank=True
     )
-    tier_override_reason = models.CharField(_("why the tier was set by hand"), max_length=200, blank=True)
+    tier_override_reason = models.CharField(
+        _("why the tier was set by hand"), max_length=200, blank=True
+    )
     tier_override_by = models.ForeignKey(
         Staff,
         on_delete=models.PROTECT,

@@ -20,7 +20,9 @@ def roles_sync() -> None:
         wanted = []
         for dotted in ROLE_PERMISSIONS[role]:
             app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)
@@ -33,7 +35,8 @@ def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: st
         raise ApplicationError(_("Not found."), code="not_found")
     if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
         raise ApplicationError(
-            _("Only the marketing director or general manager sets a tier by hand."), code="forbidden"
+            _("Only the marketing director or general manager sets a tier by hand."),
+            code="forbidden",
         )
     if tier and tier not in Tier.values:
         raise ApplicationError(_("Unknown tier."), code="invalid")
@@ -45,6 +48,11 @@ def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: st
     locked.tier_override_by = actor if tier else None
     locked.tier_override_at = timezone.now() if tier else None
     locked.save(
-        update_fields=["tier_override", "tier_override_reason", "tier_override_by", "tier_override_at"]
+        update_fields=[
+            "tier_override",
+            "tier_override_reason",
+            "tier_override_by",
+            "tier_override_at",
+        ]
     )
     return locked

@@ -107,8 +107,10 @@ class DailyExportCoreSystem:
                     _("Shanghai designated trading is still at this branch: revoke it first."),
                 )
             )
-        if (state is None or state.sz_holdings_in_custody) and customer.sz_account and (
-            not transferring_sz
+        if (
+            (state is None or state.sz_holdings_in_custody)
+            and customer.sz_account
+            and (not transferring_sz)
         ):
             missing.append(
                 Condition(

@@ -57,9 +57,13 @@ class CoreAccountState(models.Model):
     clearing_house_hold = models.CharField(
         _("hold declared by the clearing house"), max_length=200, blank=True
     )
-    sz_holdings_in_custody = models.BooleanField(_("Shenzhen holdings in custody here"), default=True)
+    sz_holdings_in_custody = models.BooleanField(
+        _("Shenzhen holdings in custody here"), default=True
+    )
     interest_settled = models.BooleanField(_("interest settled"), default=False)
-    cash_balance = models.DecimalField(_("cash balance"), max_digits=16, decimal_places=2, default=0)
+    cash_balance = models.DecimalField(
+        _("cash balance"), max_digits=16, decimal_places=2, default=0
+    )
     # Stands in for the core system's own password check; a salted hash, never the password.
     trading_password_hash = models.CharField(max_length=128, blank=True)
 

@@ -38,7 +38,9 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def key_value_table(rows: Sequence[tuple[str, str]], *, widths: tuple[float, float] = (40, 130)) -> Table:
+def key_value_table(
+    rows: Sequence[tuple[str, str]], *, widths: tuple[float, float] = (40, 130)
+) -> Table:
     body = styles()["body"]
     table = Table(
         [[Paragraph(k, body), Paragraph(v or "—", body)] for k, v in rows],
@@ -56,7 +58,9 @@ def key_value_table(rows: Sequence[tuple[str, str]], *, widths: tuple[float, flo
     return table
 
 
-def grid_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
+def grid_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> Table:
     body = styles()["small"]
     data = [[Paragraph(h, body) for h in header]]
     data += [[Paragraph(str(c) if c else "—", body) for c in row] for row in rows]

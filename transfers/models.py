@@ -3,12 +3,14 @@ appointments, the audit trail, fees and receipt numbers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from accounts.models import Branch, Customer, CustomerKind, Staff
+from accounts.models import Branch, Customer, CustomerKind
 from accounts.roles import COUNTER_ROLES, Role
 
 
@@ -62,24 +64,39 @@ class RetainedDocument(models.TextChoices):
     AUTHORISATION_COPY = "authorisation_copy", _("Copy of the legal-person authorisation")
 
 
-def _is_counter(instance: TransferRequest, user: Staff) -> bool:
+def _is_counter(instance: Any, user: Any) -> bool:
     return user.branch_id == instance.branch_id and user.has_role(*COUNTER_ROLES)
 
 
-def _is_counter_lead(instance: TransferRequest, user: Staff) -> bool:
+def _is_counter_lead(instance: Any, user: Any) -> bool:
     return user.branch_id == instance.branch_id and user.has_role(Role.COUNTER_LEAD)
 
 
-def _is_approver(instance: TransferRequest, user: Staff) -> bool:
+def _is_approver(instance: Any, user: Any) -> bool:
     return user.branch_id == instance.branch_id and user.has_role(
         Role.COUNTER_LEAD, Role.ACCOUNT_MANAGER, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER
     )
 
 
-def _nobody(instance: TransferRequest, user: object) -> bool:
+def _nobody(instance: Any, user: Any) -> bool:
     """Transitions the services take on their own after checking (approval completes,
     blocking found, password locked): no person may call them directly."""
     return False
+
+
+# Conditions read rows the services have already written; the services hold the rules and
+# raise the readable message, these keep the transition table honest on its own.
+def _documents_complete(req: Any) -> bool:
+    needed = set(required_documents(customer_kind=req.customer.kind, by_agent=req.by_agent))
+    return needed <= set(req.document_checks.values_list("kind", flat=True))
+
+
+def _has_primary_reason(req: Any) -> bool:
+    return req.primary_reason_id is not None
+
+
+def _password_confirmed(req: Any) -> bool:
+    return req.password_confirmed_at is not None
 
 
 class TransferRequestQuerySet(models.QuerySet["TransferRequest"]):
@@ -90,10 +107,16 @@ class TransferRequestQuerySet(models.QuerySet["TransferRequest"]):
 class TransferRequest(FSMModelMixin, models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="transfer_requests")
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="transfer_requests", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="transfer_requests",
+        verbose_name=_("customer"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("received by"),
     )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
@@ -101,7 +124,9 @@ class TransferRequest(FSMModelMixin, models.Model):
     wants_sz_transfer = models.BooleanField(_("Shenzhen custody transfer"), default=False)
     sz_receiving_broker = models.CharField(_("receiving broker"), max_length=100, blank=True)
     sz_receiving_seat = models.CharField(_("receiving seat"), max_length=20, blank=True)
-    wants_sh_revocation = models.BooleanField(_("Shanghai designated-trading revocation"), default=False)
+    wants_sh_revocation = models.BooleanField(
+        _("Shanghai designated-trading revocation"), default=False
+    )
     wants_closure = models.BooleanField(_("fund-account closure"), default=False)
 
     by_agent = models.BooleanField(_("by an authorised agent"), default=False)
@@ -140,13 +165,19 @@ class TransferRequest(FSMModelMixin, models.Model):
     refusal_reason = models.CharField(_("why refused"), max_length=300, blank=True)
 
     blocking_conditions = models.JSONField(_("blocking conditions found"), default=list, blank=True)
-    blocking_checked_at = models.DateTimeField(_("blocking conditions checked at"), null=True, blank=True)
+    blocking_checked_at = models.DateTimeField(
+        _("blocking conditions checked at"), null=True, blank=True
+    )
 
     password_failures = models.PositiveSmallIntegerField(default=0)
     password_confirmed_at = models.DateTimeField(null=True, blank=True)
 
-    fee_amount = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, null=True, blank=True)
-    receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True, null=True, blank=True)
+    fee_amount = models.DecimalField(
+        _("fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    receipt_number = models.CharField(
+        _("receipt number"), max_length=30, unique=True, null=True, blank=True
+    )
     retained_documents = models.JSONField(_("documents retained"), default=list, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -193,30 +224,32 @@ class TransferRequest(FSMModelMixin, models.Model):
             items.append(str(_("fund-account closure")))
         return items
 
-    # The conditions below read rows the services have already written; the services hold
-    # the rules and raise the readable message, these keep the table honest.
-    def _documents_complete(self) -> bool:
-        needed = set(required_documents(customer_kind=self.customer.kind, by_agent=self.by_agent))
-        return needed <= set(self.document_checks.values_list("kind", flat=True))
-
-    def _has_primary_reason(self) -> bool:
-        return self.primary_reason_id is not None
-
-    def _password_confirmed(self) -> bool:
-        return self.password_confirmed_at is not None
-
-    @transition(field=state, source=S.RECEIVED, target=S.DOCUMENTS_VERIFIED,
-                conditions=[_documents_complete], permission=_is_counter)
+    @transition(
+        field=state,
+        source=S.RECEIVED,
+        target=S.DOCUMENTS_VERIFIED,
+        conditions=[_documents_complete],
+        permission=_is_counter,
+    )
     def verify_documents(self) -> None:
         pass
 
-    @transition(field=state, source=[S.RECEIVED, S.DOCUMENTS_VERIFIED], target=S.REFUSED,
-                permission=_is_counter)
+    @transition(
+        field=state,
+        source=[S.RECEIVED, S.DOCUMENTS_VERIFIED],
+        target=S.REFUSED,
+        permission=_is_counter,
+    )
     def refuse(self) -> None:
         pass
 
-    @transition(field=state, source=S.DOCUMENTS_VERIFIED, target=S.RETENTION,
-                conditions=[_has_primary_reason], permission=_is_counter)
+    @transition(
+        field=state,
+        source=S.DOCUMENTS_VERIFIED,
+        target=S.RETENTION,
+        conditions=[_has_primary_reason],
+        permission=_is_counter,
+    )
     def record_reason(self) -> None:
         pass
 
@@ -224,15 +257,29 @@ class TransferRequest(FSMModelMixin, models.Model):
     def go_on(self) -> None:
         pass
 
-    @transition(field=state,
-                source=[S.RECEIVED, S.DOCUMENTS_VERIFIED, S.RETENTION, S.AWAITING_APPROVAL,
-                        S.APPROVED, S.BLOCKED, S.DEFERRED],
-                target=S.WITHDRAWN, permission=_is_counter)
+    @transition(
+        field=state,
+        source=[
+            S.RECEIVED,
+            S.DOCUMENTS_VERIFIED,
+            S.RETENTION,
+            S.AWAITING_APPROVAL,
+            S.APPROVED,
+            S.BLOCKED,
+            S.DEFERRED,
+        ],
+        target=S.WITHDRAWN,
+        permission=_is_counter,
+    )
     def customer_stays(self) -> None:
         pass
 
-    @transition(field=state, source=[S.RETENTION, S.AWAITING_APPROVAL, S.APPROVED, S.BLOCKED],
-                target=S.DEFERRED, permission=_is_counter)
+    @transition(
+        field=state,
+        source=[S.RETENTION, S.AWAITING_APPROVAL, S.APPROVED, S.BLOCKED],
+        target=S.DEFERRED,
+        permission=_is_counter,
+    )
     def defer(self) -> None:
         pass
 
@@ -240,17 +287,24 @@ class TransferRequest(FSMModelMixin, models.Model):
     def resume(self) -> None:
         pass
 
-    @transition(field=state, source=S.AWAITING_APPROVAL, target=S.RETENTION, permission=_is_approver)
+    @transition(
+        field=state, source=S.AWAITING_APPROVAL, target=S.RETENTION, permission=_is_approver
+    )
     def send_back(self) -> None:
         pass
 
-    @transition(field=state, source=[S.AWAITING_APPROVAL, S.BLOCKED], target=S.APPROVED,
-                permission=_nobody)
+    @transition(
+        field=state, source=[S.AWAITING_APPROVAL, S.BLOCKED], target=S.APPROVED, permission=_nobody
+    )
     def clear(self) -> None:
         pass
 
-    @transition(field=state, source=[S.AWAITING_APPROVAL, S.APPROVED, S.BLOCKED], target=S.BLOCKED,
-                permission=_nobody)
+    @transition(
+        field=state,
+        source=[S.AWAITING_APPROVAL, S.APPROVED, S.BLOCKED],
+        target=S.BLOCKED,
+        permission=_nobody,
+    )
     def block(self) -> None:
         pass
 
@@ -262,26 +316,39 @@ class TransferRequest(FSMModelMixin, models.Model):
     def lock_password(self) -> None:
         pass
 
-    @transition(field=state, source=S.PASSWORD_LOCKED, target=S.PROCESSING, permission=_is_counter_lead)
+    @transition(
+        field=state, source=S.PASSWORD_LOCKED, target=S.PROCESSING, permission=_is_counter_lead
+    )
     def unlock_password(self) -> None:
         pass
 
-    @transition(field=state, source=S.PROCESSING, target=S.COMPLETED,
-                conditions=[_password_confirmed], permission=_is_counter)
+    @transition(
+        field=state,
+        source=S.PROCESSING,
+        target=S.COMPLETED,
+        conditions=[_password_confirmed],
+        permission=_is_counter,
+    )
     def complete(self) -> None:
         pass
 
 
 class DocumentCheck(models.Model):
-    request = models.ForeignKey(TransferRequest, on_delete=models.CASCADE, related_name="document_checks")
+    request = models.ForeignKey(
+        TransferRequest, on_delete=models.CASCADE, related_name="document_checks"
+    )
     kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     checked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("document check")
         verbose_name_plural = _("document checks")
-        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="document_checked_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="document_checked_once")
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -307,12 +374,20 @@ class Approval(models.Model):
     round = models.PositiveSmallIntegerField(default=1)
     step = models.CharField(_("step"), max_length=30, choices=ApprovalStep.choices)
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("approver")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        verbose_name=_("approver"),
     )
-    mode = models.CharField(_("how"), max_length=20, choices=ApprovalMode.choices, default=ApprovalMode.IN_PERSON)
+    mode = models.CharField(
+        _("how"), max_length=20, choices=ApprovalMode.choices, default=ApprovalMode.IN_PERSON
+    )
     approved_at = models.DateTimeField(_("approved at"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     sign_off_due_on = models.DateField(_("written sign-off due"), null=True, blank=True)
@@ -346,7 +421,9 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("with")
     )
     booked_on = models.DateField(_("booked on"))
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     findings = models.TextField(_("what was learned"), blank=True)
 
     class Meta:
@@ -362,9 +439,13 @@ class TransferAuditEntry(models.Model):
     """The request's audit trail: one row per transition, written in the transition's
     transaction. Nothing in the application updates or deletes it."""
 
-    request = models.ForeignKey(TransferRequest, on_delete=models.PROTECT, related_name="audit_entries")
+    request = models.ForeignKey(
+        TransferRequest, on_delete=models.PROTECT, related_name="audit_entries"
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
     action = models.CharField(_("action"), max_length=40)
     from_state = models.CharField(_("from"), max_length=30, choices=TransferState.choices)
     to_state = models.CharField(_("to"), max_length=30, choices=TransferState.choices)
@@ -427,7 +508,9 @@ class ReceiptCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["branch", "year"], name="one_counter_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="one_counter_per_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.branch_id}/{self.year}: {self.last_number}"

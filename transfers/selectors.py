@@ -39,13 +39,22 @@ def request_detail_queryset(branch_id: int) -> QuerySet[TransferRequest]:
     return (
         TransferRequest.objects.filter(branch_id=branch_id)
         .select_related(
-            "customer", "customer__branch", "customer__account_manager", "created_by",
-            "primary_reason", "appointment", "appointment__host", "completed_by", "branch",
+            "customer",
+            "customer__branch",
+            "customer__account_manager",
+            "created_by",
+            "primary_reason",
+            "appointment",
+            "appointment__host",
+            "completed_by",
+            "branch",
         )
         .prefetch_related(
             "other_reasons",
             "document_checks",
-            Prefetch("approvals", queryset=Approval.objects.select_related("approver", "recorded_by")),
+            Prefetch(
+                "approvals", queryset=Approval.objects.select_related("approver", "recorded_by")
+            ),
             Prefetch("audit_entries", queryset=TransferAuditEntry.objects.select_related("actor")),
         )
     )
@@ -55,14 +64,23 @@ def approval_progress(req: TransferRequest) -> list[StepProgress]:
     """The route of this request's tier, step by step, with who approved and how."""
     current = {a.step: a for a in req.approvals.all() if a.round == req.approval_round}
     route = rules.route_for(req)
-    open_now = rules.open_steps(route, current.keys()) if req.state == TransferState.AWAITING_APPROVAL else []
-    return [StepProgress(step=step, approval=current.get(step), is_open=step in open_now) for step in route]
+    open_now = (
+        rules.open_steps(route, current.keys())
+        if req.state == TransferState.AWAITING_APPROVAL
+        else []
+    )
+    return [
+        StepProgress(step=step, approval=current.get(step), is_open=step in open_now)
+        for step in route
+    ]
 
 
 def requests_awaiting(actor: Staff) -> list[TransferRequest]:
     """What waits for this person's approval now, in their branch: the approvals queue."""
     candidates = (
-        TransferRequest.objects.filter(branch_id=actor.branch_id, state=TransferState.AWAITING_APPROVAL)
+        TransferRequest.objects.filter(
+            branch_id=actor.branch_id, state=TransferState.AWAITING_APPROVAL
+        )
         .exclude(created_by=actor)
         .select_related("customer", "customer__branch", "customer__account_manager", "created_by")
         .prefetch_related("approvals")
@@ -102,7 +120,9 @@ def pending_sign_offs_for(actor: Staff) -> QuerySet[Approval]:
     )
 
 
-def trading_days_left(req: TransferRequest, *, today: dt.date, calendar: TradingCalendar) -> int | None:
+def trading_days_left(
+    req: TransferRequest, *, today: dt.date, calendar: TradingCalendar
+) -> int | None:
     """Trading days until the request is late (0: due today; negative: late by that many).
     None when the clock does not run (ended or deferred) or the calendar does not know."""
     if req.state not in RUNNING_STATES or req.due_on is None:
@@ -116,7 +136,9 @@ def trading_days_left(req: TransferRequest, *, today: dt.date, calendar: Trading
 def late_requests(*, branch_id: int, today: dt.date) -> QuerySet[TransferRequest]:
     """Requests running past the customer's two trading days: flagged to the general manager."""
     return (
-        TransferRequest.objects.filter(branch_id=branch_id, state__in=RUNNING_STATES, due_on__lt=today)
+        TransferRequest.objects.filter(
+            branch_id=branch_id, state__in=RUNNING_STATES, due_on__lt=today
+        )
         .select_related("customer", "customer__branch")
         .order_by("due_on")
     )

@@ -85,4 +85,6 @@ def apply_transition(
     from_state = req.state
     method()
     req.save(update_fields=["state", *update_fields])
-    audit(req, actor=actor, action=name, from_state=from_state, comment=comment, client_ip=client_ip)
+    audit(
+        req, actor=actor, action=name, from_state=from_state, comment=comment, client_ip=client_ip
+    )

@@ -22,10 +22,13 @@ def appointment_book(
     require_same_branch(host.branch_id, actor)
     if not host.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
         raise ApplicationError(
-            _("Appointments are with the marketing director or the general manager."), code="invalid"
+            _("Appointments are with the marketing director or the general manager."),
+            code="invalid",
         )
     if Appointment.objects.filter(customer=customer, transfer_request__isnull=True).exists():
-        raise ApplicationError(_("This customer already has an open appointment."), code="duplicate")
+        raise ApplicationError(
+            _("This customer already has an open appointment."), code="duplicate"
+        )
     return Appointment.objects.create(
         branch_id=customer.branch_id,
         customer=customer,
@@ -37,11 +40,18 @@ def appointment_book(
 
 
 @transaction.atomic
-def appointment_record_findings(*, appointment: Appointment, actor: Staff, findings: str) -> Appointment:
+def appointment_record_findings(
+    *, appointment: Appointment, actor: Staff, findings: str
+) -> Appointment:
     """What the director or general manager learned of the reason, and what they tried."""
     require_same_branch(appointment.branch_id, actor)
-    if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER) and actor.pk != appointment.host_id:
-        raise ApplicationError(_("Only the director or general manager records this."), code="forbidden")
+    if (
+        not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+        and actor.pk != appointment.host_id
+    ):
+        raise ApplicationError(
+            _("Only the director or general manager records this."), code="forbidden"
+        )
     appointment.findings = findings.strip()
     appointment.save(update_fields=["findings"])
     return appointment

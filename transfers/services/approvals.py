@@ -20,18 +20,24 @@ from ._workflow import apply_transition, audit, lock_request, require_same_branc
 
 def done_steps(req: TransferRequest) -> set[str]:
     return set(
-        Approval.objects.filter(request=req, round=req.approval_round).values_list("step", flat=True)
+        Approval.objects.filter(request=req, round=req.approval_round).values_list(
+            "step", flat=True
+        )
     )
 
 
 def _step_for(req: TransferRequest, approver: Staff) -> ApprovalStep:
     """The step this person can fill now, or a message that says why none."""
     if approver.pk == req.created_by_id:
-        raise ApplicationError(_("Nobody approves a request they received themselves."), code="self_approval")
+        raise ApplicationError(
+            _("Nobody approves a request they received themselves."), code="self_approval"
+        )
     route = rules.route_for(req)
     done = done_steps(req)
     if Approval.objects.filter(request=req, round=req.approval_round, approver=approver).exists():
-        raise ApplicationError(_("You have already approved this request."), code="already_approved")
+        raise ApplicationError(
+            _("You have already approved this request."), code="already_approved"
+        )
     theirs = [step for step in route if rules.may_fill(step, staff=approver, request=req)]
     if not theirs:
         if approver.has_role(rules.STEP_ROLE[ApprovalStep.ACCOUNT_MANAGER]) and (
@@ -50,8 +56,10 @@ def _step_for(req: TransferRequest, approver: Staff) -> ApprovalStep:
     if all(step in done for step in theirs):
         raise ApplicationError(_("This step has already been approved."), code="already_approved")
     raise ApplicationError(
-        _("Not yet: the counter lead and the account manager approve first, then the marketing "
-          "director, and the general manager last."),
+        _(
+            "Not yet: the counter lead and the account manager approve first, then the marketing "
+            "director, and the general manager last."
+        ),
         code="not_yet",
     )
 
@@ -72,16 +80,30 @@ def settle_after_check(req: TransferRequest, *, actor: Staff, client_ip: str | N
         comment = "；".join(c["message"] for c in held)
         if req.state == TransferState.BLOCKED:
             req.save(update_fields=list(fields))
-            audit(req, actor=actor, action="recheck", from_state=req.state, comment=comment,
-                  client_ip=client_ip)
+            audit(
+                req,
+                actor=actor,
+                action="recheck",
+                from_state=req.state,
+                comment=comment,
+                client_ip=client_ip,
+            )
         else:
-            apply_transition(req, "block", actor=actor, by_system=True, comment=comment,
-                             client_ip=client_ip, update_fields=fields)
+            apply_transition(
+                req,
+                "block",
+                actor=actor,
+                by_system=True,
+                comment=comment,
+                client_ip=client_ip,
+                update_fields=fields,
+            )
     elif req.state == TransferState.APPROVED:
         req.save(update_fields=list(fields))
     else:
-        apply_transition(req, "clear", actor=actor, by_system=True, client_ip=client_ip,
-                         update_fields=fields)
+        apply_transition(
+            req, "clear", actor=actor, by_system=True, client_ip=client_ip, update_fields=fields
+        )
 
 
 def _record(
@@ -144,8 +166,14 @@ def transfer_approve(
     """The approver's own yes, in person."""
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
-    return _record(req, approver=actor, recorded_by=actor, mode=ApprovalMode.IN_PERSON,
-                   note=note, client_ip=client_ip)
+    return _record(
+        req,
+        approver=actor,
+        recorded_by=actor,
+        mode=ApprovalMode.IN_PERSON,
+        note=note,
+        client_ip=client_ip,
+    )
 
 
 @transaction.atomic
@@ -162,21 +190,35 @@ def transfer_record_phone_approval(
     require_same_branch(request.branch_id, actor)
     require_same_branch(approver.branch_id, actor)
     if not actor.has_role(*COUNTER_ROLES):
-        raise ApplicationError(_("Phone approvals are recorded by counter staff."), code="forbidden")
+        raise ApplicationError(
+            _("Phone approvals are recorded by counter staff."), code="forbidden"
+        )
     if approver.pk == actor.pk:
-        raise ApplicationError(_("Approve in person: a phone approval is someone else's."), code="invalid")
+        raise ApplicationError(
+            _("Approve in person: a phone approval is someone else's."), code="invalid"
+        )
     req = lock_request(request)
-    return _record(req, approver=approver, recorded_by=actor, mode=ApprovalMode.PHONE,
-                   note=note, client_ip=client_ip)
+    return _record(
+        req,
+        approver=approver,
+        recorded_by=actor,
+        mode=ApprovalMode.PHONE,
+        note=note,
+        client_ip=client_ip,
+    )
 
 
 @transaction.atomic
-def approval_sign_off(*, approval: Approval, actor: Staff, client_ip: str | None = None) -> Approval:
+def approval_sign_off(
+    *, approval: Approval, actor: Staff, client_ip: str | None = None
+) -> Approval:
     """The approver's written sign-off (补签) of an approval given by phone."""
     require_same_branch(approval.request.branch_id, actor)
     locked = Approval.objects.select_for_update().select_related("request").get(pk=approval.pk)
     if locked.approver_id != actor.pk:
-        raise ApplicationError(_("Only the approver signs off their own phone approval."), code="forbidden")
+        raise ApplicationError(
+            _("Only the approver signs off their own phone approval."), code="forbidden"
+        )
     if locked.mode != ApprovalMode.PHONE:
         raise ApplicationError(_("This approval was given in person."), code="invalid")
     if locked.signed_off_at is not None:
@@ -184,7 +226,13 @@ def approval_sign_off(*, approval: Approval, actor: Staff, client_ip: str | None
     locked.signed_off_at = timezone.now()
     locked.save(update_fields=["signed_off_at"])
     req = locked.request
-    audit(req, actor=actor, action=f"sign_off_{locked.step}", from_state=req.state, client_ip=client_ip)
+    audit(
+        req,
+        actor=actor,
+        action=f"sign_off_{locked.step}",
+        from_state=req.state,
+        client_ip=client_ip,
+    )
     return locked
 
 
@@ -198,8 +246,14 @@ def transfer_send_back(
         raise ApplicationError(_("Say why the request is sent back."), code="invalid")
     req = lock_request(request)
     req.approval_round += 1
-    apply_transition(req, "send_back", actor=actor, comment=comment.strip(), client_ip=client_ip,
-                     update_fields=("approval_round",))
+    apply_transition(
+        req,
+        "send_back",
+        actor=actor,
+        comment=comment.strip(),
+        client_ip=client_ip,
+        update_fields=("approval_round",),
+    )
     return req
 
 

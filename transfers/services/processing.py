@@ -80,22 +80,34 @@ def transfer_confirm_password(
         if get_core_system().verify_trading_password(req.customer, password):
             req.password_confirmed_at = timezone.now()
             req.save(update_fields=["password_confirmed_at"])
-            audit(req, actor=actor, action="password_confirmed", from_state=req.state,
-                  client_ip=client_ip)
+            audit(
+                req,
+                actor=actor,
+                action="password_confirmed",
+                from_state=req.state,
+                client_ip=client_ip,
+            )
             return req
         req.password_failures += 1
         left = MAX_PASSWORD_TRIES - req.password_failures
         if left > 0:
             req.save(update_fields=["password_failures"])
-            audit(req, actor=actor, action="password_wrong", from_state=req.state,
-                  client_ip=client_ip)
+            audit(
+                req, actor=actor, action="password_wrong", from_state=req.state, client_ip=client_ip
+            )
             failure = ApplicationError(
                 _("Wrong password. {left} tries left.").format(left=left), code="wrong_password"
             )
         else:
-            apply_transition(req, "lock_password", actor=actor, by_system=True,
-                             client_ip=client_ip, update_fields=("password_failures",),
-                             comment=_("{n} wrong passwords").format(n=MAX_PASSWORD_TRIES))
+            apply_transition(
+                req,
+                "lock_password",
+                actor=actor,
+                by_system=True,
+                client_ip=client_ip,
+                update_fields=("password_failures",),
+                comment=_("{n} wrong passwords").format(n=MAX_PASSWORD_TRIES),
+            )
             leads = req.branch.staff.filter(groups__name=Role.COUNTER_LEAD, is_active=True)
             notify(
                 recipients=leads,
@@ -106,8 +118,10 @@ def transfer_confirm_password(
                 link=f"/requests/{req.pk}/",
             )
             failure = ApplicationError(
-                _("Wrong password five times: the request is locked and the counter lead has "
-                  "been told."),
+                _(
+                    "Wrong password five times: the request is locked and the counter lead has "
+                    "been told."
+                ),
                 code="password_locked",
             )
     raise failure
@@ -120,8 +134,14 @@ def transfer_unlock_password(
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
     req.password_failures = 0
-    apply_transition(req, "unlock_password", actor=actor, comment=comment, client_ip=client_ip,
-                     update_fields=("password_failures",))
+    apply_transition(
+        req,
+        "unlock_password",
+        actor=actor,
+        comment=comment,
+        client_ip=client_ip,
+        update_fields=("password_failures",),
+    )
     return req
 
 
@@ -133,7 +153,9 @@ def fee_for(req: TransferRequest) -> Decimal:
     if req.wants_sh_revocation:
         items.append(FeeItem.SH_REVOCATION)
     amounts = dict(
-        FeeSchedule.objects.filter(branch_id=req.branch_id, item__in=items).values_list("item", "amount")
+        FeeSchedule.objects.filter(branch_id=req.branch_id, item__in=items).values_list(
+            "item", "amount"
+        )
     )
     return sum((amounts.get(item, Decimal("0")) for item in items), Decimal("0.00"))
 
@@ -167,8 +189,9 @@ def transfer_complete(
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
     if req.state == TransferState.PROCESSING and req.password_confirmed_at is None:
-        raise ApplicationError(_("The customer has not confirmed with their password yet."),
-                               code="password_needed")
+        raise ApplicationError(
+            _("The customer has not confirmed with their password yet."), code="password_needed"
+        )
     missing = [k for k in required_retained(req) if k not in retained]
     if missing:
         raise ApplicationError(
@@ -189,8 +212,16 @@ def transfer_complete(
         "complete",
         actor=actor,
         client_ip=client_ip,
-        comment=_("receipt {number}, fee {fee}").format(number=req.receipt_number, fee=req.fee_amount),
-        update_fields=("fee_amount", "completed_at", "ended_at", "completed_by",
-                       "retained_documents", "receipt_number"),
+        comment=_("receipt {number}, fee {fee}").format(
+            number=req.receipt_number, fee=req.fee_amount
+        ),
+        update_fields=(
+            "fee_amount",
+            "completed_at",
+            "ended_at",
+            "completed_by",
+            "retained_documents",
+            "receipt_number",
+        ),
     )
     return req

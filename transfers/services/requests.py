@@ -237,8 +237,14 @@ def transfer_reason_record(
         )
     else:
         req.save(update_fields=["primary_reason", "reason_note"])
-        audit(req, actor=actor, action="reason_changed", from_state=req.state, comment=comment,
-              client_ip=client_ip)
+        audit(
+            req,
+            actor=actor,
+            action="reason_changed",
+            from_state=req.state,
+            comment=comment,
+            client_ip=client_ip,
+        )
     req.other_reasons.set(others)
     return req
 
@@ -267,7 +273,11 @@ def transfer_customer_stays(
     req = lock_request(request)
     req.ended_at = timezone.now()
     apply_transition(
-        req, "customer_stays", actor=actor, comment=comment, client_ip=client_ip,
+        req,
+        "customer_stays",
+        actor=actor,
+        comment=comment,
+        client_ip=client_ip,
         update_fields=("ended_at",),
     )
     return req
@@ -291,7 +301,10 @@ def transfer_defer(
     req.follow_up_on = follow_up_on
     req.approval_round += 1
     apply_transition(
-        req, "defer", actor=actor, client_ip=client_ip,
+        req,
+        "defer",
+        actor=actor,
+        client_ip=client_ip,
         comment=_("follow up on {date}").format(date=follow_up_on.isoformat())
         + (f" — {comment}" if comment else ""),
         update_fields=("follow_up_on", "approval_round"),
