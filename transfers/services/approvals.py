@@ -214,7 +214,11 @@ def approval_sign_off(
 ) -> Approval:
     """The approver's written sign-off (补签) of an approval given by phone."""
     require_same_branch(approval.request.branch_id, actor)
-    locked = Approval.objects.select_for_update().select_related("request").get(pk=approval.pk)
+    locked = (
+        Approval.objects.select_for_update(of=("self",))
+        .select_related("request")
+        .get(pk=approval.pk)
+    )
     if locked.approver_id != actor.pk:
         raise ApplicationError(
             _("Only the approver signs off their own phone approval."), code="forbidden"

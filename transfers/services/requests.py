@@ -85,7 +85,11 @@ def transfer_request_create(
     require_same_branch(customer.branch_id, actor)
     _require_counter(actor)
     # One open request per customer; locking the customer row serialises two clerks.
-    customer = Customer.objects.select_for_update().select_related("branch").get(pk=customer.pk)
+    customer = (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .get(pk=customer.pk)
+    )
     errors: list[str] = []
     if not (wants_sz_transfer or wants_sh_revocation or wants_closure):
         errors.append(_("Choose at least one thing the customer asks for."))
