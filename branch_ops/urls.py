@@ -6,4 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("transfers.urls")),
+    path("retention/", include("retention.urls")),
+    path("revisits/", include("revisits.urls")),
+    path("jobs/", include("branch_ops.job_urls")),
 ]
