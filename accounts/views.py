@@ -1,0 +1,56 @@
+"""Customer search and the customer page. Every number shown is masked; the full number
+typed into the search still finds the customer."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .models import Customer, Staff
+from .roles import BRANCH_READERS, COUNTER_ROLES
+from .selectors import customer_search as search
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def customer_search(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    query = request.GET.get("q", "").strip()[:100]
+    results = list(search(branch=user.branch, query=query)) if query else []
+    return render(request, "accounts/customer_search.html", {"q": query, "results": results})
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _staff(request)
+    customer = get_object_or_404(
+        Customer.objects.for_branch(user.branch).select_related(
+            "branch", "account_manager", "tier_override_by"
+        ),
+        pk=pk,
+    )
+    context: dict = {"customer": customer, "is_counter": user.has_role(*COUNTER_ROLES)}
+    # The archivist and company head see the customer, not the requests (their work is the
+    # archives).
+    if user.has_role(*BRANCH_READERS):
+        from transfers.forms import AppointmentBookForm
+        from transfers.models import ENDED_STATES
+
+        requests = list(customer.transfer_requests.select_related("created_by"))
+        context.update(
+            {
+                "open_requests": [r for r in requests if r.state not in ENDED_STATES],
+                "past_requests": [r for r in requests if r.state in ENDED_STATES],
+                "appointments": list(
+                    customer.appointments.select_related("host", "booked_by", "transfer_request")
+                ),
+                "can_book": user.has_perm("transfers.add_appointment"),
+                "can_record_findings": user.has_perm("transfers.change_appointment"),
+                "book_form": AppointmentBookForm(branch=user.branch),
+            }
+        )
+    return render(request, "accounts/customer_detail.html", context)

@@ -1,0 +1,174 @@
+"""Forms of the counter pages. They parse and type what was posted; the rules (what is
+required when, who may do what) stay in the services, which name what is wrong."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Branch, Staff
+from accounts.roles import Role
+from retention.models import ChurnReason
+
+from .models import DocumentKind, RetainedDocument
+
+APPROVER_ROLES = (
+    Role.COUNTER_LEAD,
+    Role.ACCOUNT_MANAGER,
+    Role.MARKETING_DIRECTOR,
+    Role.GENERAL_MANAGER,
+)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Staff) -> str:  # type: ignore[override]
+        return f"{obj} ({obj.roles_display})"
+
+
+def branch_staff_with_roles(branch: Branch, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    return (
+        Staff.objects.filter(branch=branch, is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+class TransferRequestForm(forms.Form):
+    wants_sz_transfer = forms.BooleanField(label=_("Shenzhen custody transfer"), required=False)
+    sz_receiving_broker = forms.CharField(
+        label=_("Receiving broker"), max_length=100, required=False
+    )
+    sz_receiving_seat = forms.CharField(label=_("Receiving seat"), max_length=20, required=False)
+    wants_sh_revocation = forms.BooleanField(
+        label=_("Shanghai designated-trading revocation"), required=False
+    )
+    wants_closure = forms.BooleanField(label=_("Fund-account closure"), required=False)
+    by_agent = forms.BooleanField(label=_("An authorised agent came"), required=False)
+    agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
+    agent_id_number = forms.CharField(
+        label=_("Agent's identity number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class DocumentsForm(forms.Form):
+    checked = forms.MultipleChoiceField(
+        label=_("Documents seen and found genuine and valid"),
+        choices=(),
+        required=False,  # the service names whatever is missing
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, kinds: list[DocumentKind], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["checked"].choices = [(k.value, k.label) for k in kinds]  # type: ignore[attr-defined]
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the request is refused"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the identity document has expired")}),
+    )
+
+
+class ReasonForm(forms.Form):
+    primary_reason = forms.ModelChoiceField(
+        label=_("Main reason"),
+        queryset=ChurnReason.objects.none(),
+        empty_label=_("— ask the customer —"),
+    )
+    other_reasons = forms.ModelMultipleChoiceField(
+        label=_("Other reasons"),
+        queryset=ChurnReason.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("What the customer said"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        active = ChurnReason.objects.filter(active=True)
+        self.fields["primary_reason"].queryset = active  # type: ignore[attr-defined]
+        self.fields["other_reasons"].queryset = active  # type: ignore[attr-defined]
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class DeferForm(forms.Form):
+    follow_up_on = forms.DateField(
+        label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class PhoneApprovalForm(forms.Form):
+    approver = StaffChoiceField(label=_("Who approved by phone"), queryset=Staff.objects.none())
+    note = forms.CharField(
+        label=_("Note (time of the call, what was said)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, branch: Branch, exclude: Staff, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["approver"].queryset = branch_staff_with_roles(  # type: ignore[attr-defined]
+            branch, APPROVER_ROLES
+        ).exclude(pk=exclude.pk)
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(label=_("Why it is sent back"), max_length=500)
+
+
+class PasswordForm(forms.Form):
+    # Conduct rules Q2, Q3: the customer types it. Never rendered back into the page.
+    password = forms.CharField(
+        label=_("Customer's trading password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"autocomplete": "off", "inputmode": "numeric"}
+        ),
+    )
+
+
+class CompleteForm(forms.Form):
+    retained = forms.MultipleChoiceField(
+        label=_("Kept by the branch"),
+        choices=(),
+        required=False,  # the service names whatever is missing
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, kinds: list[RetainedDocument], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["retained"].choices = [(k.value, k.label) for k in kinds]  # type: ignore[attr-defined]
+
+
+class AppointmentBookForm(forms.Form):
+    host = StaffChoiceField(label=_("With"), queryset=Staff.objects.none())
+    findings = forms.CharField(
+        label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, branch: Branch, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = branch_staff_with_roles(  # type: ignore[attr-defined]
+            branch, (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+        )
+
+
+class AppointmentFindingsForm(forms.Form):
+    findings = forms.CharField(
+        label=_("What was learned"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,1 @@
+"""The counter's pages for transfer requests; each module holds one concern."""

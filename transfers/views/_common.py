@@ -1,0 +1,39 @@
+"""What every transfer page shares: branch-scoped look-ups, the reader gate, the client IP."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Staff
+from accounts.roles import BRANCH_READERS
+
+from ..models import TransferRequest
+
+
+def staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def require_reader(user: Staff) -> None:
+    """The archivist and company head work on the archives, not on requests."""
+    if not user.has_role(*BRANCH_READERS):
+        raise PermissionDenied
+
+
+def branch_request(request: HttpRequest, pk: int) -> TransferRequest:
+    """A request of the user's own branch; another branch's is a 404."""
+    user = staff(request)
+    req = get_object_or_404(
+        TransferRequest.objects.for_branch(user.branch).select_related(
+            "customer", "customer__branch", "branch"
+        ),
+        pk=pk,
+    )
+    require_reader(user)
+    return req

@@ -1,0 +1,129 @@
+"""The home page (what needs me now, by role), the approvals queue, the written sign-off
+of a phone approval, and the inbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
+from branch_ops.calendar import TradingCalendar, beijing_today
+from branch_ops.errors import ApplicationError
+from branch_ops.models import Notification
+
+from .. import selectors, services
+from ..forms import APPROVER_ROLES
+from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
+from ._common import client_ip, staff
+
+
+def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]
+    rows = []
+    for req in requests:
+        left = selectors.trading_days_left(req, today=today, calendar=calendar)
+        rows.append({"req": req, "days_left": left, "late": left is not None and left < 0})
+    return rows
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = staff(request)
+    today = beijing_today()
+    calendar = TradingCalendar()
+    context: dict = {"today": today}
+    if user.has_role(*APPROVER_ROLES):
+        context["awaiting"] = _with_days_left(selectors.requests_awaiting(user), today, calendar)
+    context["my_sign_offs"] = list(selectors.pending_sign_offs_for(user))
+    if selectors.sees_overdue_sign_offs(user):
+        context["overdue_sign_offs"] = list(
+            selectors.overdue_sign_offs(branch_id=user.branch_id, today=today)
+        )
+    if user.has_role(Role.GENERAL_MANAGER):
+        context["late"] = _with_days_left(
+            selectors.late_requests(branch_id=user.branch_id, today=today), today, calendar
+        )
+    if user.has_role(*COUNTER_ROLES):
+        branch_requests = TransferRequest.objects.for_branch(user.branch).select_related(
+            "customer", "customer__branch"
+        )
+        context["locked"] = list(
+            branch_requests.filter(state=TransferState.PASSWORD_LOCKED).order_by("created_at")
+        )
+        context["open_requests"] = _with_days_left(
+            branch_requests.exclude(state__in=ENDED_STATES)
+            .exclude(state=TransferState.DEFERRED)
+            .order_by("created_at"),
+            today,
+            calendar,
+        )
+        context["follow_ups"] = list(
+            branch_requests.filter(state=TransferState.DEFERRED, follow_up_on__lte=today).order_by(
+                "follow_up_on"
+            )
+        )
+        context["ended_today"] = list(
+            branch_requests.filter(
+                state__in=ENDED_STATES, ended_at__date=timezone.localdate()
+            ).order_by("-ended_at")
+        )
+    context["notifications"] = list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True)[:20]
+    )
+    context["is_reader"] = user.has_role(*BRANCH_READERS)
+    return render(request, "transfers/home.html", context)
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    # No service exists for the inbox yet; marking one's own message read is the only write.
+    notification = get_object_or_404(Notification, pk=pk, recipient=staff(request))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return redirect("home")
+
+
+@login_required
+def approvals_queue(request: HttpRequest) -> HttpResponse:
+    user = staff(request)
+    if not user.has_role(*APPROVER_ROLES):
+        raise PermissionDenied
+    today = beijing_today()
+    rows = _with_days_left(selectors.requests_awaiting(user), today, TradingCalendar())
+    return render(
+        request,
+        "transfers/approvals_queue.html",
+        {"rows": rows, "my_sign_offs": list(selectors.pending_sign_offs_for(user))},
+    )
+
+
+@login_required
+@require_POST
+def approval_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff(request)
+    approval = get_object_or_404(
+        Approval.objects.filter(request__branch=user.branch).select_related("request"), pk=pk
+    )
+    try:
+        services.approval_sign_off(approval=approval, actor=user, client_ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Written sign-off recorded for request #{pk}.").format(pk=approval.request_id),
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    return redirect(target or "home")

@@ -1,0 +1,214 @@
+"""Starting a request, the request page, and the branch's list of requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.models import Customer, Tier
+from accounts.roles import COUNTER_ROLES
+from branch_ops.calendar import TradingCalendar, beijing_today
+from branch_ops.errors import ApplicationError
+
+from .. import selectors, services
+from ..forms import (
+    ApproveForm,
+    CommentForm,
+    CompleteForm,
+    DeferForm,
+    DocumentsForm,
+    PasswordForm,
+    PhoneApprovalForm,
+    ReasonForm,
+    RefuseForm,
+    SendBackForm,
+    TransferRequestForm,
+)
+from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
+from ..services.processing import MAX_PASSWORD_TRIES
+from ..services.requests import appointment_for_counter
+from ._common import branch_request, client_ip, require_reader, staff
+
+S = TransferState
+
+
+def _may(req: TransferRequest, user: Any, transition: str) -> bool:
+    """Whether the transition table lets this person take `transition` from the current
+    state. Conditions (documents ticked, password given) are left to the service, which
+    says what is missing."""
+    meta = getattr(req, transition)._django_fsm
+    return bool(meta.has_transition(req.state) and meta.has_transition_perm(req, req.state, user))
+
+
+def _available_actions(req: TransferRequest, user: Any) -> dict[str, bool]:
+    is_counter = user.has_role(*COUNTER_ROLES)
+    awaiting = req.state == S.AWAITING_APPROVAL
+    return {
+        "documents": _may(req, user, "verify_documents"),
+        "refuse": _may(req, user, "refuse"),
+        "reason": _may(req, user, "record_reason") or (is_counter and req.state == S.RETENTION),
+        "go_on": _may(req, user, "go_on"),
+        "stays": _may(req, user, "customer_stays"),
+        "defer": _may(req, user, "defer"),
+        "resume": _may(req, user, "resume"),
+        "approve": awaiting and any(r.pk == req.pk for r in selectors.requests_awaiting(user)),
+        "phone_approval": awaiting and is_counter,
+        "send_back": _may(req, user, "send_back"),
+        "recheck": is_counter and req.state == S.BLOCKED,
+        "start": _may(req, user, "start_processing"),
+        "password": is_counter and req.state == S.PROCESSING and req.password_confirmed_at is None,
+        "unlock": _may(req, user, "unlock_password"),
+        "complete": _may(req, user, "complete"),
+    }
+
+
+def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> dict[str, Any]:
+    """Everything the request page shows. A failed action passes its bound form in `forms`
+    so what the clerk entered (e.g. the ticks) stays on the page."""
+    user = staff(request)
+    req = selectors.request_detail_queryset(user.branch_id).get(pk=req.pk)
+    days_left = selectors.trading_days_left(req, today=beijing_today(), calendar=TradingCalendar())
+    kinds = required_documents(customer_kind=req.customer.kind, by_agent=req.by_agent)
+    checked = {c.kind: c for c in req.document_checks.all()}
+    retained_kinds = services.required_retained(req)
+    closure_missing = (
+        services.closure_conditions_missing(req)
+        if req.wants_closure and req.state not in ENDED_STATES
+        else []
+    )
+    defaults: dict[str, Any] = {
+        "documents_form": DocumentsForm(kinds=kinds),
+        "refuse_form": RefuseForm(),
+        "reason_form": ReasonForm(
+            initial={
+                "primary_reason": req.primary_reason_id,
+                "other_reasons": [r.pk for r in req.other_reasons.all()],
+                "note": req.reason_note,
+            }
+        ),
+        "stays_form": CommentForm(),
+        "defer_form": DeferForm(),
+        "approve_form": ApproveForm(),
+        "phone_form": PhoneApprovalForm(branch=user.branch, exclude=user),
+        "send_back_form": SendBackForm(),
+        "password_form": PasswordForm(),
+        "unlock_form": CommentForm(),
+        # Not ticked in advance: the clerk ticks what they actually put in the file.
+        "complete_form": CompleteForm(kinds=retained_kinds),
+    }
+    defaults.update(forms)
+    return {
+        "req": req,
+        "customer": req.customer,
+        "days_left": days_left,
+        "is_late": days_left is not None and days_left < 0,
+        "days_late": -days_left if days_left is not None and days_left < 0 else 0,
+        "document_rows": [(kind, checked.get(kind.value)) for kind in kinds],
+        "progress": selectors.approval_progress(req),
+        "closure_missing": closure_missing,
+        "retained_labels": [
+            k.label for k in retained_kinds if k.value in (req.retained_documents or [])
+        ],
+        "can": _available_actions(req, user),
+        "password_tries_left": MAX_PASSWORD_TRIES - req.password_failures,
+        "audit_entries": list(req.audit_entries.all()),
+        **defaults,
+    }
+
+
+def render_detail(
+    request: HttpRequest, req: TransferRequest, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "transfers/request_detail.html",
+        detail_context(request, req, **forms),
+        status=status,
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_detail(request, branch_request(request, pk))
+
+
+@login_required
+def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff(request)
+    customer = get_object_or_404(
+        Customer.objects.for_branch(user.branch).select_related("branch", "account_manager"),
+        pk=pk,
+    )
+    if not user.has_role(*COUNTER_ROLES):
+        messages.error(request, _("Only counter staff can start a request."))
+        return redirect("customer_detail", pk=customer.pk)
+
+    open_request = (
+        TransferRequest.objects.filter(customer=customer).exclude(state__in=ENDED_STATES).first()
+    )
+    form = TransferRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.transfer_request_create(
+                customer=customer, actor=user, client_ip=client_ip(request), **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Request #{pk} received.").format(pk=req.pk))
+            return redirect("request_detail", pk=req.pk)
+
+    appointment_notice = ""
+    if customer.approval_tier == Tier.CORE:
+        # Art. 18: tell the clerk before they fill the form, not after.
+        try:
+            appointment_for_counter(
+                customer=customer, today=beijing_today(), calendar=TradingCalendar()
+            )
+        except ApplicationError as exc:
+            appointment_notice = exc.message
+    return render(
+        request,
+        "transfers/request_form.html",
+        {
+            "customer": customer,
+            "form": form,
+            "open_request": open_request,
+            "appointment_notice": appointment_notice,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    user = staff(request)
+    require_reader(user)
+    requests = (
+        TransferRequest.objects.for_branch(user.branch)
+        .select_related("customer", "customer__branch", "created_by")
+        .order_by("-created_at")
+    )
+    state = request.GET.get("state", "")
+    if state == "open":
+        requests = requests.exclude(state__in=ENDED_STATES)
+    elif state in S.values:
+        requests = requests.filter(state=state)
+    q = request.GET.get("q", "").strip()
+    if q:
+        requests = requests.filter(
+            Q(customer__fund_account=q) | Q(customer__id_number__iexact=q) | Q(customer__name=q)
+        )
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "transfers/request_list.html",
+        {"page": page, "state": state, "q": q, "states": S.choices},
+    )
