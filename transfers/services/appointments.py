@@ -6,12 +6,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
-from accounts.roles import Role
+from accounts.roles import COUNTER_ROLES, Role
 from branch_ops.calendar import beijing_today
 from branch_ops.errors import ApplicationError
 
 from ..models import Appointment
 from ._workflow import require_same_branch
+
+BOOKERS = (*COUNTER_ROLES, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
 
 
 @transaction.atomic
@@ -20,6 +22,15 @@ def appointment_book(
 ) -> Appointment:
     require_same_branch(customer.branch_id, actor)
     require_same_branch(host.branch_id, actor)
+    # The customer calls the director or general manager, or the counter takes the booking.
+    if not actor.has_role(*BOOKERS):
+        raise ApplicationError(
+            _(
+                "Appointments are booked by counter staff, the marketing director or the general "
+                "manager."
+            ),
+            code="forbidden",
+        )
     if not host.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
         raise ApplicationError(
             _("Appointments are with the marketing director or the general manager."),
@@ -45,10 +56,7 @@ def appointment_record_findings(
 ) -> Appointment:
     """What the director or general manager learned of the reason, and what they tried."""
     require_same_branch(appointment.branch_id, actor)
-    if (
-        not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
-        and actor.pk != appointment.host_id
-    ):
+    if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
         raise ApplicationError(
             _("Only the director or general manager records this."), code="forbidden"
         )

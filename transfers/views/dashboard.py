@@ -17,6 +17,7 @@ from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
 from branch_ops.calendar import TradingCalendar, beijing_today
 from branch_ops.errors import ApplicationError
 from branch_ops.models import Notification
+from branch_ops.notifications import notification_mark_read
 
 from .. import selectors, services
 from ..forms import APPROVER_ROLES
@@ -83,11 +84,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    # No service exists for the inbox yet; marking one's own message read is the only write.
-    notification = get_object_or_404(Notification, pk=pk, recipient=staff(request))
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    # Another person's notification is a 404, like anything that is not one's own.
+    get_object_or_404(Notification, pk=pk, recipient=staff(request))
+    notification_mark_read(notification_id=pk, actor=staff(request))
     return redirect("home")
 
 
