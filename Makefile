@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
 
 .PHONY: install run test lint format bench messages clean
 
@@ -15,11 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo on SQLite: Celery tasks run in-process, and the scheduled jobs run in a background
+# scheduler that stops when make does (its parent, $$PPID in the recipe's shell).
 run: $(STAMP)
 	mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) run_scheduler --detach --parent-pid $$PPID
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

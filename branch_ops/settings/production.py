@@ -7,8 +7,16 @@ from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-only", "django-insecure")):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random value of 50+ characters.")
+# The same bar as Django's own deploy check (security.W009), so a key that passes here passes there.
+if (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith(("dev-only", "django-insecure"))
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random value of 50+ characters "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this server answers for.")

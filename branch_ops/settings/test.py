@@ -9,3 +9,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run in the test's own process and transaction even when REDIS_URL points the broker
+# at a real Redis (the second half of .ci/run): no worker reads the test database.
+CELERY_TASK_ALWAYS_EAGER = True
+# Static files come straight from the apps, as under runserver: no collectstatic before tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

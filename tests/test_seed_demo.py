@@ -1,0 +1,151 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from accounts.management.commands.seed_demo import (
+    BRANCH_CODE,
+    DEMO_PASSWORD,
+    DEMO_TRADING_PASSWORD,
+    STAFF,
+)
+from accounts.models import Customer, CustomerKind, IdType, Staff, Tier
+from accounts.roles import Role
+from branch_ops.calendar import beijing_today
+from branch_ops.core_system import get_core_system
+from branch_ops.errors import ApplicationError
+from branch_ops.models import CoreAccountState
+from transfers import services
+from transfers.models import Appointment, Approval, TransferAuditEntry, TransferRequest
+
+pytestmark = pytest.mark.django_db
+
+BLOCKING_CODES = {
+    "orders_today",
+    "bond_repo_open",
+    "repo_registration",
+    "ipo_frozen",
+    "agreement_unfulfilled",
+    "clearing_house_hold",
+}
+
+
+def seed() -> None:
+    call_command("seed_demo", "--quiet")
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    return {
+        "staff": sorted(Staff.objects.values_list("username", "password", "branch_id")),
+        "customers": sorted(Customer.objects.values_list("fund_account", "name", "id_number")),
+        "states": sorted(
+            CoreAccountState.objects.values_list(
+                "customer_id", "last_order_date", "open_bond_repo", "cash_balance"
+            )
+        ),
+        "appointments": sorted(Appointment.objects.values_list("customer_id", "booked_on")),
+        "requests": sorted(TransferRequest.objects.values_list("customer_id", "state")),
+        "approvals": sorted(Approval.objects.values_list("request_id", "step")),
+        "audit": sorted(TransferAuditEntry.objects.values_list("request_id", "action")),
+    }
+
+
+def test_seed_demo_run_twice_adds_and_changes_nothing_the_second_time():
+    seed()
+    first = snapshot()
+    seed()
+    assert snapshot() == first
+    assert len(first["customers"]) == 300
+
+
+def test_seed_demo_gives_each_role_a_user_who_logs_in_with_the_demo_password():
+    seed()
+    for username, _display_name, role in STAFF:
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        assert user.has_role(role) and user.branch.code == BRANCH_CODE and user.is_staff
+    named = {role for _u, _n, role in STAFF}
+    assert named == set(Role)
+    for role in set(Role) - {Role.ACCOUNT_MANAGER}:
+        assert Staff.objects.filter(groups__name=role).count() == 1, role
+    assert Staff.objects.filter(groups__name=Role.ACCOUNT_MANAGER).count() >= 3
+
+
+def test_seed_demo_customers_span_every_tier_and_both_kinds_with_well_formed_numbers():
+    seed()
+    customers = list(Customer.objects.select_related("branch", "account_manager"))
+    individuals = [c for c in customers if c.kind == CustomerKind.INDIVIDUAL]
+    institutions = [c for c in customers if c.kind == CustomerKind.INSTITUTION]
+    assert {c.tier for c in individuals} == set(Tier)
+    assert 15 <= len(institutions) <= 25
+    assert all(c.account_manager.has_role(Role.ACCOUNT_MANAGER) for c in customers)
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    for c in individuals:
+        assert c.id_type == IdType.RESIDENT_ID and len(c.id_number) == 18
+        total = sum(int(d) * w for d, w in zip(c.id_number[:17], weights, strict=True))
+        assert c.id_number[17] == "10X98765432"[total % 11], c.id_number
+    for c in institutions:
+        assert c.id_type == IdType.CREDIT_CODE and len(c.id_number) == 18
+        assert c.id_number.startswith("91")
+
+
+def test_seed_demo_has_customers_held_by_each_blocking_condition_and_unmet_closure():
+    seed()
+    core = get_core_system()
+    found: set[str] = set()
+    closure_unmet = 0
+    for customer in Customer.objects.select_related("branch"):
+        found |= {c.code for c in core.blocking_conditions(customer, on=beijing_today())}
+        missing = core.closure_conditions_missing(customer, revoking_sh=True, transferring_sz=True)
+        closure_unmet += bool(missing)
+    assert found == BLOCKING_CODES
+    assert closure_unmet >= 5
+
+
+def test_seed_demo_customers_confirm_with_the_demo_trading_password():
+    seed()
+    customer = Customer.objects.get(fund_account="6600000001")
+    assert get_core_system().verify_trading_password(customer, DEMO_TRADING_PASSWORD)
+    assert not get_core_system().verify_trading_password(customer, "000000")
+
+
+def test_seed_demo_requests_reach_each_demo_state_through_the_services():
+    seed()
+    states = set(TransferRequest.objects.values_list("state", flat=True))
+    assert {"awaiting_approval", "approved", "blocked", "completed", "deferred"} <= states
+    for req in TransferRequest.objects.all():
+        actions = list(req.audit_entries.values_list("action", flat=True))
+        assert actions[0] == "create"
+    completed = TransferRequest.objects.get(state="completed")
+    assert completed.receipt_number == f"{BRANCH_CODE}-2026-000001"
+    blocked = TransferRequest.objects.get(state="blocked")
+    assert [c["code"] for c in blocked.blocking_conditions] == ["bond_repo_open"]
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),  # a Wednesday
+        dt.datetime(2026, 11, 30, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai")),  # a Monday
+        dt.datetime(2026, 11, 28, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),  # a Saturday
+    ],
+    ids=["wednesday", "monday", "saturday"],
+)
+def test_seed_demo_appointments_booked_before_are_served_and_booked_today_are_refused(
+    frozen_now, now
+):
+    frozen_now.move_to(now)
+    seed()
+    clerk = Staff.objects.get(username="clerk")
+    items = {"wants_sz_transfer": True, "sz_receiving_broker": "某券商", "sz_receiving_seat": "1"}
+    for ready in ("6600000012", "6600000014"):
+        customer = Customer.objects.get(fund_account=ready)
+        req = services.transfer_request_create(customer=customer, actor=clerk, **items)
+        assert req.appointment is not None
+    for too_soon in ("6600000013", "6600000015", "6600000016"):
+        customer = Customer.objects.get(fund_account=too_soon)
+        with pytest.raises(ApplicationError) as refused:
+            services.transfer_request_create(customer=customer, actor=clerk, **items)
+        assert refused.value.code == "appointment_required"
