@@ -30,19 +30,103 @@ _VIEW_BUSINESS = [
     "transfers.view_appointment",
 ]
 
+# The approvers' desk in the admin (proxies in transfers/admin.py): the queue and their own
+# phone approvals to sign off; the overdue sign-offs for the directors, late requests for the GM.
+_APPROVER_DESK = ["transfers.view_approvalqueueitem", "transfers.view_pendingsignoff"]
+
+# The archives in the admin, read-only (archives/admin.py): who reads what. Opening a
+# record's files is never a role's: it is an object permission granted per record
+# (archives.view_archive_files, records Art. 6).
+_VIEW_ARCHIVES = [
+    "archives.view_archiverecord",
+    "archives.view_archivedocument",
+    "archives.view_accessrequest",
+    "archives.view_accesslogentry",
+    "archives.view_archiveevent",
+    "archives.view_integritycheck",
+    "archives.view_inventorycheck",
+    "archives.view_destructionrequest",
+    "archives.view_destructionrecord",
+    "archives.view_retentionrule",
+]
+
+# Retention (retention/): everyone who reads the branch's business reads these; the services
+# decide who may write, the add/change permissions below only open the admin to a role.
+_VIEW_RETENTION = [
+    f"retention.view_{model}"
+    for model in (
+        "playbook",
+        "playbookstep",
+        "retentionattempt",
+        "workmemo",
+        "commitment",
+        "commissionrange",
+        "commissionagreement",
+        "serviceteam",
+        "staffdeparture",
+        "retentioncontacttask",
+        "complaint",
+        "atriskflag",
+        "branchretentionsettings",
+        "dailycustomermetrics",
+        "monthlyreport",
+    )
+]
+
+# Revisits (revisits/): everyone who reads the branch's business reads these in the admin;
+# every write goes through the revisit pages and their services. Job runs (/jobs/) are the
+# general manager's and the auditor's.
+_VIEW_REVISITS = [
+    f"revisits.view_{model}"
+    for model in (
+        "revisittask",
+        "revisitrule",
+        "revisitevent",
+        "eventinvitation",
+        "closurecandidate",
+    )
+]
+_VIEW_JOBS = ["branch_ops.view_jobrun"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COUNTER_CLERK: [*_VIEW_BUSINESS, "transfers.add_transferrequest"],
-    Role.COUNTER_LEAD: [*_VIEW_BUSINESS, "transfers.add_transferrequest"],
-    Role.ACCOUNT_MANAGER: [*_VIEW_BUSINESS],
+    Role.COUNTER_CLERK: [
+        *_VIEW_BUSINESS,
+        *_VIEW_REVISITS,
+        *_VIEW_RETENTION,
+        "transfers.add_transferrequest",
+    ],
+    Role.COUNTER_LEAD: [
+        *_VIEW_BUSINESS,
+        *_VIEW_REVISITS,
+        *_APPROVER_DESK,
+        *_VIEW_RETENTION,
+        "transfers.add_transferrequest",
+    ],
+    Role.ACCOUNT_MANAGER: [*_VIEW_BUSINESS, *_VIEW_REVISITS, *_APPROVER_DESK, *_VIEW_RETENTION],
     Role.MARKETING_DIRECTOR: [
         *_VIEW_BUSINESS,
+        *_VIEW_REVISITS,
+        *_APPROVER_DESK,
+        "transfers.view_overduesignoff",
         "transfers.add_appointment",
         "transfers.change_appointment",
         "accounts.change_customer",
         "transfers.view_feeschedule",
+        *_VIEW_RETENTION,
+        # A revised playbook is a new version for the branch (retention/admin_retention.py).
+        "retention.add_playbook",
+        "retention.add_serviceteam",
+        "retention.change_serviceteam",
+        "retention.add_branchretentionsettings",
+        "retention.change_branchretentionsettings",
     ],
     Role.GENERAL_MANAGER: [
         *_VIEW_BUSINESS,
+        *_VIEW_REVISITS,
+        *_VIEW_JOBS,
+        *_APPROVER_DESK,
+        "transfers.view_overduesignoff",
+        "transfers.view_laterequest",
         "transfers.add_appointment",
         "transfers.change_appointment",
         "accounts.change_customer",
@@ -56,16 +140,34 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "branch_ops.add_exchangeholiday",
         "branch_ops.change_exchangeholiday",
         "branch_ops.delete_exchangeholiday",
+        *_VIEW_RETENTION,
+        "retention.add_playbook",
+        "retention.add_serviceteam",
+        "retention.change_serviceteam",
+        "retention.add_branchretentionsettings",
+        "retention.change_branchretentionsettings",
+        # Art. 27: the permitted commission range per tier is the general manager's.
+        "retention.add_commissionrange",
+        "retention.change_commissionrange",
     ],
-    Role.ARCHIVIST: ["accounts.view_customer"],
-    Role.COMPANY_HEAD: ["accounts.view_customer"],
+    Role.ARCHIVIST: ["accounts.view_customer", *_VIEW_ARCHIVES],
+    Role.COMPANY_HEAD: [
+        "accounts.view_customer",
+        *_VIEW_ARCHIVES,
+        # How long records are kept is the company head's rule (never under twenty years).
+        "archives.change_retentionrule",
+    ],
     Role.AUDITOR: [
         *_VIEW_BUSINESS,
+        *_VIEW_REVISITS,
+        *_VIEW_JOBS,
+        *_VIEW_ARCHIVES,
         "accounts.view_branch",
         "accounts.view_staff",
         "transfers.view_feeschedule",
         "branch_ops.view_calendaryear",
         "branch_ops.view_exchangeholiday",
         "branch_ops.view_coreaccountstate",
+        *_VIEW_RETENTION,
     ],
 }

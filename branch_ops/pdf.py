@@ -96,3 +96,24 @@ def render(flowables: list[Flowable], *, title: str, author: str = "") -> bytes:
 
 def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
+
+
+def signature_boxes(labels: Sequence[str], *, height_mm: float = 24) -> Table:
+    """Side-by-side boxes for handwritten signatures and stamps, the label at the top of each."""
+    small = styles()["small"]
+    width = 174 / max(len(labels), 1)
+    table = Table(
+        [[Paragraph(label, small) for label in labels]],
+        colWidths=[width * mm] * len(labels),
+        rowHeights=[height_mm * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
