@@ -1,8 +1,10 @@
 import datetime as dt
+import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 
 from branch_ops.calendar import calendar_seed_from_package
 
@@ -18,8 +20,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def seeded_calendar(transactional_db):
-    """For transactional tests, whose flush empties the calendar tables."""
+    """For transactional tests, whose flush empties the tables that migrations and the
+    session set-up filled: the calendar and the churn reasons."""
     calendar_seed_from_package(first_year=2024)
+    seed_reasons = importlib.import_module("retention.migrations.0002_seed_reasons").seed
+    seed_reasons(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

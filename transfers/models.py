@@ -12,6 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer, CustomerKind
 from accounts.roles import COUNTER_ROLES, Role
+from branch_ops.audit import AppendOnlyModel
 
 
 class TransferState(models.TextChoices):
@@ -435,9 +436,9 @@ class Appointment(models.Model):
         return f"{self.customer} / {self.host} / {self.booked_on}"
 
 
-class TransferAuditEntry(models.Model):
+class TransferAuditEntry(AppendOnlyModel):
     """The request's audit trail: one row per transition, written in the transition's
-    transaction. Nothing in the application updates or deletes it."""
+    transaction. Append-only: nothing updates or deletes it, on PostgreSQL not even SQL."""
 
     request = models.ForeignKey(
         TransferRequest, on_delete=models.PROTECT, related_name="audit_entries"
@@ -459,16 +460,6 @@ class TransferAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # Append-only: an existing row is never rewritten (database triggers come with the
-        # security issue; this guards every path through the ORM).
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("audit entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise PermissionError("audit entries are append-only")
 
 
 class FeeItem(models.TextChoices):

@@ -1,0 +1,19 @@
+"""The workflow's audit trail is append-only in PostgreSQL itself (UPDATE and DELETE are
+refused by a trigger, from any client with the application's role)."""
+
+from django.db import migrations
+
+from branch_ops.audit import add_append_only_triggers, drop_append_only_triggers
+
+TABLES = ["transfers_transferauditentry"]
+
+
+class Migration(migrations.Migration):
+    dependencies = [("transfers", "0002_approvers_desk_proxies")]
+
+    operations = [
+        migrations.RunPython(
+            lambda apps, editor: add_append_only_triggers(editor, TABLES),
+            lambda apps, editor: drop_append_only_triggers(editor, TABLES),
+        ),
+    ]
