@@ -224,8 +224,11 @@ def test_only_a_counter_lead_unlocks_a_password_lock(people):
     "role",
     [Role.COUNTER_LEAD, Role.ACCOUNT_MANAGER, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER],
 )
-def test_approvers_send_a_request_back(people, role):
-    req = ready(people, "send_back")
+def test_approvers_on_the_route_send_a_request_back(people, role):
+    # A core customer's route holds every approver role.
+    customer = people.customer("core")
+    people.book_appointment(customer, booked_on=dt.date(2026, 11, 24))
+    req = to_state(people, S.AWAITING_APPROVAL, customer)
     _send_back(req, staff_with(people, role))
     assert state_of(req) == S.RETENTION
 
@@ -239,7 +242,7 @@ def test_send_back_is_refused_to_those_who_do_not_approve(people, role):
 @pytest.mark.parametrize("name", list(TRANSITIONS))
 def test_every_transition_writes_exactly_one_audit_row(people, name):
     source, target, call, comment, _prepare = TRANSITIONS[name]
-    actor = {"unlock_password": people.lead, "send_back": people.md}.get(name, people.clerk)
+    actor = {"unlock_password": people.lead, "send_back": people.lead}.get(name, people.clerk)
     req = ready(people, name)
     before = [e.pk for e in audit_rows(req)]
 
@@ -298,7 +301,7 @@ WRONG_STATES = [
 
 @pytest.mark.parametrize(("name", "state"), WRONG_STATES)
 def test_a_transition_from_the_wrong_state_is_refused_and_changes_nothing(people, name, state):
-    actor = {"unlock_password": people.lead, "send_back": people.md}.get(name, people.clerk)
+    actor = {"unlock_password": people.lead, "send_back": people.lead}.get(name, people.clerk)
     req = to_state(people, state)
     call = TRANSITIONS[name][2]
     assert_refused(req, lambda: call(req, actor), "invalid_state")

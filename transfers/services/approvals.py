@@ -15,7 +15,13 @@ from branch_ops.errors import ApplicationError
 
 from .. import approval_rules as rules
 from ..models import Approval, ApprovalMode, ApprovalStep, TransferRequest, TransferState
-from ._workflow import apply_transition, audit, lock_request, require_same_branch
+from ._workflow import (
+    apply_transition,
+    audit,
+    lock_request,
+    require_same_branch,
+    require_state,
+)
 
 
 def done_steps(req: TransferRequest) -> set[str]:
@@ -116,6 +122,10 @@ def _record(
     client_ip: str | None,
 ) -> Approval:
     if req.state != TransferState.AWAITING_APPROVAL:
+        if req.state in (TransferState.APPROVED, TransferState.BLOCKED):
+            # Whoever loses the race for the last step hears that it was already approved
+            # (or why it was never theirs), not merely that the state moved on.
+            _step_for(req, approver)
         raise ApplicationError(
             _("This request is not awaiting approval (it is “{state}”).").format(
                 state=req.get_state_display()
@@ -244,11 +254,17 @@ def approval_sign_off(
 def transfer_send_back(
     *, request: TransferRequest, actor: Staff, comment: str, client_ip: str | None = None
 ) -> TransferRequest:
-    """An approver returns the request to the counter. Approvals given so far lapse."""
+    """An approver on this request's route returns it to the counter (an account manager only
+    for their own customer). Approvals given so far lapse."""
     require_same_branch(request.branch_id, actor)
     if not comment.strip():
         raise ApplicationError(_("Say why the request is sent back."), code="invalid")
     req = lock_request(request)
+    require_state(req, TransferState.AWAITING_APPROVAL)
+    if not any(rules.may_fill(step, staff=actor, request=req) for step in rules.route_for(req)):
+        raise ApplicationError(
+            _("Only an approver on this request's route can send it back."), code="forbidden"
+        )
     req.approval_round += 1
     apply_transition(
         req,
