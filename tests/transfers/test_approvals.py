@@ -447,13 +447,7 @@ def test_a_second_director_after_the_last_approval_hears_it_was_already_approved
 
 
 def test_only_an_approver_on_the_route_can_send_a_request_back(people):
-    from branch_ops.errors import ApplicationError
-    from transfers import services
-    from transfers.models import TransferState
-
     from tests.accounts.factories import StaffFactory
-
-    from .conftest import to_awaiting_approval
 
     customer = people.customer("ordinary")
     req = to_awaiting_approval(people, customer)
