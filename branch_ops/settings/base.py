@@ -37,7 +37,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "branch_ops.middleware.BranchLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,4 +128,37 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+}
+
+# The scheduled jobs (branch_ops.jobs, revisits/jobs.py), in Beijing time (CELERY_TIMEZONE).
+# Each entry's task asks the trading calendar first: a job about the exchanges' days records
+# a skipped run on a holiday, the monthly report runs on the month's first trading day only.
+# With Redis: `celery -A branch_ops beat` + a worker. Without (the embedded default):
+# `manage.py run_scheduler` reads this same table and runs the jobs in-process.
+from celery.schedules import crontab  # noqa: E402
+
+_WEEKDAYS = "mon-fri"
+JOB_TIMES: list[tuple[str, dict]] = [  # type: ignore[type-arg]
+    ("revisits.plan", {"hour": 7, "minute": 30}),
+    ("transfers.closure_sweep", {"hour": 8, "minute": 0, "day_of_week": _WEEKDAYS}),
+    ("revisits.remind", {"hour": 8, "minute": 30, "day_of_week": _WEEKDAYS}),
+    ("revisits.escalate_late", {"hour": 9, "minute": 0, "day_of_week": _WEEKDAYS}),
+    ("retention.commitments_escalate", {"hour": 9, "minute": 0, "day_of_week": _WEEKDAYS}),
+    ("transfers.sign_offs_escalate", {"hour": 9, "minute": 5, "day_of_week": _WEEKDAYS}),
+    ("transfers.late_requests_flag", {"hour": 9, "minute": 10, "day_of_week": _WEEKDAYS}),
+    # After the close: today's departures get their first-week revisit before the week ends.
+    ("revisits.plan", {"hour": 15, "minute": 30, "day_of_week": _WEEKDAYS}),
+    ("retention.at_risk_scan", {"hour": 19, "minute": 0, "day_of_week": _WEEKDAYS}),
+    ("retention.monthly_report", {"hour": 7, "minute": 0, "day_of_month": "1-12"}),
+    # Art. 15: the day's papers are filed after the close; the integrity check runs nightly.
+    ("archives.file_day", {"hour": 18, "minute": 0, "day_of_week": _WEEKDAYS}),
+    ("archives.integrity_check", {"hour": 2, "minute": 0}),
+]
+CELERY_BEAT_SCHEDULE = {
+    f"{name}@{spec['hour']:02d}:{spec['minute']:02d}": {
+        "task": "branch_ops.run_scheduled_job",
+        "schedule": crontab(**{key: str(value) for key, value in spec.items()}),
+        "args": (name,),
+    }
+    for name, spec in JOB_TIMES
 }
