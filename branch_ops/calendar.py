@@ -113,6 +113,11 @@ def calendar_seed_from_package(*, first_year: int | None = None) -> tuple[int, i
     import exchange_calendars
 
     xshg = exchange_calendars.get_calendar("XSHG")
+    bound = type(xshg).bound_max()
+    if bound is not None and bound > xshg.last_session:
+        # The package ends its calendars a year from today by default, which can cut its
+        # last known year short; the missing weeks would be seeded as holidays (a guess).
+        xshg = exchange_calendars.get_calendar("XSHG", end=bound)
     first = max(first_year or 0, xshg.first_session.year + 1)
     last = xshg.last_session.year
     existing = set(CalendarYear.objects.values_list("year", flat=True))

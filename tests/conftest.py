@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.db import connection
 
 from branch_ops.calendar import calendar_seed_from_package
 
@@ -33,3 +34,17 @@ def frozen_now():
     move the clock themselves with traveller.move_to()."""
     with time_machine.travel(TEST_NOW, tick=True) as traveller:
         yield traveller
+
+
+def pytest_collection_modifyitems(config, items):
+    # Skipped at collection, before any database fixture runs: a transactional test that
+    # merely started on SQLite would still flush the shared test database at teardown.
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: SQLite locks the whole database, so row locks under "
+        "concurrent threads cannot be exercised (run with DATABASE_URL=postgres://…)"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

@@ -15,3 +15,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Static files come straight from the apps, as under runserver: no collectstatic before tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests read messages in English, the source language of the catalogue; the Chinese default
+# is tested on its own (tests/branch_ops/test_language.py overrides this back).
+LANGUAGE_CODE = "en"

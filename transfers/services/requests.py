@@ -15,6 +15,7 @@ from accounts.roles import COUNTER_ROLES
 from branch_ops.calendar import TradingCalendar, beijing_today
 from branch_ops.errors import ApplicationError
 from retention.models import ChurnReason
+from retention.services.memos import memo_record_outcome
 
 from ..models import (
     ENDED_STATES,
@@ -284,6 +285,7 @@ def transfer_customer_stays(
         client_ip=client_ip,
         update_fields=("ended_at",),
     )
+    memo_record_outcome(request=req, actor=actor)  # Art. 30: a deferred customer who stays
     return req
 
 
@@ -313,6 +315,7 @@ def transfer_defer(
         + (f" — {comment}" if comment else ""),
         update_fields=("follow_up_on", "approval_round"),
     )
+    memo_record_outcome(request=req, actor=actor)  # Art. 30: the work memo of a deferral
     return req
 
 

@@ -1,0 +1,28 @@
+"""Reads of the retention app that are more than one line."""
+
+from .analysis import monthly_figures, parse_month
+from .commitments import (
+    commitments_for_owner,
+    contact_tasks_for,
+    customer_retention_badges,
+    overdue_commitments,
+    retention_badges_for,
+)
+from .playbooks import playbook_current, playbook_panel_context
+from .risk import AtRiskList, AtRiskRow, at_risk_for, retention_settings_for
+
+__all__ = [
+    "AtRiskList",
+    "AtRiskRow",
+    "at_risk_for",
+    "commitments_for_owner",
+    "contact_tasks_for",
+    "customer_retention_badges",
+    "monthly_figures",
+    "overdue_commitments",
+    "parse_month",
+    "playbook_current",
+    "playbook_panel_context",
+    "retention_badges_for",
+    "retention_settings_for",
+]

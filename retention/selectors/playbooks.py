@@ -1,0 +1,94 @@
+"""Which playbook a request follows, and what the counter page's retention panel shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from accounts.models import Branch
+from transfers.models import ENDED_STATES, TransferRequest
+
+from ..models import (
+    ChurnReason,
+    Commitment,
+    CommitmentStatus,
+    Playbook,
+    RetentionAttempt,
+    WorkMemo,
+)
+
+
+def playbook_current(*, reason: ChurnReason, branch: Branch | None) -> Playbook | None:
+    """The branch's latest version of the reason's playbook, or the firm's when the branch
+    has not published its own."""
+    playbooks = Playbook.objects.filter(reason=reason).select_related("reason")
+    playbooks = playbooks.prefetch_related("steps").order_by("-version")
+    if branch is not None:
+        own = playbooks.filter(branch=branch).first()
+        if own is not None:
+            return own
+    return playbooks.filter(branch__isnull=True).first()
+
+
+def playbook_panel_context(req: TransferRequest) -> dict[str, Any]:
+    """Everything `retention/_playbook_panel.html` shows for a request: the playbook of the
+    primary reason (and of the others), the steps already done in earlier attempts, the
+    attempts so far and the customer's open promises."""
+    from .commitments import customer_retention_badges
+
+    playbook = None
+    others: list[Playbook] = []
+    if req.primary_reason_id is not None:
+        assert req.primary_reason is not None
+        playbook = playbook_current(reason=req.primary_reason, branch=req.branch)
+        for reason in req.other_reasons.exclude(pk=req.primary_reason_id):
+            other = playbook_current(reason=reason, branch=req.branch)
+            if other is not None:
+                others.append(other)
+    attempts = list(
+        RetentionAttempt.objects.filter(request=req)
+        .select_related("playbook", "playbook__reason", "recorded_by")
+        .prefetch_related("steps_done")
+    )
+    done_keys = {(a.playbook.reason_id, s.key) for a in attempts for s in a.steps_done.all()}
+
+    def steps_of(pb: Playbook | None) -> list[dict[str, Any]]:
+        if pb is None:
+            return []
+        return [
+            {"step": s, "done_before": (pb.reason_id, s.key) in done_keys} for s in pb.steps.all()
+        ]
+
+    commitments = list(
+        Commitment.objects.filter(customer_id=req.customer_id, status=CommitmentStatus.OPEN)
+        .select_related("owner")
+        .order_by("due_on")
+    )
+    memo = WorkMemo.objects.filter(request=req).first()
+    return {
+        "request_obj": req,
+        "playbook": playbook,
+        "steps": steps_of(playbook),
+        "other_playbooks": [{"playbook": pb, "steps": steps_of(pb)} for pb in others],
+        "attempts": attempts,
+        "can_record": req.primary_reason_id is not None and req.state not in ENDED_STATES,
+        "post_url": reverse("retention_attempt_record", args=[req.pk]),
+        "commitments": commitments,
+        "commitment_url": reverse("retention_commitment_create", args=[req.customer_id])
+        + f"?request={req.pk}",
+        "commission_url": reverse("retention_commission_agree", args=[req.customer_id])
+        + f"?request={req.pk}",
+        "badges": customer_retention_badges(req.customer),
+        "memo": memo,
+    }
+
+
+def attempts_prefetch() -> Prefetch:
+    return Prefetch(
+        "retention_attempts",
+        queryset=RetentionAttempt.objects.select_related(
+            "playbook", "recorded_by"
+        ).prefetch_related("steps_done"),
+    )

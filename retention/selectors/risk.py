@@ -1,0 +1,74 @@
+"""Reads for the early warning: the branch's thresholds and the at-risk list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+
+from accounts.models import Branch, Customer, Staff
+from branch_ops.calendar import beijing_today
+
+from ..models import AtRiskFlag, BranchRetentionSettings
+
+
+def retention_settings_for(branch: Branch) -> BranchRetentionSettings:
+    """The branch's thresholds, or the defaults (unsaved) when it has not set any."""
+    found = BranchRetentionSettings.objects.filter(branch=branch).first()
+    return found or BranchRetentionSettings(branch=branch)
+
+
+@dataclass
+class AtRiskRow:
+    customer: Customer
+    flags: list[AtRiskFlag] = field(default_factory=list)
+    is_mine: bool = False
+
+
+@dataclass
+class AtRiskList:
+    business_date: dt.date | None
+    rows: list[AtRiskRow]
+
+    @property
+    def mine(self) -> list[AtRiskRow]:
+        return [r for r in self.rows if r.is_mine]
+
+    @property
+    def others(self) -> list[AtRiskRow]:
+        return [r for r in self.rows if not r.is_mine]
+
+
+def at_risk_for(*, branch: Branch, user: Staff, business_date: dt.date | None = None) -> AtRiskList:
+    """The latest scan's list (or a given day's): the user's own customers first, then the
+    rest of the branch, most flags first."""
+    if business_date is None:
+        business_date = AtRiskFlag.objects.filter(
+            branch=branch, business_date__lte=beijing_today()
+        ).aggregate(d=Max("business_date"))["d"]
+    if business_date is None:
+        return AtRiskList(business_date=None, rows=[])
+    flags = (
+        AtRiskFlag.objects.filter(branch=branch, business_date=business_date)
+        .select_related("customer", "customer__branch", "customer__account_manager")
+        .order_by("customer_id", "rule")
+    )
+    rows: dict[int, AtRiskRow] = {}
+    for flag in flags:
+        row = rows.get(flag.customer_id)
+        if row is None:
+            row = rows[flag.customer_id] = AtRiskRow(
+                customer=flag.customer, is_mine=flag.customer.account_manager_id == user.pk
+            )
+        row.flags.append(flag)
+    ordered = sorted(rows.values(), key=lambda r: (not r.is_mine, -len(r.flags), r.customer.pk))
+    return AtRiskList(business_date=business_date, rows=ordered)
+
+
+def risk_counts_for_manager(*, user: Staff) -> int:
+    latest = at_risk_for(branch=user.branch, user=user)
+    return len(latest.mine)
+
+
+__all__ = ["AtRiskList", "AtRiskRow", "at_risk_for", "retention_settings_for"]

@@ -1,0 +1,181 @@
+"""Departure of an account manager or external broker (Art. 28): their customers are given
+to a named person or a service team in one step, flagged as at risk, and each gets a
+contact task so someone speaks to them directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Customer, Staff
+from accounts.roles import Role
+from branch_ops.calendar import TradingCalendar, beijing_today
+from branch_ops.errors import ApplicationError
+from branch_ops.notifications import notify
+
+from ..models import (
+    AtRiskFlag,
+    DepartureKind,
+    RetentionContactTask,
+    RiskRule,
+    ServiceTeam,
+    ServiceTeamAssignment,
+    StaffDeparture,
+    TaskStatus,
+)
+from ._common import MANAGERS, clean_text, require_role, require_same_branch
+
+# Art. 28 asks for direct contact "尽力" — the branch holds itself to three trading days.
+CONTACT_WITHIN_TRADING_DAYS = 3
+
+
+@transaction.atomic
+def departure_reassign(
+    *,
+    departed: Staff,
+    actor: Staff,
+    kind: str = DepartureKind.EMPLOYEE,
+    left_on: dt.date | None = None,
+    to_person: Staff | None = None,
+    to_team: ServiceTeam | None = None,
+    note: str = "",
+) -> StaffDeparture:
+    require_same_branch(departed.branch_id, actor)
+    require_role(
+        actor,
+        *MANAGERS,
+        message=_("Only the marketing director or general manager reassigns customers."),
+    )
+    if kind not in DepartureKind.values:
+        raise ApplicationError(_("Unknown kind of departure."), code="invalid")
+    if (to_person is None) == (to_team is None):
+        raise ApplicationError(
+            _("Give the customers to one person or to one service team."), code="invalid"
+        )
+    if to_team is not None:
+        require_same_branch(to_team.branch_id, actor)
+        if not to_team.active:
+            raise ApplicationError(_("That service team is no longer active."), code="invalid")
+        new_manager = to_team.lead
+    else:
+        assert to_person is not None
+        require_same_branch(to_person.branch_id, actor)
+        new_manager = to_person
+    if new_manager.pk == departed.pk:
+        raise ApplicationError(
+            _("The customers cannot be given back to the person who left."), code="invalid"
+        )
+    if not new_manager.is_active or not new_manager.has_role(Role.ACCOUNT_MANAGER):
+        # The approval route needs the customer's own account manager (Art. 9).
+        raise ApplicationError(
+            _("{name} is not an active account manager: choose someone who is.").format(
+                name=new_manager
+            ),
+            code="invalid",
+        )
+    today = beijing_today()
+    left_on = left_on or today
+
+    # Every customer of theirs in this branch only, locked in pk order.
+    customers = list(
+        Customer.objects.select_for_update(of=("self",))
+        .filter(branch_id=departed.branch_id, account_manager=departed)
+        .order_by("pk")
+    )
+    if not customers:
+        raise ApplicationError(
+            _("{name} has no customers at this branch: nothing to reassign.").format(name=departed),
+            code="nothing_to_do",
+        )
+    departure = StaffDeparture.objects.create(
+        branch_id=departed.branch_id,
+        departed=departed,
+        kind=kind,
+        left_on=left_on,
+        to_person=to_person,
+        to_team=to_team,
+        customers_moved=len(customers),
+        note=clean_text(note, field=_("Note"), max_length=300, required=False),
+        recorded_by=actor,
+    )
+    ids = [c.pk for c in customers]
+    Customer.objects.filter(pk__in=ids).update(account_manager=new_manager)
+    if to_team is not None:
+        ServiceTeamAssignment.objects.bulk_create(
+            [
+                ServiceTeamAssignment(customer=c, team=to_team, departure=departure)
+                for c in customers
+            ]
+        )
+    details = {
+        "departed": str(departed),
+        "left_on": left_on.isoformat(),
+        "taken_over_by": departure.taken_over_by,
+    }
+    AtRiskFlag.objects.bulk_create(
+        [
+            AtRiskFlag(
+                branch_id=departed.branch_id,
+                customer=c,
+                rule=RiskRule.MANAGER_DEPARTED,
+                business_date=today,
+                details=details,
+            )
+            for c in customers
+        ],
+        ignore_conflicts=True,
+    )
+    due = TradingCalendar().add_trading_days(today, CONTACT_WITHIN_TRADING_DAYS)
+    what = _("Contact the customer directly: {name} has left; keep them with us (Art. 28).").format(
+        name=departed
+    )
+    RetentionContactTask.objects.bulk_create(
+        [
+            RetentionContactTask(
+                branch_id=departed.branch_id,
+                customer=c,
+                assigned_to=new_manager,
+                team=to_team,
+                departure=departure,
+                what=what,
+                due_on=due,
+            )
+            for c in customers
+        ]
+    )
+    recipients = {new_manager.pk: new_manager}
+    if to_team is not None:
+        recipients.update({m.pk: m for m in to_team.members.filter(is_active=True)})
+    notify(
+        recipients=recipients.values(),
+        subject=_("{count} customers of {name} are now yours: contact each by {date}").format(
+            count=len(customers), name=departed, date=due.isoformat()
+        ),
+        link="/retention/tasks/",
+    )
+    return departure
+
+
+@transaction.atomic
+def contact_task_complete(
+    *, task: RetentionContactTask, actor: Staff, outcome: str
+) -> RetentionContactTask:
+    require_same_branch(task.branch_id, actor)
+    locked = RetentionContactTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
+    if locked.status != TaskStatus.OPEN:
+        raise ApplicationError(_("This task is already done."), code="invalid_state")
+    in_team = locked.team is not None and locked.team.members.filter(pk=actor.pk).exists()
+    if actor.pk != locked.assigned_to_id and not in_team and not actor.has_role(*MANAGERS):
+        raise ApplicationError(
+            _("Only whoever the task is assigned to, or their team, completes it."),
+            code="forbidden",
+        )
+    locked.outcome = clean_text(outcome, field=_("Outcome"), max_length=2000)
+    locked.status = TaskStatus.DONE
+    locked.done_at = timezone.now()
+    locked.done_by = actor
+    locked.save(update_fields=["outcome", "status", "done_at", "done_by"])
+    return locked

@@ -1,0 +1,153 @@
+"""Playbooks (Art. 20–29) and the attempts that follow them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import Branch, Staff
+from branch_ops.errors import ApplicationError
+from transfers.models import ENDED_STATES, TransferRequest
+
+from ..models import ChurnReason, Playbook, PlaybookStep, RetentionAttempt
+from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role, require_same_branch
+
+
+@dataclass(frozen=True)
+class StepText:
+    text_zh: str
+    text_en: str = ""
+    key: str = ""
+
+
+def _previous_keys(reason: ChurnReason, branch: Branch | None) -> dict[str, str]:
+    """Keys of the version a revision starts from, by wording: a step kept word for word is
+    the same action and keeps its key."""
+    from ..selectors import playbook_current
+
+    previous = playbook_current(reason=reason, branch=branch)
+    if previous is None:
+        return {}
+    keys: dict[str, str] = {}
+    for step in previous.steps.all():
+        keys[step.text_zh] = step.key
+        if step.text_en:
+            keys.setdefault(step.text_en, step.key)
+    return keys
+
+
+@transaction.atomic
+def playbook_publish(
+    *,
+    reason: ChurnReason,
+    branch: Branch | None,
+    steps: Sequence[StepText],
+    actor: Staff | None,
+    note: str = "",
+) -> Playbook:
+    """A new version of a reason's checklist. Older versions are never changed: attempts
+    keep pointing at what the clerk actually saw. A branch's marketing director or general
+    manager publishes for the branch (Art. 35); the firm-wide version only a superuser."""
+    if actor is not None:
+        if branch is None:
+            if not actor.is_superuser:
+                raise ApplicationError(
+                    _("Only head office changes the firm-wide playbooks."), code="forbidden"
+                )
+        elif not actor.is_superuser:
+            require_same_branch(branch.pk, actor)
+            require_role(
+                actor,
+                *MANAGERS,
+                message=_("Only the marketing director or general manager edits playbooks."),
+            )
+    cleaned = []
+    for step in steps:
+        text_zh = clean_text(step.text_zh, field=_("Step"), max_length=300)
+        text_en = clean_text(step.text_en, field=_("Step"), max_length=300, required=False)
+        cleaned.append(StepText(text_zh, text_en, step.key.strip()))
+    if not cleaned:
+        raise ApplicationError(_("A playbook needs at least one step."), code="invalid")
+    if len({s.text_zh for s in cleaned}) != len(cleaned):
+        raise ApplicationError(_("Two steps have the same wording."), code="invalid")
+
+    # Publishers of one reason queue here, so two revisions never take the same number.
+    ChurnReason.objects.select_for_update(of=("self",)).get(pk=reason.pk)
+    latest = Playbook.objects.filter(reason=reason, branch=branch).aggregate(v=Max("version"))["v"]
+    known = _previous_keys(reason, branch)
+    playbook = Playbook.objects.create(
+        reason=reason,
+        branch=branch,
+        version=(latest or 0) + 1,
+        note=clean_text(note, field=_("What changed"), max_length=200, required=False),
+        published_by=actor,
+    )
+    used: set[str] = set()
+    rows = []
+    for position, step in enumerate(cleaned, start=1):
+        key = step.key or known.get(step.text_zh) or known.get(step.text_en) or ""
+        if not key or key in used:
+            key = f"v{playbook.version}-{position}"
+        used.add(key)
+        rows.append(
+            PlaybookStep(
+                playbook=playbook,
+                position=position,
+                key=key[:40],
+                text_zh=step.text_zh,
+                text_en=step.text_en,
+            )
+        )
+    PlaybookStep.objects.bulk_create(rows)
+    return playbook
+
+
+@transaction.atomic
+def attempt_record(
+    *,
+    request: TransferRequest,
+    actor: Staff,
+    playbook: Playbook,
+    steps_done: Iterable[int],
+    customer_answer: str = "",
+) -> RetentionAttempt:
+    """Art. 8(4), 29: what was done for the customer's reason and what they answered. It
+    sits beside the request: whatever is recorded here, going on stays one click."""
+    require_same_branch(request.branch_id, actor)
+    require_role(actor, *RETENTION_ROLES)
+    # Read under lock so an attempt is never added to a request that has just ended.
+    req = TransferRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if req.primary_reason_id is None:
+        raise ApplicationError(
+            _("Record the customer's reason first: the playbook follows from it."),
+            code="invalid_state",
+        )
+    if req.state in ENDED_STATES:
+        raise ApplicationError(
+            _("The request has ended: nothing more can be recorded on it."), code="invalid_state"
+        )
+    reason_ids = {req.primary_reason_id, *req.other_reasons.values_list("pk", flat=True)}
+    if playbook.reason_id not in reason_ids or playbook.branch_id not in (None, req.branch_id):
+        raise ApplicationError(
+            _("That playbook is not for this customer's reasons."), code="invalid"
+        )
+    wanted = {int(pk) for pk in steps_done}
+    steps = list(PlaybookStep.objects.filter(playbook=playbook, pk__in=wanted))
+    if len(steps) != len(wanted):
+        raise ApplicationError(_("Some ticked steps are not in this playbook."), code="invalid")
+    answer = clean_text(
+        customer_answer, field=_("Customer's answer"), max_length=2000, required=False
+    )
+    if not steps and not answer:
+        raise ApplicationError(
+            _("Tick what was done or note the customer's answer."), code="invalid"
+        )
+    attempt = RetentionAttempt.objects.create(
+        request=req, playbook=playbook, customer_answer=answer, recorded_by=actor
+    )
+    attempt.steps_done.set(steps)
+    return attempt

@@ -1,0 +1,63 @@
+"""What every retention page shares: the user's branch, the reader gate, and turning a
+service's refusal into something the user reads (never a 500)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.models import Staff
+from accounts.roles import BRANCH_READERS
+from branch_ops.errors import ApplicationError
+
+M = TypeVar("M", bound=Model)
+
+
+def staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def require_reader(user: Staff) -> None:
+    """The archivist and company head work on the archives, not on retention."""
+    if not user.has_role(*BRANCH_READERS):
+        raise PermissionDenied
+
+
+def branch_object(
+    request: HttpRequest, queryset: QuerySet[M], pk: int, lookup: str = "branch"
+) -> M:
+    """An object of the user's own branch; another branch's is a 404."""
+    user = staff(request)
+    obj = get_object_or_404(queryset.filter(**{lookup: user.branch_id}), pk=pk)
+    require_reader(user)
+    return obj
+
+
+def refusal(request: HttpRequest, error: ApplicationError, form: BaseForm | None = None) -> None:
+    """A service said no: a 404 stays a 404; anything else is shown to the user."""
+    if error.code == "not_found":
+        raise Http404(error.message)
+    if form is not None:
+        form.add_error(None, error.message)
+    else:
+        messages.error(request, error.message)
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def status_for(form: BaseForm) -> int:
+    return 400 if form.is_bound and form.errors else 200

@@ -1,0 +1,208 @@
+"""The monthly analysis (Art. 7), checked against a small data set computed by hand, and the
+CSV, XLSX and PDF that carry it."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from retention.models import MonthlyReport
+from retention.selectors import monthly_figures
+from retention.services import (
+    commitment_cancel,
+    commitment_create,
+    commitment_keep,
+    monthly_report_prepare,
+)
+
+from .conftest import at, defers, go_through, in_retention, page, stays, tick
+
+NOVEMBER = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def month_data(people, frozen_now):
+    """October: one left (300 000, moved away), one stayed.
+    November: promises 1 kept on time, 1 kept late, 1 open, 1 cancelled; then
+      c1 ordinary 100 000, moved away → left to 甲证券
+      c2 important 1 000 000, commission → left to 乙证券
+      c3 ordinary, moved away, online trading shown → stayed
+      c4 ordinary 50 000, moved away, online trading shown → left to 甲证券
+      c5 ordinary, competition → deferred."""
+    at(frozen_now, dt.date(2026, 10, 20))
+    go_through(people, in_retention(people, people.customer(assets="300000"), broker="甲证券"))
+    stays(people, in_retention(people))
+
+    at(frozen_now, dt.date(2026, 11, 10))
+    promised = [
+        commitment_create(
+            customer=people.customer(), actor=people.clerk, what=f"承诺{n}", within_trading_days=n
+        )
+        for n in (1, 2, 5, 3)
+    ]
+    at(frozen_now, dt.date(2026, 11, 11))
+    commitment_keep(commitment=promised[0], actor=people.am, evidence="按时完成")
+    at(frozen_now, dt.date(2026, 11, 12))
+    commitment_cancel(commitment=promised[3], actor=people.am, reason="客户取消")
+    at(frozen_now, dt.date(2026, 11, 16))
+    commitment_keep(commitment=promised[1], actor=people.am, evidence="迟了两天")
+
+    at(frozen_now, dt.date(2026, 11, 25))
+    go_through(people, in_retention(people, people.customer(assets="100000"), broker="甲证券"))
+    go_through(
+        people,
+        in_retention(
+            people, people.customer("important"), reason_code="commission", broker="乙证券"
+        ),
+    )
+    c3 = in_retention(people, people.customer(assets="200000"))
+    tick(people, c3, "show_online")
+    stays(people, c3)
+    c4 = in_retention(people, people.customer(assets="50000"), broker="甲证券")
+    tick(people, c4, "show_online")
+    go_through(people, c4)
+    defers(people, in_retention(people, reason_code="competition"), dt.date(2026, 12, 9))
+    return people
+
+
+def test_the_months_figures_match_the_hand_count(month_data):
+    f = monthly_figures(branch=month_data.branch, month=NOVEMBER)
+    assert f["month"] == "2026-11"
+    assert f["churn"] == {"count": 3, "assets": "1150000.00"}
+    assert [(r["code"], r["count"], r["assets"]) for r in f["by_reason"]] == [
+        ("moved_away", 2, "150000.00"),
+        ("commission", 1, "1000000.00"),
+    ]
+    assert [(r["tier"], r["count"], r["assets"]) for r in f["by_tier"]] == [
+        ("important", 1, "1000000.00"),
+        ("ordinary", 2, "150000.00"),
+    ]
+    assert [(r["id"], r["count"]) for r in f["by_manager"]] == [(month_data.am.pk, 3)]
+    assert [(r["broker"], r["count"], r["assets"]) for r in f["by_broker"]] == [
+        ("甲证券", 2, "150000.00"),
+        ("乙证券", 1, "1000000.00"),
+    ]
+    assert f["retention"] == {"decided": 4, "stayed": 1, "rate": "25.0"}
+    assert [
+        (r["code"], r["decided"], r["stayed"], r["rate"]) for r in f["retention_by_reason"]
+    ] == [
+        ("moved_away", 3, 1, "33.3"),
+        ("commission", 1, 0, "0.0"),
+    ]
+    assert [(r["key"], r["tried"], r["stayed"], r["rate"]) for r in f["retention_by_step"]] == [
+        ("show_online", 2, 1, "50.0")
+    ]
+    assert f["retention_without_attempt"] == {"decided": 2, "stayed": 0, "rate": "0.0"}
+    assert f["deferred"] == 1
+    assert f["commitments"] == {
+        "due": 4,
+        "kept_on_time": 1,
+        "kept_late": 1,
+        "open": 1,
+        "cancelled": 1,
+        "on_time_rate": "33.3",
+    }
+    assert [t["month"] for t in f["trend"]][0::11] == ["2025-12", "2026-11"]
+    october = f["trend"][-2]
+    assert october == {
+        "month": "2026-10",
+        "churn": 1,
+        "assets": "300000.00",
+        "decided": 2,
+        "stayed": 1,
+        "rate": "50.0",
+    }
+    assert f["previous"]["retention_rate"] == "50.0"
+    assert f["change"] == {
+        "churn": 2,
+        "assets": "850000.00",
+        "retention_rate": "-25.0",
+        "commitments_on_time_rate": None,
+    }
+
+
+def test_the_figures_take_the_same_number_of_queries_whatever_the_size(people, month_data):
+    with CaptureQueriesContext(connection) as small:
+        monthly_figures(branch=people.branch, month=NOVEMBER)
+    for _n in range(3):
+        c = in_retention(people, reason_code="research")
+        tick(people, c, "learn_needs")
+        go_through(people, c)
+    with CaptureQueriesContext(connection) as large:
+        figures = monthly_figures(branch=people.branch, month=NOVEMBER)
+    assert figures["churn"]["count"] == 6
+    assert len(large) == len(small) <= 12
+
+
+def test_another_branchs_churn_is_not_counted(month_data, other_branch):
+    go_through(other_branch, in_retention(other_branch))
+    assert monthly_figures(branch=month_data.branch, month=NOVEMBER)["churn"]["count"] == 3
+    assert monthly_figures(branch=other_branch.branch, month=NOVEMBER)["churn"]["count"] == 1
+
+
+def test_preparing_the_report_twice_keeps_one_with_the_figures(month_data):
+    first = monthly_report_prepare(branch=month_data.branch, month=dt.date(2026, 11, 17))
+    again = monthly_report_prepare(branch=month_data.branch, month=NOVEMBER)
+    assert first.pk == again.pk and again.month == NOVEMBER
+    assert MonthlyReport.objects.count() == 1
+    assert again.figures["churn"] == {"count": 3, "assets": "1150000.00"}
+
+
+def test_the_page_shows_the_figures_the_chart_and_the_comparison(month_data, en_client):
+    en_client.force_login(month_data.md)
+    shown = page(en_client.get(reverse("retention_analysis") + "?month=2026-11"))
+    assert 'id="churn-count">3<' in shown
+    assert 'id="churn-assets">1150000.00<' in shown
+    assert 'id="retention-rate">25.0<' in shown
+    assert "Show online trading in person" in shown and "50.0" in shown
+    assert "Moved house / branch too far" in shown and "乙证券" in shown
+    assert shown.count("<rect ") >= 12 and "<polyline" in shown  # bars and the rate line
+    assert "2026-10" in shown and "-25.0" in shown  # the comparison with October
+
+
+def test_the_csv_carries_the_figures(month_data, en_client):
+    en_client.force_login(month_data.am)
+    response = en_client.get(reverse("retention_analysis_csv") + "?month=2026-11")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["Customers who left", "3", "1", "2"] in rows
+    assert ["Assets lost (CNY)", "1150000.00", "300000.00", "850000.00"] in rows
+    assert ["Moved house / branch too far", "3", "1", "33.3"] in rows
+    assert ["2026-11", "3", "1150000.00", "4", "1", "25.0"] in rows
+
+
+def test_the_spreadsheet_opens_and_carries_the_figures(month_data, en_client):
+    en_client.force_login(month_data.am)
+    response = en_client.get(reverse("retention_analysis_xlsx") + "?month=2026-11")
+    book = load_workbook(io.BytesIO(response.content))
+    summary = [tuple(r) for r in book["summary"].iter_rows(min_row=3, values_only=True)]
+    assert summary[0][:4] == ("Customers who left", 3, 1, 2)
+    assert float(summary[1][1]) == 1150000.00 and float(summary[2][1]) == 25.0
+    reasons = [tuple(r) for r in book["by_reason"].iter_rows(min_row=3, values_only=True)]
+    assert [(r[0], r[1], float(r[2])) for r in reasons] == [
+        ("Moved house / branch too far", 2, 150000.0),
+        ("Commission too high", 1, 1000000.0),
+    ]
+    steps = list(book["retention_by_step"].iter_rows(min_row=3, values_only=True))
+    assert steps[0][1].startswith("Show online trading in person") and float(steps[0][4]) == 50.0
+
+
+def test_the_pdf_report_opens_and_carries_the_figures(month_data, en_client):
+    en_client.force_login(month_data.gm)
+    response = en_client.get(reverse("retention_analysis_pdf") + "?month=2026-11")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    # Table cells wrap: compare with the line breaks read as spaces.
+    text = " ".join("".join(p.extract_text() for p in reader.pages).split())
+    assert "Monthly churn analysis" in text
+    for figure in ("1150000.00", "25.0", "33.3", "850000.00", "甲证券", "Show online trading"):
+        assert figure in text, figure
+    fonts = {
+        str(font["/BaseFont"]) for p in reader.pages for font in p["/Resources"]["/Font"].values()
+    }
+    assert any("WenQuanYi" in f for f in fonts)  # the embedded Chinese font

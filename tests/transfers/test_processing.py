@@ -1,0 +1,361 @@
+"""Processing at the counter (Art. 11–14, 19): the closure conditions, the customer's own
+password, fees and gap-free receipt numbers."""
+
+import contextlib
+import datetime as dt
+import logging
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
+
+from accounts.roles import Role
+from branch_ops.errors import ApplicationError
+from branch_ops.models import CalendarYear, ExchangeHoliday, Notification
+from tests.accounts.factories import TRADING_PASSWORD
+from transfers import services
+from transfers.models import (
+    FeeItem,
+    FeeSchedule,
+    RetainedDocument,
+    TransferAuditEntry,
+    TransferRequest,
+    TransferState,
+)
+from transfers.services.processing import required_retained
+
+from .conftest import (
+    audit_rows,
+    person,
+    set_core_state,
+    state_of,
+    to_approved,
+    to_completed,
+    to_processing,
+)
+
+S = TransferState
+BEIJING = ZoneInfo("Asia/Shanghai")
+CLOSURE = {"wants_closure": True}
+SZ_TRANSFER = {"wants_sz_transfer": True, "sz_receiving_broker": "某证券", "sz_receiving_seat": "9"}
+
+
+def retained_for(req):
+    return [str(k) for k in required_retained(req)]
+
+
+def complete(req, actor):
+    return services.transfer_complete(request=req, actor=actor, retained=retained_for(req))
+
+
+def confirm(req, actor, password=TRADING_PASSWORD):
+    return services.transfer_confirm_password(request=req, actor=actor, password=password)
+
+
+# --- Art. 19: what a fund account needs before it closes --------------------------------
+
+
+def ready_to_close(people, *, sh_designated_here=False):
+    """A customer whose account ties nothing to the branch any more."""
+    customer = people.customer("ordinary", sh_designated_here=sh_designated_here)
+    set_core_state(
+        customer,
+        sz_holdings_in_custody=False,
+        interest_settled=True,
+        cash_balance=Decimal("0"),
+        unfulfilled_agreement="",
+    )
+    return customer
+
+
+CLOSURE_GAPS = {
+    "sz_custody": {"sz_holdings_in_custody": True},
+    "interest": {"interest_settled": False},
+    "cash": {"cash_balance": Decimal("0.01")},
+    "agreements": {"unfulfilled_agreement": "约定购回协议未履行完毕"},
+}
+
+
+def refused_to_start(req, people, missing):
+    before = len(audit_rows(req))
+    with pytest.raises(ApplicationError) as caught:
+        services.transfer_start_processing(request=req, actor=people.clerk)
+    assert caught.value.code == "closure_conditions"
+    assert caught.value.details["missing"] == missing
+    assert state_of(req) == S.APPROVED
+    assert len(audit_rows(req)) == before
+    return caught.value
+
+
+@pytest.mark.parametrize("code", list(CLOSURE_GAPS))
+def test_each_missing_closure_condition_alone_refuses_processing(people, code):
+    customer = ready_to_close(people)
+    req = to_approved(people, customer, **CLOSURE)
+    set_core_state(customer, **CLOSURE_GAPS[code])
+    error = refused_to_start(req, people, [code])
+    if code == "agreements":
+        assert "约定购回协议未履行完毕" in error.message
+
+
+def test_shanghai_designation_still_here_refuses_closure(people):
+    customer = ready_to_close(people, sh_designated_here=True)
+    req = to_approved(people, customer, **CLOSURE)
+    refused_to_start(req, people, ["sh_designated"])
+
+
+def test_shanghai_designation_revoked_in_the_same_request_allows_closure(people):
+    customer = ready_to_close(people, sh_designated_here=True)
+    req = to_approved(people, customer, wants_sh_revocation=True, **CLOSURE)
+    services.transfer_start_processing(request=req, actor=people.clerk)
+    assert state_of(req) == S.PROCESSING
+
+
+def test_shenzhen_holdings_transferred_in_the_same_request_allow_closure(people):
+    customer = ready_to_close(people)
+    set_core_state(customer, sz_holdings_in_custody=True)
+    req = to_approved(people, customer, **SZ_TRANSFER, **CLOSURE)
+    services.transfer_start_processing(request=req, actor=people.clerk)
+    assert state_of(req) == S.PROCESSING
+
+
+def test_closure_proceeds_when_every_condition_is_met(people):
+    req = to_approved(people, ready_to_close(people), **CLOSURE)
+    services.transfer_start_processing(request=req, actor=people.clerk)
+    assert state_of(req) == S.PROCESSING
+
+
+def test_every_missing_closure_condition_is_named_at_once(people):
+    customer = ready_to_close(people, sh_designated_here=True)
+    req = to_approved(people, customer, **CLOSURE)
+    for gap in CLOSURE_GAPS.values():
+        set_core_state(customer, **gap)
+    error = refused_to_start(
+        req, people, ["sh_designated", "sz_custody", "interest", "cash", "agreements"]
+    )
+    assert error.message
+
+
+def test_closure_conditions_do_not_apply_to_a_transfer_alone(people):
+    customer = people.customer("ordinary")
+    set_core_state(customer, interest_settled=False, cash_balance=Decimal("88.00"))
+    req = to_approved(people, customer, **SZ_TRANSFER)
+    services.transfer_start_processing(request=req, actor=people.clerk)
+    assert state_of(req) == S.PROCESSING
+
+
+# --- Fees (Art. 12) -------------------------------------------------------------------
+
+
+def test_closing_an_account_costs_nothing(people):
+    req = to_completed(people, ready_to_close(people), **CLOSURE)
+    assert req.fee_amount == Decimal("0.00")
+
+
+def test_a_custody_transfer_carries_the_branchs_fee(people, other_branch):
+    FeeSchedule.objects.filter(branch=people.branch, item=FeeItem.SZ_TRANSFER).update(
+        amount=Decimal("45.50")
+    )
+    req = to_completed(people, people.customer("ordinary"), **SZ_TRANSFER)
+    assert req.fee_amount == Decimal("45.50")
+    assert "45.50" in audit_rows(req)[-1].comment
+
+
+def test_transfer_and_closure_together_cost_the_transfer_fee_only(people):
+    customer = ready_to_close(people, sh_designated_here=True)
+    set_core_state(customer, sz_holdings_in_custody=True)
+    req = to_completed(people, customer, wants_sh_revocation=True, **SZ_TRANSFER, **CLOSURE)
+    expected = FeeSchedule.objects.get(branch=people.branch, item=FeeItem.SZ_TRANSFER).amount
+    expected += FeeSchedule.objects.get(branch=people.branch, item=FeeItem.SH_REVOCATION).amount
+    assert req.fee_amount == expected == Decimal("30.00")
+
+
+def test_the_fee_schedule_cannot_charge_for_closing(people):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeeSchedule.objects.filter(branch=people.branch, item=FeeItem.CLOSURE).update(
+            amount=Decimal("10.00")
+        )
+
+
+# --- Receipt numbers ------------------------------------------------------------------
+
+
+def test_receipt_numbers_run_without_gaps_per_branch(people, other_branch):
+    first = to_completed(people, people.customer("ordinary"))
+    elsewhere = to_completed(other_branch, other_branch.customer("ordinary"))
+    second = to_completed(people, people.customer("ordinary"))
+    assert first.receipt_number == "SH01-2026-000001"
+    assert second.receipt_number == "SH01-2026-000002"
+    assert elsewhere.receipt_number == "BJ02-2026-000001"
+
+
+def test_receipt_numbers_restart_in_a_new_year(people, frozen_now):
+    # 2027's holidays entered by hand, as the admin does once the exchanges announce them.
+    CalendarYear.objects.create(year=2027, source="admin")
+    ExchangeHoliday.objects.create(date=dt.date(2027, 1, 1), name="元旦")
+    last_of_year = to_completed(people, people.customer("ordinary"))
+    waiting = to_processing(people, people.customer("ordinary"))
+
+    frozen_now.move_to(dt.datetime(2027, 1, 4, 10, 0, tzinfo=BEIJING))
+    confirm(waiting, people.clerk)
+    first_of_year = complete(waiting, people.clerk)
+
+    assert last_of_year.receipt_number == "SH01-2026-000001"
+    assert first_of_year.receipt_number == "SH01-2027-000001"
+
+
+def test_a_failed_completion_leaves_no_gap(people):
+    processing = to_processing(people, people.customer("ordinary"))
+    approved = to_approved(people, people.customer("ordinary"))
+    confirm(processing, people.clerk)
+
+    attempts = [
+        lambda: complete(approved, people.clerk),  # not processing yet
+        lambda: complete(processing, people.auditor),  # not counter staff
+        lambda: services.transfer_complete(request=processing, actor=people.clerk, retained=[]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ApplicationError):
+            attempt()
+    assert not TransferRequest.objects.exclude(receipt_number=None).exists()
+
+    assert complete(processing, people.clerk).receipt_number == "SH01-2026-000001"
+    services.transfer_start_processing(request=approved, actor=people.clerk)
+    confirm(approved, people.clerk)
+    assert complete(approved, people.clerk).receipt_number == "SH01-2026-000002"
+
+
+def test_completion_records_what_the_branch_keeps(people):
+    customer = people.institution()
+    people.book_appointment(customer, booked_on=dt.date(2026, 11, 24))
+    req = to_processing(people, customer)
+    confirm(req, people.clerk)
+    with pytest.raises(ApplicationError) as caught:
+        services.transfer_complete(
+            request=req,
+            actor=people.clerk,
+            retained=[RetainedDocument.FORM_ORIGINAL, RetainedDocument.IDENTITY_COPY],
+        )
+    assert caught.value.code == "retained_missing"
+    assert str(RetainedDocument.AUTHORISATION_COPY.label) in caught.value.message
+    assert state_of(req) == S.PROCESSING
+
+    done = complete(req, people.clerk)
+    assert sorted(done.retained_documents) == sorted(str(k) for k in RetainedDocument)
+    assert (done.completed_by, done.state) == (people.clerk, S.COMPLETED)
+
+
+# --- The customer's password (Art. 11; conduct rules Q2, Q3) ----------------------------
+
+
+def wrong(req, people, password="111111"):
+    with pytest.raises(ApplicationError) as caught:
+        confirm(req, people.clerk, password)
+    return caught.value
+
+
+def test_a_wrong_password_counts_down_and_the_count_survives_the_error(people):
+    req = to_processing(people, people.customer("ordinary"))
+    for attempt in range(1, 5):
+        error = wrong(req, people)
+        assert error.code == "wrong_password"
+        assert str(5 - attempt) in error.message
+        fresh = TransferRequest.objects.get(pk=req.pk)
+        assert (fresh.password_failures, fresh.state) == (attempt, S.PROCESSING)
+        assert fresh.password_confirmed_at is None
+
+
+def test_five_wrong_passwords_lock_the_request_and_tell_the_counter_leads(people, other_branch):
+    second_lead = person(people, Role.COUNTER_LEAD)
+    req = to_processing(people, people.customer("ordinary"))
+    for _try in range(4):
+        wrong(req, people)
+    assert not Notification.objects.exists()
+
+    error = wrong(req, people)
+
+    assert error.code == "password_locked"
+    fresh = TransferRequest.objects.get(pk=req.pk)
+    assert (fresh.state, fresh.password_failures) == (S.PASSWORD_LOCKED, 5)
+    told = sorted(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == sorted([people.lead.pk, second_lead.pk])
+    assert str(req.pk) in Notification.objects.first().subject
+    entry = audit_rows(req)[-1]
+    assert (entry.action, entry.to_state) == ("lock_password", S.PASSWORD_LOCKED)
+
+
+def test_a_locked_request_refuses_even_the_right_password(people):
+    req = to_processing(people, people.customer("ordinary"))
+    for _try in range(5):
+        wrong(req, people)
+    with pytest.raises(ApplicationError) as caught:
+        confirm(req, people.clerk)
+    assert caught.value.code == "invalid_state"
+    assert TransferRequest.objects.get(pk=req.pk).password_confirmed_at is None
+
+
+def test_after_the_lead_unlocks_the_customer_tries_again(people):
+    req = to_processing(people, people.customer("ordinary"))
+    for _try in range(5):
+        wrong(req, people)
+    with pytest.raises(ApplicationError):
+        services.transfer_unlock_password(request=req, actor=people.clerk)
+    services.transfer_unlock_password(request=req, actor=people.lead, comment="本人到场核实")
+    fresh = TransferRequest.objects.get(pk=req.pk)
+    assert (fresh.state, fresh.password_failures) == (S.PROCESSING, 0)
+    confirm(req, people.clerk)
+    assert complete(req, people.clerk).state == S.COMPLETED
+
+
+@pytest.mark.parametrize(
+    "role", [Role.ACCOUNT_MANAGER, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR]
+)
+def test_only_counter_staff_take_the_customers_password(people, role):
+    req = to_processing(people, people.customer("ordinary"))
+    for password in ("111111", TRADING_PASSWORD):
+        with pytest.raises(ApplicationError) as caught:
+            confirm(req, person(people, role), password)
+        assert caught.value.code == "forbidden"
+    fresh = TransferRequest.objects.get(pk=req.pk)
+    assert (fresh.password_failures, fresh.password_confirmed_at) == (0, None)
+    assert [e.action for e in audit_rows(req)][-1] == "start_processing"
+
+
+def test_the_password_is_never_stored_or_written_anywhere(people, caplog):
+    typed = ["wrong-pw-7319", "wrong-pw-8842"]
+    req = to_processing(people, people.customer("ordinary"))
+    with caplog.at_level(logging.DEBUG):
+        for password in typed:
+            with contextlib.suppress(ApplicationError):
+                confirm(req, people.clerk, password)
+        confirm(req, people.clerk)
+        complete(req, people.clerk)
+
+    row = TransferRequest.objects.filter(pk=req.pk).values().get()
+    stored = [str(v) for v in row.values()]
+    stored += [
+        str(v)
+        for entry in TransferAuditEntry.objects.filter(request=req)
+        for v in model_to_dict(entry).values()
+    ]
+    stored += [n.subject + n.body for n in Notification.objects.all()]
+    for password in [*typed, TRADING_PASSWORD]:
+        assert not any(password in text for text in stored), password
+        assert password not in caplog.text
+
+
+# --- Role checks before processing ------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.ACCOUNT_MANAGER, Role.GENERAL_MANAGER, Role.AUDITOR])
+def test_only_counter_staff_start_processing_even_when_a_condition_appears(people, role):
+    customer = people.customer("ordinary")
+    req = to_approved(people, customer)
+    set_core_state(customer, open_bond_repo=True)
+    before = len(audit_rows(req))
+    with pytest.raises(ApplicationError) as caught:
+        services.transfer_start_processing(request=req, actor=person(people, role))
+    assert caught.value.code == "forbidden"
+    assert state_of(req) == S.APPROVED
+    assert len(audit_rows(req)) == before
