@@ -123,11 +123,14 @@ def pending_sign_offs_for(actor: Staff) -> QuerySet[Approval]:
 def trading_days_left(
     req: TransferRequest, *, today: dt.date, calendar: TradingCalendar
 ) -> int | None:
-    """Trading days until the request is late (0: due today; negative: late by that many).
+    """Trading days until the request is late (0: due today; negative: late, by at least
+    one even on a weekend right after the due day, so it agrees with late_requests).
     None when the clock does not run (ended or deferred) or the calendar does not know."""
     if req.state not in RUNNING_STATES or req.due_on is None:
         return None
     try:
+        if today > req.due_on:
+            return -max(1, calendar.trading_days_between(req.due_on, today))
         return calendar.trading_days_between(today, req.due_on)
     except CalendarUnknown:
         return None

@@ -685,3 +685,17 @@ def test_the_audit_trail_refuses_sql_changes_in_postgresql(seeded_calendar, stat
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement.format(t=table))
     assert TransferAuditEntry.objects.filter(request=req).count() == len(audit_rows(req))
+
+
+def test_a_request_due_on_friday_shows_late_on_saturday(people, frozen_now):
+    from zoneinfo import ZoneInfo
+
+    from branch_ops.calendar import TradingCalendar
+    from transfers.selectors import late_requests, trading_days_left
+
+    req = to_state(people, S.RETENTION)  # received Wed 2026-11-25: due Fri 11-27
+    assert req.due_on == dt.date(2026, 11, 27)
+    frozen_now.move_to(dt.datetime(2026, 11, 28, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    saturday = dt.date(2026, 11, 28)
+    assert trading_days_left(req, today=saturday, calendar=TradingCalendar()) == -1
+    assert list(late_requests(branch_id=people.branch.pk, today=saturday)) == [req]

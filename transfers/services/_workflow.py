@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Staff
+from accounts.roles import COUNTER_ROLES
 from branch_ops.errors import ApplicationError
 
 from ..models import TransferAuditEntry, TransferRequest
@@ -26,6 +27,12 @@ def require_same_branch(obj_branch_id: int, actor: Staff) -> None:
     if obj_branch_id != actor.branch_id:
         # Another branch's record does not exist as far as this user is concerned.
         raise ApplicationError(_("Not found."), code="not_found")
+
+
+def require_counter(actor: Staff) -> None:
+    """Art. 8, 11: reception and processing are the counter's work."""
+    if not actor.has_role(*COUNTER_ROLES):
+        raise ApplicationError(_("Only counter staff can do this."), code="forbidden")
 
 
 def require_state(req: TransferRequest, *states: str) -> None:

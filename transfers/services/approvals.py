@@ -19,6 +19,7 @@ from ._workflow import (
     apply_transition,
     audit,
     lock_request,
+    require_counter,
     require_same_branch,
     require_state,
 )
@@ -283,10 +284,8 @@ def transfer_recheck(
 ) -> TransferRequest:
     """A blocked request is checked again, e.g. the next day once the repo has matured."""
     require_same_branch(request.branch_id, actor)
-    if not actor.has_role(*COUNTER_ROLES):
-        raise ApplicationError(_("Only counter staff can do this."), code="forbidden")
+    require_counter(actor)
     req = lock_request(request)
-    if req.state != TransferState.BLOCKED:
-        raise ApplicationError(_("Only a blocked request is rechecked."), code="invalid_state")
+    require_state(req, TransferState.BLOCKED)
     settle_after_check(req, actor=actor, client_ip=client_ip)
     return req

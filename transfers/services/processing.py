@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from accounts.roles import COUNTER_ROLES, Role
+from accounts.roles import Role
 from branch_ops.calendar import beijing_today
 from branch_ops.core_system import Condition, get_core_system
 from branch_ops.errors import ApplicationError
@@ -25,17 +25,17 @@ from ..models import (
     TransferRequest,
     TransferState,
 )
-from ._workflow import apply_transition, audit, lock_request, require_same_branch, require_state
+from ._workflow import (
+    apply_transition,
+    audit,
+    lock_request,
+    require_counter,
+    require_same_branch,
+    require_state,
+)
 from .approvals import settle_after_check
 
 MAX_PASSWORD_TRIES = 5
-
-
-def _require_counter(actor: Staff) -> None:
-    # Art. 11: processing is the counter's work; nobody else may move it, not even into
-    # "blocked" or "locked" as a side effect of a check.
-    if not actor.has_role(*COUNTER_ROLES):
-        raise ApplicationError(_("Only counter staff can do this."), code="forbidden")
 
 
 def closure_conditions_missing(req: TransferRequest) -> list[Condition]:
@@ -57,7 +57,7 @@ def transfer_start_processing(
     """Checks the blocking conditions right before processing. If one holds now, the
     request is blocked (and stays blocked on record); the caller reads req.state."""
     require_same_branch(request.branch_id, actor)
-    _require_counter(actor)
+    require_counter(actor)
     req = lock_request(request)
     require_state(req, TransferState.APPROVED)
     missing = closure_conditions_missing(req)
@@ -82,7 +82,7 @@ def transfer_confirm_password(
     It goes to the core system and nowhere else: never stored, logged or shown. A wrong
     try is counted and kept even though the call fails."""
     require_same_branch(request.branch_id, actor)
-    _require_counter(actor)
+    require_counter(actor)
     failure: ApplicationError | None = None
     with transaction.atomic():
         req = lock_request(request)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff, Tier
-from accounts.roles import COUNTER_ROLES
 from branch_ops.calendar import TradingCalendar, beijing_today
 from branch_ops.errors import ApplicationError
 from retention.models import ChurnReason
@@ -26,16 +25,11 @@ from ..models import (
     TransferState,
     required_documents,
 )
-from ._workflow import apply_transition, audit, lock_request, require_same_branch
+from ._workflow import apply_transition, audit, lock_request, require_counter, require_same_branch
 
 # The customer's rights: a closure must be done within two trading days once the related
 # business is wound up; the branch holds itself to that for every request.
 TRADING_DAYS_TO_COMPLETE = 2
-
-
-def _require_counter(actor: Staff) -> None:
-    if not actor.has_role(*COUNTER_ROLES):
-        raise ApplicationError(_("Only counter staff can do this."), code="forbidden")
 
 
 def appointment_for_counter(
@@ -84,7 +78,7 @@ def transfer_request_create(
     client_ip: str | None = None,
 ) -> TransferRequest:
     require_same_branch(customer.branch_id, actor)
-    _require_counter(actor)
+    require_counter(actor)
     # One open request per customer; locking the customer row serialises two clerks.
     customer = (
         Customer.objects.select_for_update(of=("self",))
@@ -219,7 +213,7 @@ def transfer_reason_record(
     """Art. 8(3): one primary reason, any others, and the customer's own words. Recording
     it moves the request into the retention talk; it can be corrected there."""
     require_same_branch(request.branch_id, actor)
-    _require_counter(actor)
+    require_counter(actor)
     req = lock_request(request)
     if req.state not in (TransferState.DOCUMENTS_VERIFIED, TransferState.RETENTION):
         raise ApplicationError(

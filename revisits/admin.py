@@ -1,0 +1,63 @@
+"""Revisits in the admin: for looking things up. Every write goes through the pages and
+their services (recording a revisit, tightening a rule within the source's limits), so the
+admin shows these records read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from branch_ops.admin_mixins import BranchScopedAdmin, ReadOnlyInline
+
+from .models import ClosureCandidate, EventInvitation, RevisitEvent, RevisitRule, RevisitTask
+
+
+class ReadOnlyAdmin(BranchScopedAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RevisitRule)
+class RevisitRuleAdmin(ReadOnlyAdmin):
+    branch_lookup = "branch"
+    list_display = ("branch", "kind", "value", "channel", "updated_by", "updated_at")
+    list_filter = ("kind",)
+
+
+@admin.register(RevisitTask)
+class RevisitTaskAdmin(ReadOnlyAdmin):
+    branch_lookup = "branch"
+    list_display = ("due_on", "customer", "reason", "owner", "channel", "status", "done_on")
+    list_filter = ("status", "reason", "channel")
+    date_hierarchy = "due_on"
+    search_fields = ("customer__fund_account", "customer__name")
+    list_select_related = ("customer", "customer__branch", "owner")
+
+
+class InvitationInline(ReadOnlyInline):
+    model = EventInvitation
+    fields = ("customer", "invited_by", "invited_at", "attended", "marked_by")
+
+
+@admin.register(RevisitEvent)
+class RevisitEventAdmin(ReadOnlyAdmin):
+    branch_lookup = "branch"
+    list_display = ("starts_at", "title", "place", "created_by")
+    inlines = [InvitationInline]
+
+
+@admin.register(ClosureCandidate)
+class ClosureCandidateAdmin(ReadOnlyAdmin):
+    branch_lookup = "branch"
+    list_display = ("business_date", "customer")
+    date_hierarchy = "business_date"
+    search_fields = ("customer__fund_account",)
+    list_select_related = ("customer", "customer__branch")

@@ -1,0 +1,371 @@
+"""Revisits (Art. 30–34): the rules that say who must be contacted and when, the tasks the
+planner makes from them, on-site events for customers who left, and the list of fund
+accounts ready to close (Art. 19) that the nightly sweep puts in front of the counter lead."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Reason(models.TextChoices):
+    """Why a revisit task exists: one per rule, plus a contact agreed at the last one."""
+
+    LEFT_FIRST = "left_first", _("Revisit in the week the customer left")  # Art. 31
+    LEFT_MONTHLY = "left_monthly", _("Monthly contact after leaving")  # Art. 31
+    INSTITUTION_VISIT = "institution_visit", _("Yearly visit in person")  # Art. 32
+    DEFERRED_TRIAL_END = "deferred_trial_end", _("End of the deferral's trial period")  # Art. 34
+    DEFERRED_MONTHLY = "deferred_monthly", _("Monthly contact while deferring")  # Art. 34
+    COMMITMENT = "commitment", _("Before a promise is due")  # Art. 29, 34
+    FOLLOW_UP = "follow_up", _("Next contact agreed")
+
+
+class Direction(models.TextChoices):
+    # An interval: the branch may shorten it, never lengthen it beyond the source.
+    AT_MOST = "at_most", _("at most")
+    # A lead time: the branch may contact earlier, never later than the source.
+    AT_LEAST = "at_least", _("at least")
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("Visit in person")
+    PHONE = "phone", _("Phone")
+    OTHER = "other", _("Other (message, letter, e-mail)")
+
+
+class Topic(models.TextChoices):
+    """Art. 31: what a revisit covers."""
+
+    ACTIVITIES = "activities", _("The branch's recent activities, new products and services")
+    SITUATION = "situation", _("How the customer is doing")
+    RELATIONSHIP = "relationship", _("Keeping the relationship")
+
+
+# The source's numbers (Art. 31, 32, 34) and what a branch may do with them (Art. 35: a
+# branch may refine the rules, not weaken them). value: the default; min/max: what a branch
+# may set — for an interval (AT_MOST) the max is the source's, for a lead time (AT_LEAST)
+# the min is; unit: how the value reads.
+RULE_SOURCE: dict[str, dict] = {  # type: ignore[type-arg]
+    # Art. 31: "在客户转出当周" — by the last trading day of the week they leave at the
+    # latest; a branch may ask for it within fewer trading days.
+    Reason.LEFT_FIRST: {
+        "value": 5,
+        "min": 0,
+        "max": 5,
+        "direction": Direction.AT_MOST,
+        "unit": _("trading days after leaving, and never after that week's last trading day"),
+        "channel": Channel.PHONE,
+        "article": 31,
+    },
+    # Art. 31: "每月至少与客户交流一次".
+    Reason.LEFT_MONTHLY: {
+        "value": 30,
+        "min": 1,
+        "max": 30,
+        "direction": Direction.AT_MOST,
+        "unit": _("days between contacts"),
+        "channel": Channel.PHONE,
+        "article": 31,
+    },
+    # Art. 32: "一年内至少上门回访一次".
+    Reason.INSTITUTION_VISIT: {
+        "value": 365,
+        "min": 1,
+        "max": 365,
+        "direction": Direction.AT_MOST,
+        "unit": _("days between visits in person"),
+        "channel": Channel.VISIT,
+        "article": 32,
+    },
+    # Art. 34: contact when the trial period ends (or earlier).
+    Reason.DEFERRED_TRIAL_END: {
+        "value": 0,
+        "min": 0,
+        "max": 20,
+        "direction": Direction.AT_LEAST,
+        "unit": _("trading days before the trial period ends"),
+        "channel": Channel.PHONE,
+        "article": 34,
+    },
+    # Art. 34: "定期与客户交流" until they decide; monthly, like Art. 31.
+    Reason.DEFERRED_MONTHLY: {
+        "value": 30,
+        "min": 1,
+        "max": 30,
+        "direction": Direction.AT_MOST,
+        "unit": _("days between contacts"),
+        "channel": Channel.PHONE,
+        "article": 34,
+    },
+    # Art. 29, 34: keep every promise; a contact before it is due (at least the trading day
+    # before, by default two).
+    Reason.COMMITMENT: {
+        "value": 2,
+        "min": 1,
+        "max": 20,
+        "direction": Direction.AT_LEAST,
+        "unit": _("trading days before the promise is due"),
+        "channel": Channel.PHONE,
+        "article": 34,
+    },
+}
+RULE_KINDS = [(kind.value, kind.label) for kind in Reason if kind in RULE_SOURCE]
+
+
+def _rule_limits() -> models.Q:
+    allowed = models.Q()
+    for kind, source in RULE_SOURCE.items():
+        allowed |= models.Q(kind=str(kind), value__gte=source["min"], value__lte=source["max"])
+    return allowed
+
+
+class RevisitRule(models.Model):
+    """A branch's setting of one rule; created with the source's defaults on first use."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch",
+        on_delete=models.CASCADE,
+        related_name="revisit_rules",
+        verbose_name=_("branch"),
+    )
+    kind = models.CharField(_("rule"), max_length=30, choices=RULE_KINDS)
+    value = models.PositiveSmallIntegerField(_("value"))
+    channel = models.CharField(
+        _("usual channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("revisit rule")
+        verbose_name_plural = _("revisit rules")
+        ordering = ["branch", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "kind"], name="revisit_rule_once"),
+            # Art. 35: refine, never weaken — the database refuses a looser rule too.
+            models.CheckConstraint(condition=_rule_limits(), name="revisit_rule_within_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    @property
+    def source(self) -> dict:  # type: ignore[type-arg]
+        return RULE_SOURCE[self.kind]
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("No longer needed")
+
+
+class RevisitTaskQuerySet(models.QuerySet["RevisitTask"]):
+    def for_branch(self, branch_id: int) -> RevisitTaskQuerySet:
+        return self.filter(branch_id=branch_id)
+
+    def open(self) -> RevisitTaskQuerySet:
+        return self.filter(status=TaskStatus.OPEN)
+
+    def late(self, today: dt.date) -> RevisitTaskQuerySet:
+        return self.filter(status=TaskStatus.OPEN, due_on__lt=today)
+
+
+class RevisitTask(models.Model):
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    customer = models.ForeignKey(
+        "accounts.Customer",
+        on_delete=models.PROTECT,
+        related_name="revisit_tasks",
+        verbose_name=_("customer"),
+    )
+    reason = models.CharField(_("why"), max_length=30, choices=Reason.choices)
+    # What this task answers for when one customer may have several of a kind at once
+    # ("commitment:12", "after:34"); empty for the rules that want one at a time.
+    source_ref = models.CharField(_("source"), max_length=40, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisit_tasks",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due on"))
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    topics = models.JSONField(_("topics covered"), default=list, blank=True)
+    outcome = models.TextField(_("what was said"), blank=True)
+    done_on = models.DateField(_("contacted on"), null=True, blank=True)
+    next_contact_on = models.DateField(_("next contact"), null=True, blank=True)
+    next_task = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("next task"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RevisitTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revisit task")
+        verbose_name_plural = _("revisit tasks")
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["branch", "status", "due_on"]),
+            models.Index(fields=["owner", "status", "due_on"]),
+        ]
+        constraints = [
+            # The planner's idempotence: a re-run, or two at once, cannot plan a contact twice.
+            models.UniqueConstraint(
+                fields=["customer", "reason", "due_on", "source_ref"], name="revisit_task_once"
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "reason", "source_ref"],
+                condition=models.Q(status="open"),
+                name="revisit_task_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(done_on__isnull=False),
+                name="revisit_done_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.get_reason_display()} · {self.due_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
+
+    def is_late(self, today: dt.date) -> bool:
+        return self.is_open and self.due_on < today
+
+    @property
+    def topics_display(self) -> list[str]:
+        return [str(Topic(t).label) for t in self.topics if t in Topic.values]
+
+
+class RevisitEvent(models.Model):
+    """Art. 33: an on-site event (talks, product and service presentations) for customers
+    who transferred out."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=200)
+    programme = models.TextField(_("programme"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organised by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("on-site event")
+        verbose_name_plural = _("on-site events")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventInvitation(models.Model):
+    event = models.ForeignKey(RevisitEvent, on_delete=models.CASCADE, related_name="invitations")
+    customer = models.ForeignKey(
+        "accounts.Customer",
+        on_delete=models.PROTECT,
+        related_name="event_invitations",
+        verbose_name=_("customer"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    # None until someone marks it after the event.
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["event", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "customer"], name="invited_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.customer}"
+
+
+class ClosureCandidate(models.Model):
+    """Art. 19: a fund account the sweep of `business_date` found ready to close — nothing
+    ties it to the branch any more and no request is open. The counter lead works the list
+    of the latest sweep."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.CASCADE, related_name="+", verbose_name=_("branch")
+    )
+    customer = models.ForeignKey(
+        "accounts.Customer",
+        on_delete=models.CASCADE,
+        related_name="closure_candidacies",
+        verbose_name=_("customer"),
+    )
+    business_date = models.DateField(_("found on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account ready to close")
+        verbose_name_plural = _("accounts ready to close")
+        ordering = ["-business_date", "customer__fund_account"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "business_date"], name="closure_candidate_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} @ {self.business_date}"

@@ -1,0 +1,188 @@
+"""Reads for revisits: who left (and counted as important enough for Art. 31), each
+person's list, what is late, tomorrow's plan, and the accounts ready to close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import Branch, Customer, Staff, Tier
+from branch_ops.calendar import BEIJING
+from transfers.models import (
+    ENDED_STATES,
+    Approval,
+    ApprovalStep,
+    TransferRequest,
+    TransferState,
+)
+
+from .models import ClosureCandidate, RevisitEvent, RevisitTask, RevisitTaskQuerySet, TaskStatus
+
+_SENIOR_STEPS = frozenset({ApprovalStep.MARKETING_DIRECTOR, ApprovalStep.GENERAL_MANAGER})
+
+
+@dataclass(frozen=True)
+class Departure:
+    """A customer who transferred out: a completed request."""
+
+    customer: Customer
+    request_id: int
+    left_on: dt.date
+    priority: bool  # institution, core or important when they left (Art. 31)
+
+
+def _was_priority(req: TransferRequest) -> bool:
+    """Art. 31 names institution, core and important customers. Assets usually leave with
+    the customer, so today's tier says little: a request the marketing director or general
+    manager had to approve (Art. 10, 17) was one of theirs when it happened."""
+    customer = req.customer
+    if customer.is_institution or customer.tier in (Tier.IMPORTANT, Tier.CORE):
+        return True
+    return any(a.step in _SENIOR_STEPS for a in req.approvals.all())
+
+
+def departures(*, branch: Branch, up_to: dt.date, since: dt.date | None = None) -> list[Departure]:
+    """Completed requests of the branch whose Beijing day is in [since, up_to], oldest first."""
+    end = dt.datetime.combine(up_to + dt.timedelta(days=1), dt.time(0), tzinfo=BEIJING)
+    requests = TransferRequest.objects.filter(
+        branch=branch, state=TransferState.COMPLETED, completed_at__lt=end
+    )
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time(0), tzinfo=BEIJING)
+        requests = requests.filter(completed_at__gte=start)
+    requests = (
+        requests.select_related("customer", "customer__branch", "customer__account_manager")
+        .prefetch_related(Prefetch("approvals", queryset=Approval.objects.only("step", "request")))
+        .order_by("completed_at", "pk")
+    )
+    return [
+        Departure(
+            customer=req.customer,
+            request_id=req.pk,
+            left_on=req.completed_at.astimezone(BEIJING).date(),  # type: ignore[union-attr]
+            priority=_was_priority(req),
+        )
+        for req in requests
+    ]
+
+
+def latest_departures(
+    *, branch: Branch, up_to: dt.date, since: dt.date | None = None
+) -> dict[int, Departure]:
+    """Each departed customer once, with their latest departure."""
+    latest: dict[int, Departure] = {}
+    for departure in departures(branch=branch, up_to=up_to, since=since):
+        known = latest.get(departure.customer.pk)
+        latest[departure.customer.pk] = Departure(
+            customer=departure.customer,
+            request_id=departure.request_id,
+            left_on=departure.left_on,
+            priority=departure.priority or (known.priority if known else False),
+        )
+    return latest
+
+
+def task_list_queryset(branch_id: int) -> RevisitTaskQuerySet:
+    return RevisitTask.objects.for_branch(branch_id).select_related(  # type: ignore[return-value]
+        "customer", "customer__branch", "owner"
+    )
+
+
+def tasks_for_owner(*, owner: Staff, until: dt.date) -> QuerySet[RevisitTask]:
+    """A person's open revisits due on or before `until` (late ones first, by due date)."""
+    return (
+        task_list_queryset(owner.branch_id)
+        .filter(owner=owner, status=TaskStatus.OPEN, due_on__lte=until)
+        .order_by("due_on", "pk")
+    )
+
+
+def tasks_upcoming(*, owner: Staff, after: dt.date, limit: int = 50) -> QuerySet[RevisitTask]:
+    return (
+        task_list_queryset(owner.branch_id)
+        .filter(owner=owner, status=TaskStatus.OPEN, due_on__gt=after)
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+def tasks_late(*, branch_id: int, today: dt.date) -> QuerySet[RevisitTask]:
+    return task_list_queryset(branch_id).late(today).order_by("due_on", "pk")
+
+
+def tasks_recent_done(*, owner: Staff, limit: int = 10) -> QuerySet[RevisitTask]:
+    return (
+        task_list_queryset(owner.branch_id)
+        .filter(owner=owner, status=TaskStatus.DONE)
+        .order_by("-done_on", "-pk")[:limit]
+    )
+
+
+def customer_history(*, customer: Customer) -> QuerySet[RevisitTask]:
+    return (
+        RevisitTask.objects.filter(customer=customer)
+        .select_related("owner", "recorded_by")
+        .order_by("-due_on", "-pk")
+    )
+
+
+def event_candidates(
+    *,
+    branch: Branch,
+    today: dt.date,
+    tier: str = "",
+    account_manager_id: int | None = None,
+    left_within_months: int | None = None,
+) -> list[Customer]:
+    """Art. 33: customers who transferred out, filtered for an invitation list."""
+    since = None
+    if left_within_months:
+        since = today - dt.timedelta(days=round(left_within_months * 30.44))
+    found = latest_departures(branch=branch, up_to=today, since=since)
+    customers = []
+    for departure in found.values():
+        customer = departure.customer
+        if account_manager_id and customer.account_manager_id != account_manager_id:
+            continue
+        if tier == "priority" and not departure.priority:
+            continue
+        if tier == Tier.ORDINARY and departure.priority:
+            continue
+        if tier == "institution" and not customer.is_institution:
+            continue
+        customers.append(customer)
+    return sorted(customers, key=lambda c: c.fund_account)
+
+
+def events_for_branch(branch_id: int) -> QuerySet[RevisitEvent]:
+    return RevisitEvent.objects.filter(branch_id=branch_id).select_related("created_by")
+
+
+def closure_candidates_latest(*, branch_id: int) -> tuple[dt.date | None, list[ClosureCandidate]]:
+    """The accounts the latest Art. 19 sweep found, minus any that have a request since."""
+    latest = (
+        ClosureCandidate.objects.filter(branch_id=branch_id)
+        .order_by("-business_date")
+        .values_list("business_date", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None, []
+    rows = (
+        ClosureCandidate.objects.filter(branch_id=branch_id, business_date=latest)
+        .select_related("customer", "customer__branch", "customer__account_manager")
+        .exclude(customer_id__in=closure_excluded_customer_ids(branch_id=branch_id))
+        .order_by("customer__fund_account")
+    )
+    return latest, list(rows)
+
+
+def closure_excluded_customer_ids(*, branch_id: int) -> QuerySet[TransferRequest, Any]:
+    """Art. 19 leaves out customers with a request still open (the counter is already on
+    it, or they deferred) and those whose fund account is already closed."""
+    return TransferRequest.objects.filter(
+        Q(branch_id=branch_id)
+        & (~Q(state__in=ENDED_STATES) | Q(state=TransferState.COMPLETED, wants_closure=True))
+    ).values("customer_id")

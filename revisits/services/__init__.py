@@ -1,0 +1,30 @@
+"""Every write to revisits goes through these functions."""
+
+from .events import event_create, event_invite, event_mark_attendance
+from .outcomes import revisit_reassign, revisit_record
+from .planning import revisits_plan
+from .rules import revisit_rule_check, revisit_rule_set, revisit_rules_for
+from .sweeps import (
+    closure_sweep,
+    late_requests_flag,
+    revisit_reminders_send,
+    revisits_escalate_late,
+    sign_offs_escalate,
+)
+
+__all__ = [
+    "closure_sweep",
+    "event_create",
+    "event_invite",
+    "event_mark_attendance",
+    "late_requests_flag",
+    "revisit_reassign",
+    "revisit_record",
+    "revisit_reminders_send",
+    "revisit_rule_check",
+    "revisit_rule_set",
+    "revisit_rules_for",
+    "revisits_escalate_late",
+    "revisits_plan",
+    "sign_offs_escalate",
+]

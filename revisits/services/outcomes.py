@@ -1,0 +1,218 @@
+"""Recording a revisit (Art. 31: what was covered, what the customer said) and the next
+contact it leads to."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Staff
+from accounts.roles import Role
+from branch_ops.calendar import CalendarUnknown, TradingCalendar, beijing_today
+from branch_ops.errors import ApplicationError
+
+from ..models import RULE_SOURCE, Channel, Reason, RevisitTask, TaskStatus, Topic
+from ._common import free_due_date, is_supervisor, on_or_before, require_same_branch
+from .rules import revisit_rules_for
+
+# What comes after a revisit of each kind: the rules with a rhythm continue it; a one-off
+# contact is followed by whatever was agreed with the customer.
+SUCCESSOR = {
+    Reason.LEFT_FIRST: Reason.LEFT_MONTHLY,
+    Reason.LEFT_MONTHLY: Reason.LEFT_MONTHLY,
+    Reason.INSTITUTION_VISIT: Reason.INSTITUTION_VISIT,
+    Reason.DEFERRED_TRIAL_END: Reason.DEFERRED_MONTHLY,
+    Reason.DEFERRED_MONTHLY: Reason.DEFERRED_MONTHLY,
+    Reason.COMMITMENT: Reason.FOLLOW_UP,
+    Reason.FOLLOW_UP: Reason.FOLLOW_UP,
+}
+# Who may own a revisit: the account managers who serve customers, and the directors.
+OWNER_ROLES = (Role.ACCOUNT_MANAGER, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+CADENCES = frozenset({Reason.LEFT_MONTHLY, Reason.INSTITUTION_VISIT, Reason.DEFERRED_MONTHLY})
+
+
+def may_record(task: RevisitTask, actor: Staff) -> bool:
+    return actor.branch_id == task.branch_id and (task.owner_id == actor.pk or is_supervisor(actor))
+
+
+def _lock(task: RevisitTask) -> RevisitTask:
+    return (
+        RevisitTask.objects.select_for_update(of=("self",))
+        .select_related("customer", "customer__branch", "customer__account_manager")
+        .get(pk=task.pk)
+    )
+
+
+@transaction.atomic
+def revisit_record(
+    *,
+    task: RevisitTask,
+    actor: Staff,
+    done_on: dt.date,
+    channel: str,
+    topics: Iterable[str],
+    outcome: str,
+    next_contact_on: dt.date | None = None,
+) -> RevisitTask:
+    """The owner (or the marketing director or general manager) records a revisit; the next
+    contact, if agreed — or the rule's own rhythm — becomes the next task."""
+    require_same_branch(task.branch_id, actor)
+    if not may_record(task, actor):
+        raise ApplicationError(
+            _("Only the task's owner, the marketing director or the general manager records it."),
+            code="forbidden",
+        )
+    locked = _lock(task)
+    if locked.status != TaskStatus.OPEN:
+        raise ApplicationError(_("This revisit is already recorded."), code="already_recorded")
+    today = beijing_today()
+    if done_on > today:
+        raise ApplicationError(
+            _("A revisit cannot be recorded before it happens."), code="in_the_future"
+        )
+    if channel not in Channel.values:
+        raise ApplicationError(_("Choose how the customer was contacted."))
+    if locked.reason == Reason.INSTITUTION_VISIT and channel != Channel.VISIT:
+        raise ApplicationError(
+            _("Art. 32: an institution's yearly revisit is a visit in person."),
+            code="visit_required",
+        )
+    chosen = [t for t in Topic.values if t in set(topics)]
+    if not chosen:
+        raise ApplicationError(
+            _("Tick at least one topic the revisit covered (Art. 31)."), code="topics_missing"
+        )
+    if not outcome.strip():
+        raise ApplicationError(_("Write down what the customer said."), code="outcome_missing")
+    if next_contact_on is not None and next_contact_on <= done_on:
+        raise ApplicationError(_("The next contact must come after this one."))
+
+    locked.status = TaskStatus.DONE
+    locked.done_on = done_on
+    locked.channel = channel
+    locked.topics = chosen
+    locked.outcome = outcome.strip()
+    locked.next_contact_on = next_contact_on
+    locked.recorded_by = actor
+    locked.recorded_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "status",
+            "done_on",
+            "channel",
+            "topics",
+            "outcome",
+            "next_contact_on",
+            "recorded_by",
+            "recorded_at",
+        ]
+    )
+    following = _next_task(locked, next_contact_on=next_contact_on)
+    if following is not None:
+        locked.next_task = following
+        locked.save(update_fields=["next_task"])
+    return locked
+
+
+def _next_task(done: RevisitTask, *, next_contact_on: dt.date | None) -> RevisitTask | None:
+    successor = SUCCESSOR[Reason(done.reason)]
+    customer = done.customer
+    if successor not in CADENCES:
+        if next_contact_on is None:
+            return None
+        task, _created = RevisitTask.objects.get_or_create(
+            customer=customer,
+            reason=Reason.FOLLOW_UP,
+            source_ref=f"after:{done.pk}",
+            due_on=next_contact_on,
+            defaults={
+                "branch_id": done.branch_id,
+                "owner_id": done.owner_id,
+                "channel": done.channel,
+            },
+        )
+        return task
+
+    calendar = TradingCalendar()
+    rule = revisit_rules_for(branch=customer.branch)[successor]
+    # Art. 31, 32, 34: the next contact may come sooner than the rule says, never later.
+    assert done.done_on is not None
+    limit = done.done_on + dt.timedelta(days=rule.value)
+    try:
+        latest: dt.date | None = on_or_before(limit, calendar)
+    except CalendarUnknown:
+        latest = None
+    if next_contact_on is not None and next_contact_on > (latest or limit):
+        raise ApplicationError(
+            _(
+                "Art. {article}: the next contact must be on or before {date} ({value} {unit})."
+            ).format(
+                article=RULE_SOURCE[successor]["article"],
+                date=(latest or limit).isoformat(),
+                value=rule.value,
+                unit=RULE_SOURCE[successor]["unit"],
+            ),
+            code="next_contact_too_late",
+        )
+    due = next_contact_on or latest
+    if due is None:
+        # The rule's date falls in a year whose holidays are not entered yet: the planner
+        # plans it once they are, rather than on a guess.
+        return None
+    source_ref = done.source_ref if successor == Reason.DEFERRED_MONTHLY else ""
+    existing = (
+        RevisitTask.objects.select_for_update(of=("self",))
+        .filter(customer=customer, reason=successor, source_ref=source_ref, status=TaskStatus.OPEN)
+        .first()
+    )
+    if existing is not None and due >= existing.due_on:
+        return existing
+    # A date agreed with the customer in a year the calendar does not know stands as agreed.
+    with contextlib.suppress(CalendarUnknown):
+        due = free_due_date(
+            customer_id=customer.pk,
+            reason=successor,
+            source_ref=source_ref,
+            due_on=due,
+            calendar=calendar,
+        )
+    if existing is not None:
+        existing.due_on = due
+        existing.save(update_fields=["due_on"])
+        return existing
+    return RevisitTask.objects.create(
+        branch_id=done.branch_id,
+        customer=customer,
+        reason=successor,
+        source_ref=source_ref,
+        due_on=due,
+        owner_id=done.owner_id,
+        channel=Channel.VISIT if successor == Reason.INSTITUTION_VISIT else rule.channel,
+    )
+
+
+@transaction.atomic
+def revisit_reassign(*, task: RevisitTask, actor: Staff, owner: Staff) -> RevisitTask:
+    """The marketing director or general manager gives an open revisit to someone else of
+    the branch (the owner is away, or left: Art. 28)."""
+    require_same_branch(task.branch_id, actor)
+    if not is_supervisor(actor):
+        raise ApplicationError(
+            _("Only the marketing director or general manager reassigns revisits."),
+            code="forbidden",
+        )
+    if owner.branch_id != task.branch_id or not owner.is_active or not owner.has_role(*OWNER_ROLES):
+        raise ApplicationError(
+            _("Choose an active account manager or director of this branch."), code="invalid"
+        )
+    locked = _lock(task)
+    if locked.status != TaskStatus.OPEN:
+        raise ApplicationError(_("Only an open revisit can be reassigned."), code="invalid_state")
+    locked.owner = owner
+    locked.save(update_fields=["owner"])
+    return locked

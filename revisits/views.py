@@ -1,0 +1,348 @@
+"""The revisit pages: each person's list, the late list, a task and its record form, the
+rules, on-site events, and the accounts ready to close. Every look-up is scoped to the
+user's branch: another branch's record is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Customer, Staff
+from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
+from branch_ops.calendar import CalendarUnknown, TradingCalendar, beijing_today
+from branch_ops.errors import ApplicationError
+
+from . import selectors, services
+from .forms import (
+    EventForm,
+    IdsForm,
+    InviteFilterForm,
+    ReassignForm,
+    RecordForm,
+    RuleForm,
+)
+from .models import RULE_SOURCE, RevisitEvent, RevisitTask
+from .services._common import is_supervisor
+from .services.events import may_invite
+from .services.outcomes import may_record
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def _reader(request: HttpRequest) -> Staff:
+    user = _staff(request)
+    # The archivist and company head work on the archives, not on customers who left.
+    if not user.has_role(*BRANCH_READERS):
+        raise PermissionDenied
+    return user
+
+
+def _overseer(request: HttpRequest) -> Staff:
+    user = _reader(request)
+    if not user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR):
+        raise PermissionDenied
+    return user
+
+
+def _next_trading_day(today):  # type: ignore[no-untyped-def]
+    try:
+        return TradingCalendar().next_trading_day(today)
+    except CalendarUnknown:
+        return None
+
+
+@login_required
+def revisit_list(request: HttpRequest) -> HttpResponse:
+    """An owner's revisits: today's and the late ones, the next trading day's plan, later."""
+    user = _reader(request)
+    today = beijing_today()
+    tomorrow = _next_trading_day(today)
+    upcoming = list(selectors.tasks_upcoming(owner=user, after=today))
+    context = {
+        "today": today,
+        "tomorrow": tomorrow,
+        "due": list(selectors.tasks_for_owner(owner=user, until=today)),
+        "next_day": [t for t in upcoming if t.due_on == tomorrow],
+        "later": [t for t in upcoming if tomorrow is None or t.due_on > tomorrow],
+        "recent": list(selectors.tasks_recent_done(owner=user)),
+        "oversees": user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR),
+        "late_count": selectors.tasks_late(branch_id=user.branch_id, today=today).count(),
+    }
+    return render(request, "revisits/task_list.html", context)
+
+
+@login_required
+def revisit_late(request: HttpRequest) -> HttpResponse:
+    """Everything late in the branch: the marketing director's list (Art. 31)."""
+    user = _overseer(request)
+    today = beijing_today()
+    late = list(selectors.tasks_late(branch_id=user.branch_id, today=today))
+    return render(request, "revisits/late_list.html", {"today": today, "tasks": late})
+
+
+def _branch_task(request: HttpRequest, pk: int) -> tuple[Staff, RevisitTask]:
+    user = _staff(request)
+    task = get_object_or_404(selectors.task_list_queryset(user.branch_id), pk=pk)
+    _reader(request)
+    return user, task
+
+
+def _render_task(
+    request: HttpRequest,
+    user: Staff,
+    task: RevisitTask,
+    form: RecordForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_record = task.is_open and may_record(task, user)
+    context = {
+        "task": task,
+        "today": beijing_today(),
+        "form": form or (RecordForm(task=task) if can_record else None),
+        "can_record": can_record,
+        "reassign_form": ReassignForm(branch=user.branch, initial={"owner": task.owner_id})
+        if task.is_open and is_supervisor(user)
+        else None,
+        "history": [
+            t for t in selectors.customer_history(customer=task.customer) if t.pk != task.pk
+        ][:20],
+    }
+    return render(request, "revisits/task_detail.html", context, status=status)
+
+
+@login_required
+def revisit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task page; recording the revisit is its form (POST here)."""
+    user, task = _branch_task(request, pk)
+    if request.method != "POST":
+        return _render_task(request, user, task)
+    form = RecordForm(request.POST, task=task)
+    if form.is_valid():
+        try:
+            done = services.revisit_record(task=task, actor=user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            if done.next_task_id:
+                messages.success(
+                    request,
+                    _("Revisit recorded. Next contact due {date}.").format(
+                        date=done.next_task.due_on.isoformat()  # type: ignore[union-attr]
+                    ),
+                )
+            else:
+                messages.success(request, _("Revisit recorded."))
+            return redirect("revisit_detail", pk=task.pk)
+    return _render_task(request, user, task, form=form, status=400)
+
+
+@login_required
+@require_POST
+def revisit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    user, task = _branch_task(request, pk)
+    form = ReassignForm(request.POST, branch=user.branch)
+    if form.is_valid():
+        try:
+            services.revisit_reassign(task=task, actor=user, owner=form.cleaned_data["owner"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Revisit reassigned."))
+    else:
+        messages.error(request, _("Choose the new owner."))
+    return redirect("revisit_detail", pk=task.pk)
+
+
+@login_required
+def revisit_rules(request: HttpRequest) -> HttpResponse:
+    """The branch's rules, with the source's limits; supervisors may tighten them."""
+    user = _overseer(request)
+    rules = services.revisit_rules_for(branch=user.branch)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in rules:
+            raise PermissionDenied
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.revisit_rule_set(
+                    rule=rules[kind],
+                    actor=user,
+                    value=form.cleaned_data["value"],
+                    channel=form.cleaned_data["channel"],
+                )
+            except ApplicationError as error:
+                errors[kind] = error.message
+            else:
+                messages.success(request, _("Rule saved."))
+                return redirect("revisit_rules")
+        else:
+            errors[kind] = _("Enter a whole number.")
+    rows = [
+        {
+            "rule": rules[kind],
+            "source": RULE_SOURCE[kind],
+            "form": RuleForm(initial={"value": rules[kind].value, "channel": rules[kind].channel}),
+            "error": errors.get(kind, ""),
+        }
+        for kind in RULE_SOURCE
+    ]
+    return render(
+        request,
+        "revisits/rules.html",
+        {"rows": rows, "can_edit": is_supervisor(user)},
+        status=400 if errors else 200,
+    )
+
+
+# --- Art. 33: events ---------------------------------------------------------------------
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    return render(
+        request,
+        "revisits/event_list.html",
+        {
+            "events": list(selectors.events_for_branch(user.branch_id)),
+            "can_create": is_supervisor(user),
+        },
+    )
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    if not is_supervisor(user):
+        raise PermissionDenied
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(actor=user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Event created: now invite customers."))
+            return redirect("revisit_event_detail", pk=event.pk)
+    return render(
+        request,
+        "revisits/event_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _branch_event(request: HttpRequest, pk: int) -> tuple[Staff, RevisitEvent]:
+    user = _staff(request)
+    event = get_object_or_404(selectors.events_for_branch(user.branch_id), pk=pk)
+    _reader(request)
+    return user, event
+
+
+def _candidates(user: Staff, data: QueryDict | None) -> tuple[InviteFilterForm, list[Customer]]:
+    form = InviteFilterForm(data, branch=user.branch)
+    filters = form.cleaned_data if form.is_valid() else {}
+    manager = filters.get("account_manager")
+    return form, selectors.event_candidates(
+        branch=user.branch,
+        today=beijing_today(),
+        tier=filters.get("tier") or "",
+        account_manager_id=manager.pk if manager else None,
+        left_within_months=filters.get("left_within_months"),
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event, who is invited and who came; the invitation list is filtered by GET."""
+    user, event = _branch_event(request, pk)
+    invitations = list(event.invitations.select_related("customer", "customer__branch"))
+    invited = {i.customer_id for i in invitations}
+    filter_form, candidates = _candidates(user, request.GET or None)
+    return render(
+        request,
+        "revisits/event_detail.html",
+        {
+            "event": event,
+            "invitations": invitations,
+            "filter_form": filter_form,
+            "candidates": [c for c in candidates if c.pk not in invited],
+            "can_invite": may_invite(user),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    user, event = _branch_event(request, pk)
+    _filter, candidates = _candidates(user, request.GET or None)
+    allowed = {c.pk: c for c in candidates}
+    form = IdsForm(request.POST, choices=list(allowed))
+    if not form.is_valid():
+        messages.error(request, _("Tick customers from the list."))
+    else:
+        try:
+            added = services.event_invite(
+                event=event,
+                actor=user,
+                customers=[allowed[pk] for pk in form.cleaned_data["customers"]],
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("{n} customer(s) invited.").format(n=added))
+    return redirect("revisit_event_detail", pk=event.pk)
+
+
+@login_required
+@require_POST
+def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    user, event = _branch_event(request, pk)
+    invited = list(event.invitations.values_list("customer_id", flat=True))
+    form = IdsForm(request.POST, choices=invited)
+    if not form.is_valid():
+        messages.error(request, _("Tick customers from the list."))
+    else:
+        try:
+            came = services.event_mark_attendance(
+                event=event, actor=user, attended_customer_ids=form.cleaned_data["customers"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Attendance saved: {n} came.").format(n=came))
+    return redirect("revisit_event_detail", pk=event.pk)
+
+
+# --- Art. 19 -----------------------------------------------------------------------------
+
+
+@login_required
+def closure_list(request: HttpRequest) -> HttpResponse:
+    """The fund accounts the latest sweep found ready to close, for the counter lead."""
+    user = _staff(request)
+    if not user.has_role(
+        *COUNTER_ROLES, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR
+    ):
+        raise PermissionDenied
+    found_on, candidates = selectors.closure_candidates_latest(branch_id=user.branch_id)
+    return render(
+        request,
+        "revisits/closure_list.html",
+        {
+            "found_on": found_on,
+            "candidates": candidates,
+            "is_counter": user.has_role(*COUNTER_ROLES),
+        },
+    )
