@@ -22,6 +22,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_retention_demo
 	$(MANAGE) run_scheduler --detach --parent-pid $$PPID
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -37,6 +38,23 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The scale benchmarks (issue 7, docs/PERFORMANCE.md) against the local PostgreSQL: a fresh
+# database each time, the data set loaded with COPY, the table written to docs/ and the raw
+# numbers to bench-results/. BENCH_SCALE=0.1 runs a tenth of the issue's volume.
+BENCH_DB ?= branch_ops_bench
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_SCALE ?= 1.0
+BENCH_ENV = DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) DJANGO_SETTINGS_MODULE=branch_ops.settings.local \
+	DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver \
+	DJANGO_MEDIA_ROOT=$(CURDIR)/var/bench-media BENCH_SCALE=$(BENCH_SCALE)
+bench: $(STAMP)
+	$(BIN)/python -c "import psycopg2; c = psycopg2.connect('$(BENCH_PG)/postgres'); \
+	c.autocommit = True; k = c.cursor(); k.execute('DROP DATABASE IF EXISTS $(BENCH_DB)'); \
+	k.execute('CREATE DATABASE $(BENCH_DB)')"
+	rm -rf var/bench-media
+	$(BENCH_ENV) $(MANAGE) migrate --no-input -v0
+	$(BENCH_ENV) $(MANAGE) bench all --out bench-results --report docs/PERFORMANCE.md
 
 # Regenerate the translation catalogues after changing user-facing text; the compiled .mo
 # files are committed so a fresh machine needs no gettext tools.

@@ -118,8 +118,10 @@ def test_seed_demo_requests_reach_each_demo_state_through_the_services():
     for req in TransferRequest.objects.all():
         actions = list(req.audit_entries.values_list("action", flat=True))
         assert actions[0] == "create"
-    completed = TransferRequest.objects.get(state="completed")
-    assert completed.receipt_number == f"{BRANCH_CODE}-2026-000001"
+    receipts = sorted(
+        TransferRequest.objects.filter(state="completed").values_list("receipt_number", flat=True)
+    )
+    assert receipts == [f"{BRANCH_CODE}-2026-{n:06d}" for n in range(1, len(receipts) + 1)]
     blocked = TransferRequest.objects.get(state="blocked")
     assert [c["code"] for c in blocked.blocking_conditions] == ["bond_repo_open"]
 
@@ -149,3 +151,16 @@ def test_seed_demo_appointments_booked_before_are_served_and_booked_today_are_re
         with pytest.raises(ApplicationError) as refused:
             services.transfer_request_create(customer=customer, actor=clerk, **items)
         assert refused.value.code == "appointment_required"
+
+
+def test_seed_demo_plans_this_weeks_first_revisits_for_important_departures():
+    from revisits.models import RevisitTask
+
+    seed()
+    first = RevisitTask.objects.filter(reason="left_first")
+    # Art. 31: the important customer and the institution who left this week (Wed 2026-11-25)
+    # are revisited by the week's last trading day, Friday 2026-11-27.
+    assert sorted(t.customer.fund_account for t in first) == ["6600000023", "6600000024"]
+    assert {t.due_on for t in first} == {dt.date(2026, 11, 27)}
+    seed()
+    assert RevisitTask.objects.filter(reason="left_first").count() == 2

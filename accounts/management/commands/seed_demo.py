@@ -30,17 +30,21 @@ from accounts.models import Branch, Customer, CustomerKind, IdType, Staff, Tier
 from accounts.roles import Role
 from accounts.services import roles_sync
 from branch_ops.calendar import TradingCalendar, beijing_today
-from branch_ops.models import CoreAccountState
+from branch_ops.jobs import job_run
+from branch_ops.models import CoreAccountState, JobTrigger
 from retention.models import ChurnReason
-from transfers import services
+from transfers import approval_rules, services
 from transfers.models import (
     Appointment,
+    ApprovalStep,
     FeeItem,
     FeeSchedule,
     TransferRequest,
     required_documents,
 )
 from transfers.services.processing import required_retained
+
+DIRECTORS = {ApprovalStep.MARKETING_DIRECTOR: "director", ApprovalStep.GENERAL_MANAGER: "gm"}
 
 # Demo only: documented in the README, never used outside a laptop.
 DEMO_PASSWORD = "demo-2026"
@@ -139,6 +143,14 @@ SHOWCASE = [
     Spec(Tier.ORDINARY, "演示申请：已办结", request="completed"),
     Spec(Tier.ORDINARY, "演示申请：暂缓办理", request="deferred"),
     Spec(Tier.IMPORTANT, "演示申请：待营销总监审批（柜面电话审批待补签）", request="awaiting_md"),
+    # Departures of this week: their first revisit falls due before the week ends (Art. 31).
+    Spec(Tier.IMPORTANT, "本周转出的重要客户：本周内回访", request="completed"),
+    Spec(
+        INSTITUTION,
+        "本周转出的机构客户：本周内回访，每年上门",
+        appointment="ready",
+        request="completed",
+    ),
 ]
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -290,6 +302,13 @@ class Command(BaseCommand):
         # the messages they record are in the branch's language.
         with translation.override(settings.LANGUAGE_CODE):
             self._requests(specs, customers, staff)
+            # Today's revisits for the demo (Art. 31-34); planning twice creates nothing twice.
+            job_run(
+                name="revisits.plan",
+                business_date=beijing_today(),
+                trigger=JobTrigger.COMMAND,
+                branch=branch,
+            )
         if not self.quiet:
             self._summary(branch, time.monotonic() - started)
 
@@ -496,6 +515,9 @@ def drive_request(customer: Customer, target: str, staff: dict[str, Staff]) -> T
     if target == "awaiting_approval":
         return req
     services.transfer_approve(request=req, actor=manager)
+    # Important customers go on to the marketing director, core and institutions to the GM last.
+    for step in approval_rules.route_for(req)[2:]:
+        services.transfer_approve(request=req, actor=staff[DIRECTORS[step]])
     req.refresh_from_db()
     if target in ("approved", "blocked"):
         return req
