@@ -1,0 +1,77 @@
+"""Archive index cards over the API: the record's metadata, never its files (opening files
+is a per-record grant, records Art. 6, and stays on the archive pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from branch_ops.api.viewsets import BranchViewSet
+
+from .models import ArchiveRecord, Category, Medium, RecordStatus
+from .selectors import archive_record_search
+
+
+class ArchiveRecordSerializer(serializers.ModelSerializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    medium = serializers.ChoiceField(choices=Medium.choices)
+    status = serializers.ChoiceField(choices=RecordStatus.choices)
+
+    class Meta:
+        model = ArchiveRecord
+        fields = [
+            "id",
+            "number",
+            "category",
+            "year",
+            "sequence",
+            "medium",
+            "status",
+            "title",
+            "customer",
+            "transfer_request",
+            "business_date",
+            "cabinet",
+            "box",
+            "relationship_ended_on",
+            "retention_until",
+            "created_at",
+            "filed_at",
+            "destroyed_at",
+        ]
+        read_only_fields = fields
+
+
+class ArchiveFilterSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    status = serializers.ChoiceField(choices=RecordStatus.choices, required=False)
+    year = serializers.IntegerField(required=False, min_value=1990, max_value=2200)
+
+
+class ArchiveRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchViewSet):
+    serializer_class = ArchiveRecordSerializer
+    read_permission = "archives.view_archiverecord"
+    scopes = {"read": "archives:read"}
+
+    def get_queryset(self) -> Any:
+        if self.action == "list":
+            filters = ArchiveFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            data = filters.validated_data
+            return archive_record_search(
+                branch=self.staff.branch,
+                # No free-text `q` yet: the selector's text search still matches the
+                # identity number by value, which the encrypted field refuses.
+                category=data.get("category", ""),
+                status=data.get("status", ""),
+                year=data.get("year"),
+            )
+        return ArchiveRecord.objects.for_branch(self.staff.branch).order_by("-pk")
+
+    @extend_schema(parameters=[ArchiveFilterSerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)

@@ -1,0 +1,33 @@
+"""The archives' scheduled jobs (found by branch_ops.jobs). Thin: the work is the services'."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from branch_ops.jobs import JobContext, job
+
+from .services import access_grants_expire, archive_file_day, archive_integrity_check
+
+
+@job(
+    "archives.file_day",
+    description=_("File every request that ended on the trading day, with its papers (Art. 15)."),
+)
+def file_day(ctx: JobContext) -> dict[str, int]:
+    assert ctx.branch is not None
+    return archive_file_day(branch=ctx.branch, business_date=ctx.business_date)
+
+
+@job(
+    "archives.integrity_check",
+    description=_(
+        "Hash every archived file again, report changed or missing ones, and end expired "
+        "access grants."
+    ),
+    trading_days_only=False,
+)
+def integrity_check(ctx: JobContext) -> dict[str, int]:
+    assert ctx.branch is not None
+    counts = archive_integrity_check(branch=ctx.branch, business_date=ctx.business_date)
+    counts.update(access_grants_expire(branch=ctx.branch))
+    return counts

@@ -1,0 +1,387 @@
+"""Access to a record's files (records Art. 6): asked for with a purpose and the customer's
+consent, granted by the archivist for a limited time as an object permission on the record
+(django-guardian), and every view and download registered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
+
+from accounts.models import Branch, Staff
+from accounts.roles import Role
+from branch_ops.calendar import BEIJING
+from branch_ops.errors import ApplicationError
+from branch_ops.notifications import notify
+
+from .. import conf
+from ..models import (
+    AccessAction,
+    AccessLogEntry,
+    AccessRequest,
+    AccessState,
+    ArchiveDocument,
+    ArchiveRecord,
+    ConsentMethod,
+    ConsentRelation,
+    RecordStatus,
+)
+from ..selectors import live_grant
+from . import storage, watermark
+from ._common import apply_transition, branch_staff_with, event, require_same_branch
+
+FILE_PERMISSION = "archives.view_archive_files"
+FILE_CODENAME = "view_archive_files"
+
+
+def _lock(access_request: AccessRequest) -> AccessRequest:
+    return (
+        AccessRequest.objects.select_for_update(of=("self",))
+        .select_related("record", "requested_by")
+        .get(pk=access_request.pk)
+    )
+
+
+@transaction.atomic
+def access_request_create(
+    *,
+    record: ArchiveRecord,
+    actor: Staff,
+    purpose: str,
+    consent_by: str,
+    consent_relation: str,
+    consent_method: str,
+    consent_at: dt.datetime,
+    consent_reference: str = "",
+    client_ip: str | None = None,
+) -> AccessRequest:
+    """Records Art. 6(1): only with the consent of the customer or a person they authorised."""
+    require_same_branch(record.branch_id, actor)
+    if record.status == RecordStatus.DRAFT:
+        raise ApplicationError(_("This record is not filed yet."), code="invalid_state")
+    if record.status == RecordStatus.DESTROYED:
+        raise ApplicationError(
+            _("Record {number} has been destroyed: there are no files to open.").format(
+                number=record
+            ),
+            code="destroyed",
+        )
+    errors = []
+    if not purpose.strip():
+        errors.append(_("State the purpose."))
+    if not consent_by.strip():
+        errors.append(_("Say who gave consent."))
+    if consent_relation not in ConsentRelation.values:
+        errors.append(_("Say whether the customer or an authorised person consented."))
+    if consent_method not in ConsentMethod.values:
+        errors.append(_("Say how consent was given."))
+    if consent_at > timezone.now():
+        errors.append(_("Consent cannot be given in the future."))
+    if errors:
+        raise ApplicationError(" ".join(errors), code="invalid")
+    current = live_grant(user=actor, record=record)
+    if current is not None:
+        raise ApplicationError(
+            _("You can already open this record's files until {until}.").format(
+                until=f"{current.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
+                if current.expires_at
+                else ""
+            ),
+            code="duplicate",
+        )
+    if AccessRequest.objects.filter(
+        record=record, requested_by=actor, state=AccessState.PENDING
+    ).exists():
+        raise ApplicationError(
+            _("You have already asked for access to this record; the archivist will decide."),
+            code="duplicate",
+        )
+    access_request = AccessRequest.objects.create(
+        branch_id=record.branch_id,
+        record=record,
+        requested_by=actor,
+        purpose=purpose.strip(),
+        consent_by=consent_by.strip()[:100],
+        consent_relation=consent_relation,
+        consent_method=consent_method,
+        consent_at=consent_at,
+        consent_reference=consent_reference.strip()[:200],
+    )
+    event(
+        branch_id=record.branch_id,
+        actor=actor,
+        action="access_requested",
+        record=record,
+        access_request=access_request,
+        comment=access_request.purpose,
+        client_ip=client_ip,
+    )
+    notify(
+        recipients=branch_staff_with(record.branch_id, Role.ARCHIVIST),
+        subject=_("Access requested to {number}").format(number=record),
+        body=_("{who}: {purpose}").format(who=actor, purpose=access_request.purpose),
+        link="/archives/grants/",
+    )
+    return access_request
+
+
+@transaction.atomic
+def access_request_grant(
+    *,
+    access_request: AccessRequest,
+    actor: Staff,
+    days: int,
+    note: str = "",
+    client_ip: str | None = None,
+) -> AccessRequest:
+    require_same_branch(access_request.branch_id, actor)
+    req = _lock(access_request)
+    if req.requested_by_id == actor.pk:
+        raise ApplicationError(
+            _("Nobody grants access to themselves: another archivist decides."), code="forbidden"
+        )
+    limit = conf.max_grant_days()
+    if not 1 <= days <= limit:
+        raise ApplicationError(
+            _("Access is granted for 1 to {limit} days.").format(limit=limit), code="invalid"
+        )
+    if req.record.status != RecordStatus.FILED:
+        raise ApplicationError(_("Only a filed record's files can be opened."), code="invalid")
+    before = apply_transition(req, "grant", actor=actor)
+    now = timezone.now()
+    req.decided_by, req.decided_at = actor, now
+    req.decision_note = note.strip()[:300]
+    req.expires_at = now + dt.timedelta(days=days)
+    req.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "expires_at"])
+    assign_perm(FILE_PERMISSION, req.requested_by, req.record)
+    event(
+        branch_id=req.branch_id,
+        actor=actor,
+        action="access_granted",
+        record=req.record,
+        access_request=req,
+        comment=_("{before} → until {until}").format(
+            before=before, until=f"{req.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
+        ),
+        client_ip=client_ip,
+    )
+    notify(
+        recipients=[req.requested_by],
+        subject=_("Access to {number} granted").format(number=req.record),
+        body=_("Until {until} (Beijing time).").format(
+            until=f"{req.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
+        ),
+        link=f"/archives/records/{req.record_id}/",
+    )
+    return req
+
+
+@transaction.atomic
+def access_request_refuse(
+    *, access_request: AccessRequest, actor: Staff, note: str, client_ip: str | None = None
+) -> AccessRequest:
+    require_same_branch(access_request.branch_id, actor)
+    if not note.strip():
+        raise ApplicationError(_("Say why access is refused."), code="invalid")
+    req = _lock(access_request)
+    apply_transition(req, "refuse", actor=actor)
+    req.decided_by, req.decided_at = actor, timezone.now()
+    req.decision_note = note.strip()[:300]
+    req.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    event(
+        branch_id=req.branch_id,
+        actor=actor,
+        action="access_refused",
+        record=req.record,
+        access_request=req,
+        comment=req.decision_note,
+        client_ip=client_ip,
+    )
+    notify(
+        recipients=[req.requested_by],
+        subject=_("Access to {number} refused").format(number=req.record),
+        body=req.decision_note,
+        link=f"/archives/records/{req.record_id}/",
+    )
+    return req
+
+
+def _drop_permission_unless_live(user: Staff, record: ArchiveRecord) -> None:
+    """The guardian permission goes with the last live grant of that person on that record."""
+    still_live = AccessRequest.objects.filter(
+        requested_by=user,
+        record=record,
+        state=AccessState.GRANTED,
+        expires_at__gt=timezone.now(),
+    ).exists()
+    if not still_live:
+        remove_perm(FILE_PERMISSION, user, record)
+
+
+def close_grant(req: AccessRequest, *, name: str, actor: Staff | None, note: str = "") -> None:
+    """Revoke or expire a locked grant (the caller is in a transaction)."""
+    apply_transition(req, name, actor=actor, by_system=name == "expire")
+    req.closed_at = timezone.now()
+    req.closed_by = actor
+    if note:
+        req.decision_note = (f"{req.decision_note} / {note}" if req.decision_note else note)[:300]
+    req.save(update_fields=["state", "closed_at", "closed_by", "decision_note"])
+    _drop_permission_unless_live(req.requested_by, req.record)
+    event(
+        branch_id=req.branch_id,
+        actor=actor,
+        action=f"access_{req.state}",
+        record=req.record,
+        access_request=req,
+        comment=note,
+    )
+
+
+@transaction.atomic
+def access_grant_revoke(
+    *, access_request: AccessRequest, actor: Staff, note: str = "", client_ip: str | None = None
+) -> AccessRequest:
+    require_same_branch(access_request.branch_id, actor)
+    req = _lock(access_request)
+    close_grant(req, name="revoke", actor=actor, note=note.strip())
+    return req
+
+
+@transaction.atomic
+def access_grants_expire(*, branch: Branch) -> dict[str, int]:
+    """Grants whose time is up lose their object permission (they are refused from the
+    moment they expire either way; this tidies the permission table and the queue)."""
+    due = list(
+        AccessRequest.objects.select_for_update(of=("self",))
+        .filter(branch=branch, state=AccessState.GRANTED, expires_at__lte=timezone.now())
+        .select_related("record", "requested_by")
+        .order_by("pk")
+    )
+    for req in due:
+        close_grant(req, name="expire", actor=None)
+    return {"grants_expired": len(due)}
+
+
+@dataclass(frozen=True)
+class OpenedCopy:
+    content: bytes
+    filename: str
+    content_type: str = storage.PDF
+
+
+def has_file_permission(user: Staff, record: ArchiveRecord) -> bool:
+    # Only the permission given to this person on this record counts: not a group's, and a
+    # superuser has no way round the customer's consent.
+    return FILE_CODENAME in set(get_user_perms(user, record).values_list("codename", flat=True))
+
+
+def _refuse(
+    document: ArchiveDocument, *, actor: Staff, client_ip: str | None, message: str, code: str
+) -> ApplicationError:
+    AccessLogEntry.objects.create(
+        branch_id=document.record.branch_id,
+        user=actor,
+        record=document.record,
+        document=document,
+        action=AccessAction.REFUSED,
+        purpose=message,
+        client_ip=client_ip,
+    )
+    return ApplicationError(message, code=code)
+
+
+def watermark_lines(*, viewer: Staff, record: ArchiveRecord, at: dt.datetime) -> list[str]:
+    return [
+        _("Viewed by {name} ({username})").format(name=viewer, username=viewer.username),
+        _("{time} Beijing time").format(time=f"{at.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}"),
+        _("Record {number}: for the stated purpose only, do not copy").format(number=record),
+    ]
+
+
+def document_open(
+    *,
+    document: ArchiveDocument,
+    actor: Staff,
+    download: bool = False,
+    client_ip: str | None = None,
+) -> OpenedCopy:
+    """A watermarked copy of one file for a person with a live grant, registered in the
+    access log; anyone else is refused (and the refusal registered too)."""
+    record = document.record
+    require_same_branch(record.branch_id, actor)
+    if record.status == RecordStatus.DESTROYED or document.destroyed_at is not None:
+        raise ApplicationError(
+            _("This file was destroyed on approval (records Art. 8)."), code="destroyed"
+        )
+    if record.status != RecordStatus.FILED:
+        raise ApplicationError(_("This record is not filed yet."), code="invalid_state")
+    grant = live_grant(user=actor, record=record)
+    if grant is None or not has_file_permission(actor, record):
+        lapsed = (
+            AccessRequest.objects.filter(
+                record=record, requested_by=actor, state__in=[AccessState.GRANTED]
+            )
+            .order_by("-expires_at")
+            .first()
+        )
+        if lapsed is not None and lapsed.expires_at is not None:
+            message = _(
+                "Your access to {number} ended at {until}. Ask again, with the customer's "
+                "consent (records Art. 6(1))."
+            ).format(number=record, until=f"{lapsed.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}")
+        else:
+            message = _(
+                "You have no access grant for {number}. Ask for access, stating the purpose "
+                "and the customer's consent (records Art. 6(1))."
+            ).format(number=record)
+        raise _refuse(document, actor=actor, client_ip=client_ip, message=message, code="forbidden")
+    try:
+        data = storage.file_read(document.file.name)
+    except (FileNotFoundError, OSError) as exc:
+        _tell_archivists(document, problem=_("missing"))
+        raise ApplicationError(
+            _("The file is missing from storage; the archivist has been told."), code="missing"
+        ) from exc
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        _tell_archivists(document, problem=_("changed"))
+        raise ApplicationError(
+            _(
+                "The stored file no longer matches the one filed, so it is not shown; the "
+                "archivist has been told."
+            ),
+            code="integrity",
+        )
+    now = timezone.now()
+    lines = watermark_lines(viewer=actor, record=record, at=now)
+    if document.content_type == storage.PDF:
+        copy = watermark.pdf_watermark(data, lines=lines)
+    else:
+        copy = watermark.pdf_watermark(watermark.image_to_pdf(data, title=str(record)), lines=lines)
+    AccessLogEntry.objects.create(
+        branch_id=record.branch_id,
+        user=actor,
+        record=record,
+        document=document,
+        access_request=grant,
+        action=AccessAction.DOWNLOAD if download else AccessAction.VIEW,
+        purpose=grant.purpose,
+        client_ip=client_ip,
+    )
+    return OpenedCopy(content=copy, filename=f"{record.number}-{document.pk}-{document.kind}.pdf")
+
+
+def _tell_archivists(document: ArchiveDocument, *, problem: str) -> None:
+    record = document.record
+    notify(
+        recipients=branch_staff_with(record.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
+        subject=_("Archive file {problem}: {number}").format(problem=problem, number=record),
+        body=_("{kind}, SHA-256 on file {sha}").format(
+            kind=document.get_kind_display(), sha=document.sha256
+        ),
+        link=f"/archives/records/{record.pk}/",
+    )

@@ -1,0 +1,592 @@
+"""Filing (records Art. 5; core Art. 15): drafts and their scans, the archive number, and the
+nightly filing of every request that ended that trading day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, cast
+
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Branch, Customer, Staff
+from accounts.roles import COUNTER_ROLES, Role
+from branch_ops.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
+from branch_ops.errors import ApplicationError
+from branch_ops.notifications import notify
+from transfers.models import TransferAuditEntry, TransferRequest, TransferState
+
+from ..models import (
+    SCAN_KINDS,
+    ArchiveDocument,
+    ArchiveRecord,
+    Category,
+    DocumentKind,
+    Medium,
+    RecordStatus,
+)
+from . import storage
+from ._common import branch_staff_with, event, require_archivist, require_same_branch
+from .numbering import archive_number_next, retention_until_for
+
+logger = logging.getLogger(__name__)
+
+# The audit-trail actions that end a request, and the outcome each files under. A deferral
+# is an ending too (Art. 30: the deferred customer's papers and memo are kept), recorded by
+# its own audit entry; when the customer later resumes and finishes, that ending is filed
+# again as a separate record, so each ending is filed exactly once.
+ENDING_ACTIONS: dict[str, TransferState] = {
+    "complete": TransferState.COMPLETED,
+    "customer_stays": TransferState.WITHDRAWN,
+    "refuse": TransferState.REFUSED,
+    "defer": TransferState.DEFERRED,
+}
+
+
+class _FilingClerk:
+    """Stands in for a person on the papers the nightly filing prints: nobody pressed print."""
+
+    pk = None
+    username = "nightly-filing"
+
+    @property
+    def display_name(self) -> str:
+        return _("Nightly filing (system)")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+def customer_relationship_end(customer: Customer) -> dt.date | None:
+    """The day the customer's fund account was closed here, if it was."""
+    closed_at = (
+        TransferRequest.objects.filter(
+            customer=customer, state=TransferState.COMPLETED, wants_closure=True
+        )
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    return closed_at.astimezone(BEIJING).date() if closed_at else None
+
+
+def _relationship_end(customer: Customer, stated: dt.date | None) -> dt.date | None:
+    known = customer_relationship_end(customer)
+    # Never shorten: the later of what the archivist states and what the system knows.
+    candidates = [d for d in (stated, known) if d is not None]
+    return max(candidates) if candidates else None
+
+
+def _lock_record(record: ArchiveRecord) -> ArchiveRecord:
+    return ArchiveRecord.objects.select_for_update(of=("self",)).get(pk=record.pk)
+
+
+def _require_draft(record: ArchiveRecord) -> None:
+    if record.status != RecordStatus.DRAFT:
+        raise ApplicationError(
+            _(
+                "Record {number} is filed and read-only: nothing can be added, changed or "
+                "removed (records Art. 6(3))."
+            ).format(number=record),
+            code="read_only",
+        )
+
+
+def _folder(branch: Branch) -> str:
+    today = beijing_today()
+    return f"{branch.code}/{today:%Y/%m}"
+
+
+@transaction.atomic
+def archive_record_create(
+    *,
+    actor: Staff,
+    customer: Customer,
+    category: str,
+    medium: str,
+    title: str,
+    cabinet: str = "",
+    box: str = "",
+    relationship_ended_on: dt.date | None = None,
+    client_ip: str | None = None,
+) -> ArchiveRecord:
+    """A draft the archivist prepares by hand (an individual's or institution's file, account
+    papers, older paper records): its scans are uploaded, then it is filed."""
+    require_same_branch(customer.branch_id, actor)
+    require_archivist(actor)
+    if category not in Category.values or medium not in Medium.values:
+        raise ApplicationError(_("Choose a category and a medium."), code="invalid")
+    if not title.strip():
+        raise ApplicationError(_("Give the record a title."), code="invalid")
+    if relationship_ended_on is not None and relationship_ended_on > beijing_today():
+        raise ApplicationError(_("The relationship cannot end in the future."), code="invalid")
+    record = ArchiveRecord.objects.create(
+        branch_id=customer.branch_id,
+        customer=customer,
+        category=category,
+        medium=medium,
+        title=title.strip()[:200],
+        cabinet=cabinet.strip()[:40],
+        box=box.strip()[:40],
+        relationship_ended_on=relationship_ended_on,
+        created_by=actor,
+    )
+    event(
+        branch_id=record.branch_id,
+        actor=actor,
+        action="draft_created",
+        record=record,
+        client_ip=client_ip,
+    )
+    return record
+
+
+def _add_document(
+    record: ArchiveRecord,
+    *,
+    actor: Staff,
+    kind: str,
+    upload: File,  # type: ignore[type-arg]
+    client_ip: str | None,
+) -> ArchiveDocument:
+    if kind not in SCAN_KINDS:
+        raise ApplicationError(_("Choose what the scan is."), code="invalid")
+    data, content_type = storage.read_upload(upload)
+    stored = storage.file_store(data=data, content_type=content_type, folder=_folder(record.branch))
+    try:
+        with transaction.atomic():
+            locked = _lock_record(record)
+            _require_draft(locked)
+            document = ArchiveDocument.objects.create(
+                record=locked,
+                kind=kind,
+                file=stored.name,
+                original_name=(getattr(upload, "name", "") or "")[:255],
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by=actor,
+            )
+            event(
+                branch_id=locked.branch_id,
+                actor=actor,
+                action="scan_uploaded",
+                record=locked,
+                comment=f"{document.get_kind_display()} {stored.sha256}",
+                client_ip=client_ip,
+            )
+    except BaseException:
+        storage.file_discard([stored.name])
+        raise
+    return document
+
+
+def archive_document_upload(
+    *,
+    record: ArchiveRecord,
+    actor: Staff,
+    kind: str,
+    upload: File,  # type: ignore[type-arg]
+    client_ip: str | None = None,
+) -> ArchiveDocument:
+    """A scan (PDF, JPEG or PNG, recognised from its content) added to a draft record."""
+    require_same_branch(record.branch_id, actor)
+    if record.transfer_request_id is not None:
+        if not actor.has_role(Role.ARCHIVIST, *COUNTER_ROLES):
+            raise ApplicationError(
+                _("Only counter staff and the archivist add scans to a request's papers."),
+                code="forbidden",
+            )
+    else:
+        require_archivist(actor)
+    _require_draft(record)
+    return _add_document(record, actor=actor, kind=kind, upload=upload, client_ip=client_ip)
+
+
+def archive_scan_upload(
+    *,
+    request: TransferRequest,
+    actor: Staff,
+    kind: str,
+    upload: File,  # type: ignore[type-arg]
+    client_ip: str | None = None,
+) -> ArchiveDocument:
+    """Art. 13: the copies the branch keeps of the identity and authorisation documents,
+    scanned during the day; they wait in the request's draft and are filed with it after
+    the close."""
+    require_same_branch(request.branch_id, actor)
+    if not actor.has_role(Role.ARCHIVIST, *COUNTER_ROLES):
+        raise ApplicationError(
+            _("Only counter staff and the archivist add scans to a request's papers."),
+            code="forbidden",
+        )
+    with transaction.atomic():
+        # The request's row serialises two clerks creating its draft at once.
+        req = TransferRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+        record = ArchiveRecord.objects.filter(
+            transfer_request=req, category=Category.TRANSACTION, status=RecordStatus.DRAFT
+        ).first()
+        if record is None:
+            record = ArchiveRecord.objects.create(
+                branch_id=req.branch_id,
+                customer_id=req.customer_id,
+                transfer_request=req,
+                category=Category.TRANSACTION,
+                medium=Medium.ELECTRONIC,
+                title=_("Transfer request #{pk}").format(pk=req.pk),
+                created_by=actor,
+            )
+    return _add_document(record, actor=actor, kind=kind, upload=upload, client_ip=client_ip)
+
+
+@transaction.atomic
+def archive_document_remove(
+    *, document: ArchiveDocument, actor: Staff, client_ip: str | None = None
+) -> None:
+    """A scan uploaded by mistake leaves the draft; once filed, nothing leaves."""
+    record = _lock_record(document.record)
+    require_same_branch(record.branch_id, actor)
+    _require_draft(record)
+    if document.uploaded_by_id != actor.pk and not actor.has_role(Role.ARCHIVIST):
+        raise ApplicationError(
+            _("Only the person who uploaded a scan, or the archivist, removes it."),
+            code="forbidden",
+        )
+    name = document.file.name
+    event(
+        branch_id=record.branch_id,
+        actor=actor,
+        action="scan_removed",
+        record=record,
+        comment=f"{document.get_kind_display()} {document.sha256}",
+        client_ip=client_ip,
+    )
+    document.delete()
+    transaction.on_commit(lambda: storage.file_discard([name]))
+
+
+@transaction.atomic
+def archive_record_shelve(
+    *, record: ArchiveRecord, actor: Staff, cabinet: str, box: str, client_ip: str | None = None
+) -> ArchiveRecord:
+    """Records Art. 5(3): the paper goes into a cabinet and box, labelled. The place is
+    written once; it is part of the record from then on."""
+    require_same_branch(record.branch_id, actor)
+    require_archivist(actor)
+    record = _lock_record(record)
+    if record.medium != Medium.PAPER:
+        raise ApplicationError(_("Only paper records have a place."), code="invalid")
+    if record.status == RecordStatus.DESTROYED:
+        raise ApplicationError(_("This record has been destroyed."), code="invalid_state")
+    if record.cabinet or record.box:
+        raise ApplicationError(
+            _("Record {number} is already in {location}.").format(
+                number=record, location=record.location
+            ),
+            code="read_only",
+        )
+    if not cabinet.strip() or not box.strip():
+        raise ApplicationError(_("Give both the cabinet and the box."), code="invalid")
+    record.cabinet, record.box = cabinet.strip()[:40], box.strip()[:40]
+    record.save(update_fields=["cabinet", "box"])
+    event(
+        branch_id=record.branch_id,
+        actor=actor,
+        action="shelved",
+        record=record,
+        comment=record.location,
+        client_ip=client_ip,
+    )
+    return record
+
+
+def _number_and_file(
+    record: ArchiveRecord, *, actor: Staff | None, business_date: dt.date
+) -> ArchiveRecord:
+    """The last step of every filing, inside its transaction: the number (the counter row is
+    locked here, as late as possible), the retention date, and the record turns read-only."""
+    record.relationship_ended_on = _relationship_end(record.customer, record.relationship_ended_on)
+    record.retention_until = retention_until_for(
+        category=record.category, relationship_ended_on=record.relationship_ended_on
+    )
+    record.business_date = business_date
+    record.year = business_date.year
+    record.sequence, record.number = archive_number_next(
+        branch=record.branch, category=record.category, year=business_date.year
+    )
+    record.filed_at = timezone.now()
+    record.filed_by = actor
+    record.file()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def archive_record_file(
+    *,
+    record: ArchiveRecord,
+    actor: Staff,
+    business_date: dt.date | None = None,
+    client_ip: str | None = None,
+) -> ArchiveRecord:
+    """Records Art. 5(2)-(3): reviewed, numbered and stored. `business_date` is the day the
+    papers belong to (yesterday's papers filed this morning are yesterday's); today by
+    default. A request's papers are filed by the nightly filing instead, with the ending
+    they belong to."""
+    require_same_branch(record.branch_id, actor)
+    require_archivist(actor)
+    today = beijing_today()
+    business_date = business_date or today
+    if business_date > today:
+        raise ApplicationError(_("Papers cannot be filed for a future day."), code="invalid")
+    record = _lock_record(record)
+    _require_draft(record)
+    if record.transfer_request_id is not None:
+        raise ApplicationError(
+            _("A request's papers are filed by the nightly filing after the close (Art. 15)."),
+            code="invalid",
+        )
+    if record.medium == Medium.PAPER and not (record.cabinet and record.box):
+        raise ApplicationError(
+            _("Say which cabinet and box the paper goes into before filing it."),
+            code="location_needed",
+        )
+    if record.medium == Medium.ELECTRONIC and not record.documents.exists():
+        raise ApplicationError(
+            _("An electronic record needs at least one file."), code="documents_needed"
+        )
+    _number_and_file(record, actor=actor, business_date=business_date)
+    event(
+        branch_id=record.branch_id,
+        actor=actor,
+        action="filed",
+        record=record,
+        comment=record.number or "",
+        client_ip=client_ip,
+    )
+    return record
+
+
+@transaction.atomic
+def archive_record_discard(
+    *, record: ArchiveRecord, actor: Staff, client_ip: str | None = None
+) -> None:
+    """A draft started by mistake. Its scans go with it; a filed record never goes."""
+    require_same_branch(record.branch_id, actor)
+    require_archivist(actor)
+    record = _lock_record(record)
+    _require_draft(record)
+    names = [d.file.name for d in record.documents.all()]
+    record.documents.all().delete()
+    event(
+        branch_id=record.branch_id,
+        actor=actor,
+        action="draft_discarded",
+        comment=f"{record.title} ({record.customer})",
+        client_ip=client_ip,
+    )
+    record.delete()
+    transaction.on_commit(lambda: storage.file_discard(names))
+
+
+def _generated_documents(req: TransferRequest, outcome: str) -> list[tuple[str, bytes]]:
+    from transfers.pdf import business_form_pdf, receipt_pdf
+
+    clerk = cast(Staff, _FilingClerk())
+    documents = [(DocumentKind.BUSINESS_FORM.value, business_form_pdf(req, printed_by=clerk))]
+    if outcome == TransferState.COMPLETED and req.receipt_number:
+        documents.append((DocumentKind.RECEIPT.value, receipt_pdf(req, printed_by=clerk)))
+    memo = _memo_pdf(req, outcome)
+    if memo is not None:
+        documents.append((DocumentKind.MEMO.value, memo))
+    return documents
+
+
+def _memo_pdf(req: TransferRequest, outcome: str) -> bytes | None:
+    """Art. 30: the work memo of a customer who left or deferred, once the retention app has
+    written one for this request."""
+    if outcome not in (TransferState.COMPLETED, TransferState.DEFERRED):
+        return None
+    from retention.models import WorkMemo
+    from retention.pdf import memo_pdf
+
+    memo = WorkMemo.objects.filter(request=req).first()
+    return memo_pdf(memo) if memo is not None else None
+
+
+def _close_relationship(customer: Customer, ended_on: dt.date) -> int:
+    """Once the fund account is closed, the customer's earlier records learn how long they
+    are kept. Only records still without a date: a retention date is never shortened."""
+    updated = 0
+    for category in Category.values:
+        updated += ArchiveRecord.objects.filter(
+            customer=customer,
+            category=category,
+            status=RecordStatus.FILED,
+            retention_until__isnull=True,
+        ).update(
+            relationship_ended_on=ended_on,
+            retention_until=retention_until_for(category=category, relationship_ended_on=ended_on),
+        )
+    return updated
+
+
+class _AlreadyFiled(Exception):
+    pass
+
+
+def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> ArchiveRecord | None:
+    """Files one ending of one request with its papers; None when it was filed already."""
+    req = TransferRequest.objects.select_related("customer", "branch", "completed_by").get(
+        pk=entry.request_id
+    )
+    outcome = ENDING_ACTIONS[entry.action]
+    # The PDFs are made and stored before the transaction, so the number counter is locked
+    # only for the few inserts that follow.
+    stored: list[tuple[str, storage.StoredFile]] = []
+    try:
+        for kind, data in _generated_documents(req, outcome):
+            stored.append(
+                (
+                    kind,
+                    storage.file_store(
+                        data=data, content_type=storage.PDF, folder=_folder(req.branch)
+                    ),
+                )
+            )
+        with transaction.atomic():
+            TransferRequest.objects.select_for_update(of=("self",)).get(pk=req.pk)
+            if ArchiveRecord.objects.filter(ending_entry=entry).exists():
+                raise _AlreadyFiled
+            record = (
+                ArchiveRecord.objects.select_for_update(of=("self",))
+                .filter(
+                    transfer_request=req,
+                    category=Category.TRANSACTION,
+                    status=RecordStatus.DRAFT,
+                )
+                .first()
+            )
+            if record is None:
+                record = ArchiveRecord(
+                    branch_id=req.branch_id,
+                    customer_id=req.customer_id,
+                    transfer_request=req,
+                    category=Category.TRANSACTION,
+                )
+            ended_on = entry.at.astimezone(BEIJING).date()
+            # The originals the clerk kept (Art. 13) make it a paper record; the rest exist
+            # only as the generated PDFs and uploaded scans.
+            record.medium = (
+                Medium.PAPER
+                if outcome == TransferState.COMPLETED and req.retained_documents
+                else Medium.ELECTRONIC
+            )
+            record.title = _("Transfer request #{pk}: {outcome}").format(
+                pk=req.pk, outcome=TransferState(outcome).label
+            )
+            record.outcome = outcome
+            record.ending_entry = entry
+            if outcome == TransferState.COMPLETED and req.wants_closure:
+                record.relationship_ended_on = ended_on
+            record.save()
+            for kind, file in stored:
+                ArchiveDocument.objects.create(
+                    record=record,
+                    kind=kind,
+                    file=file.name,
+                    original_name=f"{kind}-{req.pk}.pdf",
+                    content_type=file.content_type,
+                    size=file.size,
+                    sha256=file.sha256,
+                    generated=True,
+                )
+            _number_and_file(record, actor=None, business_date=business_date)
+            if record.relationship_ended_on is not None:
+                _close_relationship(req.customer, record.relationship_ended_on)
+            event(
+                branch_id=record.branch_id,
+                actor=None,
+                action="filed",
+                record=record,
+                comment=record.number or "",
+            )
+    except (_AlreadyFiled, IntegrityError):
+        # Filed by an earlier run, or by another run at this very moment.
+        storage.file_discard([f.name for _kind, f in stored])
+        return None
+    except BaseException:
+        storage.file_discard([f.name for _kind, f in stored])
+        raise
+    return record
+
+
+def day_endings(*, branch: Branch, business_date: dt.date, calendar: TradingCalendar) -> Any:
+    """The audit entries that ended a request on this trading day: from the previous trading
+    day's close to this day's (business after 15:00 belongs to the next trading day)."""
+    start = close_of(calendar.previous_trading_day(business_date))
+    end = close_of(business_date)
+    return (
+        TransferAuditEntry.objects.filter(
+            request__branch=branch, action__in=list(ENDING_ACTIONS), at__gte=start, at__lt=end
+        )
+        .select_related("request", "request__customer")
+        .order_by("at", "pk")
+    )
+
+
+def archive_file_day(*, branch: Branch, business_date: dt.date) -> dict[str, int]:
+    """Art. 15: after the close, every request that ended that trading day is filed with its
+    papers. Runs again safely for any date: what is filed stays filed, once."""
+    calendar = TradingCalendar()
+    if beijing_now() < close_of(business_date):
+        raise ApplicationError(
+            _("The papers of {date} are filed after the close (Art. 15).").format(
+                date=business_date.isoformat()
+            ),
+            code="before_close",
+        )
+    counts = {"ended": 0, "filed": 0, "already_filed": 0, "failed": 0}
+    if not calendar.is_trading_day(business_date):
+        return counts
+    entries = list(day_endings(branch=branch, business_date=business_date, calendar=calendar))
+    filed_before = set(
+        ArchiveRecord.objects.filter(ending_entry__in=entries).values_list(
+            "ending_entry_id", flat=True
+        )
+    )
+    failures = []
+    for entry in entries:
+        counts["ended"] += 1
+        if entry.pk in filed_before:
+            counts["already_filed"] += 1
+            continue
+        try:
+            record = _file_ending(entry, business_date=business_date)
+        except Exception:
+            # One request's papers must not hold back the rest of the day; a re-run files it
+            # once the cause is fixed.
+            logger.exception("filing request %s (entry %s) failed", entry.request_id, entry.pk)
+            counts["failed"] += 1
+            failures.append(entry.request_id)
+            continue
+        counts["filed" if record is not None else "already_filed"] += 1
+    if failures:
+        _report_failures(branch=branch, business_date=business_date, request_ids=failures)
+    return counts
+
+
+def _report_failures(*, branch: Branch, business_date: dt.date, request_ids: list[int]) -> None:
+    notify(
+        recipients=branch_staff_with(branch, Role.ARCHIVIST),
+        subject=_("Filing of {date}: {n} request(s) could not be filed").format(
+            date=business_date.isoformat(), n=len(request_ids)
+        ),
+        body=_(
+            "Requests: {ids}. Run the filing for this date again once the cause is fixed."
+        ).format(ids=", ".join(f"#{pk}" for pk in request_ids)),
+        link=f"/archives/filing/{business_date.isoformat()}/",
+    )

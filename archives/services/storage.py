@@ -1,0 +1,186 @@
+"""Files of the archives: type sniffed from the content, stored through Django's storage API
+(the filesystem by default, any django-storages backend in production), hashed with SHA-256,
+and deleted so they cannot be read back."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from branch_ops.errors import ApplicationError
+
+from .. import conf
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+
+EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
+
+# What a scan may be, recognised by its first bytes, never by its name.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", PDF),
+    (b"\xff\xd8\xff", JPEG),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+)
+
+# Programs that arrive under a document's name get a message that says so.
+_PROGRAMS: tuple[tuple[bytes, str], ...] = (
+    (b"MZ", "Windows"),
+    (b"\x7fELF", "Linux (ELF)"),
+    (b"\xcf\xfa\xed\xfe", "macOS (Mach-O)"),
+    (b"\xce\xfa\xed\xfe", "macOS (Mach-O)"),
+    (b"\xca\xfe\xba\xbe", "macOS / Java"),
+    (b"#!", "script"),
+)
+
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff_content_type(head: bytes) -> str:
+    """The content type of a scan from its first bytes; refuses anything but PDF, JPEG, PNG."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    for signature, kind in _PROGRAMS:
+        if head.startswith(signature):
+            raise ApplicationError(
+                _(
+                    "This file is a program ({kind}), not a scan, whatever its name says. "
+                    "It was not stored."
+                ).format(kind=kind),
+                code="executable",
+            )
+    raise ApplicationError(
+        _("Only PDF, JPEG or PNG scans can be filed; this file is none of them."),
+        code="file_type",
+    )
+
+
+def _check_opens(data: bytes, content_type: str) -> None:
+    """A scan must open, or nobody can read it in twenty years (and it could not carry the
+    viewer's watermark)."""
+    try:
+        if content_type == PDF:
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise ApplicationError(
+                    _("This PDF is password-protected: file an unprotected scan."),
+                    code="encrypted",
+                )
+            if len(reader.pages) == 0:
+                raise ValueError("no pages")
+        else:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+    except ApplicationError:
+        raise
+    except Exception as exc:
+        raise ApplicationError(
+            _("The file looks like a {kind} but cannot be opened: it may be damaged.").format(
+                kind=EXTENSIONS[content_type].lstrip(".").upper()
+            ),
+            code="damaged",
+        ) from exc
+
+
+def read_upload(upload: File) -> tuple[bytes, str]:  # type: ignore[type-arg]
+    """Reads an uploaded scan after checking its size and its content; returns (bytes, type)."""
+    limit = conf.max_upload_bytes()
+    size = upload.size or 0
+    if size > limit:
+        raise ApplicationError(
+            _("The file is {size} MB; the limit is {limit} MB.").format(
+                size=round(size / 1024 / 1024, 1), limit=round(limit / 1024 / 1024, 1)
+            ),
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if not data:
+        raise ApplicationError(_("The file is empty."), code="empty")
+    if len(data) > limit:
+        raise ApplicationError(
+            _("The file is larger than {limit} MB.").format(limit=round(limit / 1024 / 1024, 1)),
+            code="too_large",
+        )
+    content_type = sniff_content_type(data[:16])
+    _check_opens(data, content_type)
+    return data, content_type
+
+
+def file_store(*, data: bytes, content_type: str, folder: str) -> StoredFile:
+    name = f"archives/{folder}/{uuid.uuid4().hex}{EXTENSIONS.get(content_type, '')}"
+    saved = default_storage.save(name, ContentFile(data))
+    return StoredFile(
+        name=saved,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def file_read(name: str) -> bytes:
+    with default_storage.open(name, "rb") as fh:
+        return fh.read()
+
+
+def file_sha256(name: str) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with default_storage.open(name, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def file_exists(name: str) -> bool:
+    return bool(name) and default_storage.exists(name)
+
+
+def file_discard(names: list[str]) -> None:
+    """Removes files written for a filing that did not commit."""
+    for name in names:
+        default_storage.delete(name)
+
+
+def file_secure_delete(name: str) -> None:
+    """Records Art. 8(2): nothing may be recovered. On a filesystem the bytes are overwritten
+    with random data and flushed before the file is removed; other backends (object stores)
+    delete through the storage API, and their own deletion guarantees apply."""
+    if not name:
+        return
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:
+        path = None
+    if path is not None and os.path.isfile(path):
+        remaining = os.path.getsize(path)
+        with open(path, "r+b") as fh:
+            while remaining > 0:
+                step = min(CHUNK, remaining)
+                fh.write(os.urandom(step))
+                remaining -= step
+            fh.flush()
+            os.fsync(fh.fileno())
+    default_storage.delete(name)

@@ -1,0 +1,98 @@
+"""What every archives page shares: branch-scoped look-ups (another branch's object is a
+404), role gates, and turning a service's refusal into a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from accounts.models import Staff
+from accounts.roles import Role
+from branch_ops.errors import ApplicationError
+
+from ..models import (
+    AccessRequest,
+    ArchiveDocument,
+    ArchiveRecord,
+    DestructionRequest,
+    IntegrityCheck,
+    InventoryCheck,
+)
+
+# Who reads the archivist's pages (the queue, inventories, destructions, integrity).
+ARCHIVE_READERS = (Role.ARCHIVIST, Role.COMPANY_HEAD, Role.AUDITOR)
+
+
+def staff(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def require_roles(user: Staff, *roles: Role) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied
+
+
+def branch_record(request: HttpRequest, pk: int) -> ArchiveRecord:
+    return get_object_or_404(
+        ArchiveRecord.objects.for_branch(staff(request).branch).select_related(
+            "customer", "transfer_request", "branch"
+        ),
+        pk=pk,
+    )
+
+
+def branch_document(request: HttpRequest, pk: int) -> ArchiveDocument:
+    return get_object_or_404(
+        ArchiveDocument.objects.filter(record__branch=staff(request).branch).select_related(
+            "record", "record__customer"
+        ),
+        pk=pk,
+    )
+
+
+def branch_access_request(request: HttpRequest, pk: int) -> AccessRequest:
+    return get_object_or_404(
+        AccessRequest.objects.filter(branch=staff(request).branch).select_related(
+            "record", "requested_by"
+        ),
+        pk=pk,
+    )
+
+
+def branch_inventory(request: HttpRequest, pk: int) -> InventoryCheck:
+    return get_object_or_404(InventoryCheck.objects.filter(branch=staff(request).branch), pk=pk)
+
+
+def branch_destruction(request: HttpRequest, pk: int) -> DestructionRequest:
+    return get_object_or_404(DestructionRequest.objects.filter(branch=staff(request).branch), pk=pk)
+
+
+def branch_integrity(request: HttpRequest, pk: int) -> IntegrityCheck:
+    return get_object_or_404(IntegrityCheck.objects.filter(branch=staff(request).branch), pk=pk)
+
+
+def attempt(
+    request: HttpRequest, call: Callable[[], Any], *, done: str, then: HttpResponse
+) -> HttpResponse:
+    """Runs one service call for a POST: success and refusal both come back as a message
+    on the page the person came from (POST-redirect-GET)."""
+    try:
+        call()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return then
+
+
+def back_to(name: str, *args: Any) -> HttpResponse:
+    return redirect(name, *args)

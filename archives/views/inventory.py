@@ -1,0 +1,97 @@
+"""The inventory (盘点) of the paper records."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from branch_ops.errors import ApplicationError
+
+from .. import selectors, services
+from ..forms import InventoryMarkForm, NoteForm
+from ..models import InventoryCheck, InventoryState
+from ._common import attempt, branch_inventory, client_ip, require_roles, staff
+
+
+@login_required
+def inventory_list(request: HttpRequest) -> HttpResponse:
+    user = staff(request)
+    require_roles(user, Role.ARCHIVIST, Role.AUDITOR)
+    if request.method == "POST":
+        require_roles(user, Role.ARCHIVIST)
+        form = NoteForm(request.POST)
+        form.is_valid()
+        try:
+            inventory = services.inventory_start(
+                actor=user, note=form.cleaned_data.get("note", ""), client_ip=client_ip(request)
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("archives:inventory_list")
+        messages.success(request, _("Inventory started: check the records off shelf by shelf."))
+        return redirect("archives:inventory_detail", inventory.pk)
+    inventories = InventoryCheck.objects.filter(branch=user.branch).select_related(
+        "started_by", "finished_by"
+    )[:30]
+    return render(
+        request,
+        "archives/inventory_list.html",
+        {"inventories": inventories, "is_archivist": user.has_role(Role.ARCHIVIST)},
+    )
+
+
+@login_required
+def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inventory = branch_inventory(request, pk)
+    user = staff(request)
+    require_roles(user, Role.ARCHIVIST, Role.AUDITOR)
+    items = list(inventory.items.select_related("record", "record__customer", "checked_by"))
+    if request.method == "POST":
+        form = InventoryMarkForm(request.POST, item_ids=[i.pk for i in items])
+        if form.is_valid():
+            return attempt(
+                request,
+                lambda: services.inventory_mark(
+                    inventory=inventory,
+                    actor=user,
+                    shown=form.cleaned_data["shown"],
+                    found=form.cleaned_data["found"],
+                ),
+                done=_("Ticks saved."),
+                then=redirect("archives:inventory_detail", inventory.pk),
+            )
+        messages.error(request, _("Not saved: the list changed; reload the page."))
+    context = {
+        "inventory": inventory,
+        "groups": selectors.paper_by_location(items),
+        "missing": [i for i in items if i.found is False],
+        "total": len(items),
+        "found": sum(1 for i in items if i.found),
+        "is_open": inventory.state == InventoryState.OPEN,
+        "is_archivist": user.has_role(Role.ARCHIVIST),
+    }
+    return render(request, "archives/inventory_detail.html", context)
+
+
+@login_required
+@require_POST
+def inventory_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    inventory = branch_inventory(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    return attempt(
+        request,
+        lambda: services.inventory_finish(
+            inventory=inventory,
+            actor=staff(request),
+            note=form.cleaned_data.get("note", ""),
+            client_ip=client_ip(request),
+        ),
+        done=_("Inventory finished."),
+        then=redirect("archives:inventory_detail", inventory.pk),
+    )
