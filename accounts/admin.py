@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from branch_ops.admin_mixins import (
     BranchScopedAdmin,
     BranchScopedAdminMixin,
+    PiiSearchAdminMixin,
     action_form_response,
     scope_to_branch,
 )
@@ -118,8 +119,9 @@ class TierForm(forms.Form):
 
 
 @admin.register(Customer)
-class CustomerAdmin(BranchScopedAdmin):
+class CustomerAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     branch_lookup = "branch"
+    pii_search_prefix = ""
     list_display = (
         "masked_name_display",
         "fund_account",
@@ -134,9 +136,10 @@ class CustomerAdmin(BranchScopedAdmin):
         "tier_override",
         ("account_manager", admin.RelatedOnlyFieldListFilter),
     )
-    # A full fund account or identity number finds the customer; parts of a number do not,
-    # so a list that masks numbers cannot be searched digit by digit.
-    search_fields = ("=fund_account", "=id_number", "name")
+    # A full fund account, identity number or phone finds the customer (the last two through
+    # their keyed hash, PiiSearchAdminMixin); parts of a number do not, so a list that masks
+    # numbers cannot be searched digit by digit.
+    search_fields = ("=fund_account", "name")
     list_select_related = ("branch", "account_manager")
     actions = ("set_tier",)
 

@@ -9,7 +9,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from branch_ops.audit import AppendOnlyModel
+
 from .masking import mask_id_number, mask_name, mask_phone
+from .pii import EncryptedCharField, PiiDigestField
 from .roles import Role
 
 
@@ -130,8 +133,11 @@ class Customer(models.Model):
         choices=IdType.choices,
         default=IdType.RESIDENT_ID,
     )
-    id_number = models.CharField(_("identity document number"), max_length=40, db_index=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # PIPL Art. 28, 51: stored encrypted, found through the keyed hashes below (accounts/pii.py).
+    id_number = EncryptedCharField(_("identity document number"), max_length=40)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
+    id_number_digest = PiiDigestField(source="id_number", kind="id_number")
+    phone_digest = PiiDigestField(source="phone", kind="phone")
     fund_account = models.CharField(_("fund account"), max_length=20, unique=True)
     sh_account = models.CharField(_("Shanghai securities account"), max_length=20, blank=True)
     sh_designated_here = models.BooleanField(
@@ -211,3 +217,34 @@ class Customer(models.Model):
     def masked_name(self) -> str:
         # An institution's name is not personal information; a person's is.
         return self.name if self.is_institution else mask_name(self.name)
+
+
+class AccessChannel(models.TextChoices):
+    PAGE = "page", _("Customer page")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+
+
+class CustomerAccessLog(AppendOnlyModel):
+    """PIPL Art. 51, JR/T 0060: every time staff see a customer's full details — who, when,
+    which customer, from where and through what. Append-only, in PostgreSQL too."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    actor = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("seen by")
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("seen at"), auto_now_add=True)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    channel = models.CharField(_("through"), max_length=10, choices=AccessChannel.choices)
+
+    class Meta:
+        verbose_name = _("customer access")
+        verbose_name_plural = _("customer access log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["customer", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} → {self.customer} ({self.at:%Y-%m-%d %H:%M})"

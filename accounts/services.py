@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from branch_ops.errors import ApplicationError
 
-from .models import Customer, Staff, Tier
+from .models import AccessChannel, Customer, CustomerAccessLog, Staff, Tier
 from .roles import ROLE_PERMISSIONS, Role
 
 
@@ -56,3 +56,19 @@ def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: st
         ]
     )
     return locked
+
+
+def customer_access_record(
+    *, customer: Customer, actor: Staff, client_ip: str | None, channel: str
+) -> CustomerAccessLog:
+    """PIPL Art. 51: a customer's full details were shown to `actor`. Call it from every place
+    that shows them (the customer page, the API's customer retrieve)."""
+    if channel not in AccessChannel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    return CustomerAccessLog.objects.create(
+        customer=customer,
+        actor=actor,
+        branch_id=customer.branch_id,
+        client_ip=client_ip or None,
+        channel=channel,
+    )

@@ -7,9 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Customer, Staff
+from branch_ops.admin_mixins import client_ip
+
+from .models import AccessChannel, Customer, Staff
 from .roles import BRANCH_READERS, COUNTER_ROLES
 from .selectors import customer_search as search
+from .services import customer_access_record
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -33,7 +36,18 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    context: dict = {"customer": customer, "is_counter": user.has_role(*COUNTER_ROLES)}
+    is_counter = user.has_role(*COUNTER_ROLES)
+    # PIPL Art. 51: every look at a customer's page is logged; the full identity number and
+    # phone are shown only to the counter, which verifies the person in front of it, and only
+    # when asked for.
+    customer_access_record(
+        customer=customer, actor=user, client_ip=client_ip(request), channel=AccessChannel.PAGE
+    )
+    context: dict = {
+        "customer": customer,
+        "is_counter": is_counter,
+        "show_full": is_counter and request.GET.get("full") == "1",
+    }
     # The archivist and company head see the customer, not the requests (their work is the
     # archives).
     if user.has_role(*BRANCH_READERS):

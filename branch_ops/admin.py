@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .admin_mixins import BranchScopedAdmin
+from .admin_mixins import BranchScopedAdmin, PiiSearchAdminMixin
 from .models import CalendarYear, CoreAccountState, ExchangeHoliday, Notification
 
 
@@ -32,7 +32,7 @@ class ExchangeHolidayAdmin(BranchScopedAdmin):
 
 
 @admin.register(CoreAccountState)
-class CoreAccountStateAdmin(BranchScopedAdmin):
+class CoreAccountStateAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     branch_lookup = "customer__branch"
     list_display = (
         "customer",
@@ -52,7 +52,7 @@ class CoreAccountStateAdmin(BranchScopedAdmin):
         "ipo_funds_frozen",
         "interest_settled",
     )
-    search_fields = ("=customer__fund_account", "=customer__id_number")
+    search_fields = ("=customer__fund_account",)  # the identity number: PiiSearchAdminMixin
     list_select_related = ("customer", "customer__branch")
     autocomplete_fields = ("customer",)
     # The stand-in for the core system's password check is never shown or typed here.

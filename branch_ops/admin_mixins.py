@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch
+from branch_ops import policy
 
 
 def branch_lookup_for(model: type[models.Model]) -> str | None:
@@ -31,13 +32,8 @@ def branch_lookup_for(model: type[models.Model]) -> str | None:
 def scope_to_branch(
     queryset: models.QuerySet[Any], request: HttpRequest, lookup: str | None
 ) -> models.QuerySet[Any]:
-    user = request.user
-    if lookup is None or getattr(user, "is_superuser", False):
-        return queryset
-    branch_id = getattr(user, "branch_id", None)
-    if branch_id is None:
-        return queryset.none()
-    return queryset.filter(**{lookup: branch_id})
+    """The admin's door to branch_ops.policy.scope_to_branch, the one isolation rule."""
+    return policy.scope_to_branch(queryset, request.user, lookup)
 
 
 class BranchScopedAdminMixin:
@@ -84,6 +80,26 @@ class BranchScopedAdminMixin:
                     related._default_manager.all(), request, lookup
                 )
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class PiiSearchAdminMixin:
+    """Search by a full identity number or phone through the keyed hash: those columns are
+    encrypted, so `=id_number` in search_fields cannot work. `pii_search_prefix` is the path
+    to the customer ("" for Customer itself, "customer__" for rows that belong to one)."""
+
+    pii_search_prefix: str = "customer__"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: models.QuerySet[Any], search_term: str
+    ) -> tuple[models.QuerySet[Any], bool]:
+        from accounts.pii import customer_match_q
+
+        results, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
+            request, queryset, search_term
+        )
+        if search_term.strip():
+            results |= queryset.filter(customer_match_q(search_term, prefix=self.pii_search_prefix))
+        return results, may_have_duplicates
 
 
 class BranchScopedAdmin(BranchScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]

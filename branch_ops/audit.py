@@ -64,3 +64,36 @@ def drop_append_only_triggers(schema_editor: BaseDatabaseSchemaEditor, tables: l
         return
     for table in tables:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+
+
+_SIGN_OFF_ONLY = """
+CREATE OR REPLACE FUNCTION branch_ops_sign_off_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE'
+       AND OLD.signed_off_at IS NULL AND NEW.signed_off_at IS NOT NULL
+       AND (to_jsonb(NEW) - 'signed_off_at') = (to_jsonb(OLD) - 'signed_off_at') THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'approval record %: % refused (only the written sign-off is added, once)',
+        TG_TABLE_NAME, TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def add_sign_off_only_trigger(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
+    """Art. 17: an approval is never changed or removed; the one change allowed is its written
+    sign-off (signed_off_at from NULL to a time, nothing else in the same UPDATE)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(_SIGN_OFF_ONLY, params=None)
+    schema_editor.execute(
+        f"CREATE TRIGGER {table}_sign_off_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION branch_ops_sign_off_only()"
+    )
+
+
+def drop_sign_off_only_trigger(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_sign_off_only ON {table}")

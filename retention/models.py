@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Tier
+from accounts.pii import EncryptedCharField
 
 
 class ChurnReason(models.Model):
@@ -190,7 +191,8 @@ class WorkMemo(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=MemoOutcome.choices)
     # Editable by the account manager.
     main_reasons = models.TextField(_("main reasons"))
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # A copy of the customer's phone: encrypted at rest like the original (PIPL Art. 51).
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=30, blank=True)
     follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
     follow_up_notes = models.TextField(_("follow-up and what was solved"), blank=True)
     # Snapshot, written by the services only.

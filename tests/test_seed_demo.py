@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.management.commands.seed_demo import (
     BRANCH_CODE,
@@ -63,7 +64,10 @@ def test_seed_demo_run_twice_adds_and_changes_nothing_the_second_time():
 def test_seed_demo_gives_each_role_a_user_who_logs_in_with_the_demo_password():
     seed()
     for username, _display_name, role in STAFF:
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        # With its request, as the login page does: the lockout (django-axes) needs the address.
+        user = authenticate(
+            RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD
+        )
         assert user is not None, username
         assert user.has_role(role) and user.branch.code == BRANCH_CODE and user.is_staff
     named = {role for _u, _n, role in STAFF}

@@ -10,11 +10,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The variables the settings read; the parent's values must not leak into the child.
-OURS = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CORE_SYSTEM_ADAPTER")
+OURS = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CORE_SYSTEM_ADAPTER", "PII_")
 
 
 def random_key() -> str:
@@ -27,8 +28,10 @@ def manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProces
     clean.update(
         DJANGO_SETTINGS_MODULE="branch_ops.settings.production",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
-        **env,
+        PII_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        PII_HASH_KEY=secrets.token_urlsafe(40),
     )
+    clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -80,6 +83,22 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path, hosts):
     )
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must name the hosts" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "missing", ["PII_ENCRYPTION_KEYS", "PII_HASH_KEY"], ids=["no-encryption-key", "no-hash-key"]
+)
+def test_production_refuses_to_start_without_the_personal_data_keys(tmp_path, missing):
+    result = manage(
+        "check",
+        "--deploy",
+        tmp_path=tmp_path,
+        DJANGO_SECRET_KEY=random_key(),
+        DJANGO_ALLOWED_HOSTS="branch.example.com",
+        **{missing: "<unset>"},
+    )
+    assert result.returncode != 0
+    assert "PII_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_branch_works_in_beijing_time_and_simplified_chinese():

@@ -23,6 +23,7 @@ from accounts.models import Staff, Tier
 from accounts.roles import Role
 from branch_ops.admin_mixins import (
     BranchScopedAdmin,
+    PiiSearchAdminMixin,
     ReadOnlyInline,
     action_form_response,
     client_ip,
@@ -115,7 +116,7 @@ class AuditEntryInline(ReadOnlyInline):
 
 
 @admin.register(TransferRequest)
-class TransferRequestAdmin(BranchScopedAdmin):
+class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     """The record as it stands. Every change is made at the counter or in the approvals
     queue, through the services, so here nothing is added, changed or deleted."""
 
@@ -137,7 +138,6 @@ class TransferRequestAdmin(BranchScopedAdmin):
     )
     search_fields = (
         "=customer__fund_account",
-        "=customer__id_number",
         "customer__name",
         "=receipt_number",
     )
@@ -431,12 +431,12 @@ class AppointmentAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(BranchScopedAdmin):
+class AppointmentAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     branch_lookup = "branch"
     form = AppointmentAdminForm
     list_display = ("customer", "host", "booked_on", "request_display", "has_findings")
     list_filter = ("booked_on", ("host", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("=customer__fund_account", "=customer__id_number", "customer__name")
+    search_fields = ("=customer__fund_account", "customer__name")
     list_select_related = ("customer", "customer__branch", "host")
     autocomplete_fields = ("customer",)
 

@@ -17,6 +17,15 @@ if (
         "DJANGO_SECRET_KEY must be set to a random value of 50+ characters "
         "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
+# PIPL Art. 51: the keys of personal data never derive from anything committed.
+PII_ENCRYPTION_KEYS = env.list("PII_ENCRYPTION_KEYS", default=[])
+PII_HASH_KEY = env("PII_HASH_KEY", default="")
+if not PII_ENCRYPTION_KEYS or len(PII_HASH_KEY) < 32:
+    raise ImproperlyConfigured(
+        "PII_ENCRYPTION_KEYS (comma-separated Fernet keys, newest first: python -c 'from "
+        "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') and "
+        "PII_HASH_KEY (32+ random characters) must be set."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this server answers for.")
@@ -33,6 +42,9 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
+# Behind the proxy, REMOTE_ADDR is the proxy's: axes reads the client from the proxy's header.
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

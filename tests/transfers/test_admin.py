@@ -263,6 +263,7 @@ def test_late_requests_are_flagged_to_the_general_manager(people, en_client, fro
     assert listed(en_client, LATE) == []
 
     frozen_now.move_to(dt.datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    en_client.force_login(people.gm)  # days later: the idle session has ended
     assert listed(en_client, LATE) == [req.pk]
     en_client.force_login(people.md)
     assert en_client.get(reverse(LATE)).status_code == 403

@@ -652,6 +652,7 @@ def test_a_request_past_its_two_trading_days_is_flagged_late(client, people, fro
     assert "2 trading days left" in page and 'id="late-flag"' not in page
 
     frozen_now.move_to(dt.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    as_user(client, people.clerk)  # days later: the idle session has ended
     page = client.get(reverse("request_detail", kwargs={"pk": req.pk})).content.decode()
     assert 'id="late-flag"' in page and "Late by 2 trading days" in page
     as_user(client, people.gm)

@@ -1,0 +1,140 @@
+"""Branch isolation and least privilege (branch_ops/policy.py), URL by URL: every URL the
+project serves × every role × a record of the user's own branch and one of another branch
+answers what tests/security/policy_matrix.py says. A URL that is not in the table fails
+test_every_url_is_in_the_matrix, so a new page or API operation cannot slip in untested.
+
+Each URL is fetched with GET (a POST-only action answers 405 and changes nothing); POST is
+sent only against the other branch's record, where it must be refused before any work."""
+
+import datetime as dt
+import json
+import os
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.roles import Role
+from branch_ops.models import Notification
+from tests.accounts.factories import StaffFactory
+from tests.security.policy_matrix import EXCLUDED, MATRIX, ROLES
+from tests.transfers.conftest import make_branch, to_awaiting_approval, to_completed
+from transfers import services
+
+ABSENT_PK = 987654  # for record kinds without a builder yet: exists in no branch
+
+
+def url_names() -> dict[str, str]:
+    """name → route, for every URL pattern, through every include."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                walk(pattern, route, f"{namespace}{ns}:" if ns else namespace)
+            elif isinstance(pattern, URLPattern):
+                found[f"{namespace}{pattern.name or route}"] = route
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+def _excluded(name: str, route: str) -> bool:
+    return any(route.startswith(prefix) or name.startswith(prefix) for prefix in EXCLUDED)
+
+
+def test_every_url_is_in_the_matrix():
+    names = {n for n, route in url_names().items() if not _excluded(n, route)}
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"add these URLs to tests/security/policy_matrix.py: {missing}"
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"these rows name URLs that no longer exist: {stale}"
+
+
+def test_the_matrix_never_lets_another_branch_in():
+    for name, row in MATRIX.items():
+        if row.kind in (None, "day", "path"):
+            continue  # no branch record in the URL: lists, checked for leaks elsewhere
+        assert all(code in (302, 403, 404, 405) for code in row.other), name
+
+
+def _records(people) -> dict:
+    customer = people.customer("ordinary")
+    req = to_awaiting_approval(people, customer)
+    approval = services.transfer_record_phone_approval(
+        request=req, actor=people.clerk, approver=people.lead
+    )
+    return {
+        "customer": customer,
+        "request": req,
+        "completed": to_completed(people, people.customer("ordinary")),
+        "approval": approval,
+        "appointment": people.book_appointment(
+            people.customer("core"), booked_on=dt.date(2026, 11, 20)
+        ),
+        "notification": Notification.objects.create(recipient=people.clerk, subject="x"),
+    }
+
+
+def _url(name: str, kind: str | None, records: dict) -> str:
+    if kind is None:
+        return reverse(name)
+    if kind == "day":
+        return reverse(name, kwargs={"day": "2026-11-24"})
+    if kind == "path":  # a catch-all route without a name: any path under it
+        return "/" + name.split("^")[0] + "no-such-operation/"
+    pk = records[kind].pk if kind in records else ABSENT_PK
+    return reverse(name, kwargs={"pk": pk})
+
+
+@pytest.fixture
+def world(db):
+    own, other = make_branch("SH01"), make_branch("BJ02")
+    staff = {
+        role: StaffFactory(branch=own.branch, roles=[role], username=f"own-{role}")
+        for role in ROLES
+    }
+    return {
+        "staff": staff,
+        "own": _records(own),
+        "other": _records(other),
+    }
+
+
+def _observe(client, world, name: str, kind: str | None) -> dict[str, list[int]]:
+    seen: dict[str, list[int]] = {"own": [], "other": []}
+    for role in ROLES:
+        client.force_login(world["staff"][role])
+        for side in ("own", "other"):
+            url = _url(name, kind, world[side])
+            seen[side].append(client.get(url).status_code)
+            if side == "other" and kind not in (None, "day", "path"):
+                # An action on another branch's record is refused before anything happens.
+                assert client.post(url, {}).status_code in (403, 404, 405), (name, role)
+        client.logout()
+    return seen
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_role_gets_what_the_policy_says(client, world, name):
+    row = MATRIX[name]
+    seen = _observe(client, world, name, row.kind)
+    if path := os.environ.get("POLICY_MATRIX_RECORD"):  # a tool to draft rows for new URLs
+        with open(path, "a") as out:
+            out.write(json.dumps({"name": name, "kind": row.kind, **seen}) + "\n")
+    expected = {"own": list(row.own), "other": list(row.other)}
+    assert seen == expected, f"{name}: roles in order {[str(r) for r in ROLES]}"
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, world):
+    for name, row in MATRIX.items():
+        if row.public or row.kind == "path":
+            continue  # the sign-in pages and the API docs; the API's catch-all 404
+        response = client.get(_url(name, row.kind, world["own"]))
+        assert response.status_code in (302, 401, 403, 405), name
+        if response.status_code == 302:
+            assert reverse("login") in response["Location"], name
+
+
+assert set(ROLES) == set(Role)
