@@ -14,6 +14,16 @@ env = environ.Env()
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# PIPL Art. 51: identity numbers and phones are encrypted at rest and found by a keyed hash
+# (accounts/pii.py). The defaults derive from SECRET_KEY and are for a laptop and the tests
+# only; production.py refuses to start without both from the environment.
+from accounts.pii import derive_dev_key  # noqa: E402
+
+PII_ENCRYPTION_KEYS = env.list(
+    "PII_ENCRYPTION_KEYS", default=[derive_dev_key(SECRET_KEY, "encryption")]
+)
+PII_HASH_KEY = env("PII_HASH_KEY", default=derive_dev_key(SECRET_KEY, "hash"))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -31,6 +41,7 @@ INSTALLED_APPS = [
     "transfers",
     "revisits",
     "archives",
+    "axes",  # last: its signals watch the login of every app above
 ]
 
 MIDDLEWARE = [
@@ -43,6 +54,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "branch_ops.security.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "branch_ops.urls"
@@ -72,15 +86,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Staff"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+IP before any password is checked (JR/T 0060).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "branch_ops.security.LettersAndDigitsValidator"},
 ]
+
+# Login lockout (JR/T 0060): 5 failures for one username from one address lock that pair for
+# 30 minutes; the login page and the admin's say so (templates/registration/login.html).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# An idle session ends after 30 minutes: every request moves the expiry forward.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -161,4 +202,57 @@ CELERY_BEAT_SCHEDULE = {
         "args": (name,),
     }
     for name, spec in JOB_TIMES
+}
+
+# --- Integration API (branch_ops/api/): DRF, its OpenAPI contract and the local docs ---------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+
+REST_FRAMEWORK = {
+    # Systems first: its header ("Token") is what a 401 asks for.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "branch_ops.api.authentication.SystemTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["branch_ops.api.permissions.BranchStaffOrToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "branch_ops.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "branch_ops.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "branch_ops.api.schema.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Branch operations API",
+    "DESCRIPTION": (
+        "Customers, transfer requests and their workflow, commitments, revisit tasks and "
+        "archive index cards of one branch. Systems authenticate with "
+        "`Authorization: Token <key>`; every state-changing call honours `Idempotency-Key`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TransferStateEnum": "transfers.models.TransferState",
+        "TierEnum": "accounts.models.Tier",
+        "CustomerKindEnum": "accounts.models.CustomerKind",
+        "IdTypeEnum": "accounts.models.IdType",
+        "TransferDocumentKindEnum": "transfers.models.DocumentKind",
+        "RetainedDocumentEnum": "transfers.models.RetainedDocument",
+        "ApprovalStepEnum": "transfers.models.ApprovalStep",
+        "ApprovalModeEnum": "transfers.models.ApprovalMode",
+        "CommitmentStatusEnum": "retention.models.CommitmentStatus",
+        "RevisitReasonEnum": "revisits.models.Reason",
+        "RevisitChannelEnum": "revisits.models.Channel",
+        "RevisitTopicEnum": "revisits.models.Topic",
+        "RevisitTaskStatusEnum": "revisits.models.TaskStatus",
+        "ArchiveCategoryEnum": "archives.models.Category",
+        "ArchiveMediumEnum": "archives.models.Medium",
+        "ArchiveRecordStatusEnum": "archives.models.RecordStatus",
+    },
 }

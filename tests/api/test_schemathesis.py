@@ -1,0 +1,71 @@
+"""Attack test: Schemathesis generates requests for every operation of the OpenAPI schema
+and sends each as several roles (counter clerk, account manager, general manager, auditor)
+and as another branch's clerk. No server error, and every response — success or error —
+matches the schema."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api.conftest import token_client
+from tests.transfers.conftest import make_branch, to_state
+from transfers.models import TransferState
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def role_headers(db):
+    """The branch's data — requests in several states — and one token per role."""
+    people = make_branch("SA01")
+    stranger = make_branch("SB02")
+    for state in (
+        TransferState.RECEIVED,
+        TransferState.AWAITING_APPROVAL,
+        TransferState.PROCESSING,
+        TransferState.COMPLETED,
+    ):
+        to_state(people, state)
+    to_state(stranger, TransferState.AWAITING_APPROVAL)
+    headers = []
+    for branch, person in (
+        (people, people.clerk),
+        (people, people.am),
+        (people, people.gm),
+        (people, people.auditor),
+        (stranger, stranger.clerk),
+    ):
+        client = token_client(branch, acting_as=person)
+        headers.append({"Authorization": client._credentials["HTTP_AUTHORIZATION"]})
+    return headers
+
+
+# Loaded at collection from the app itself: the schema view reads no database.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+# Generated examples, valid and invalid; the exhaustive coverage phase would take too long.
+schema.config.phases.update(phases=["examples", "fuzzing"])
+
+
+@schema.parametrize()
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
+def test_every_operation_as_every_role(case, role_headers):
+    for headers in role_headers:
+        case.call_and_validate(headers=headers, checks=CHECKS)
