@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer, CustomerKind
+from accounts.pii import EncryptedCharField, PiiDigestField
 from accounts.roles import COUNTER_ROLES, Role
 from branch_ops.audit import AppendOnlyModel
 
@@ -132,7 +133,9 @@ class TransferRequest(FSMModelMixin, models.Model):
 
     by_agent = models.BooleanField(_("by an authorised agent"), default=False)
     agent_name = models.CharField(_("agent's name"), max_length=100, blank=True)
-    agent_id_number = models.CharField(_("agent's identity number"), max_length=40, blank=True)
+    # PIPL Art. 28, 51: encrypted at rest like the customer's own number (accounts/pii.py).
+    agent_id_number = EncryptedCharField(_("agent's identity number"), max_length=40, blank=True)
+    agent_id_number_digest = PiiDigestField(source="agent_id_number", kind="id_number")
 
     state = FSMField(
         _("state"), default=TransferState.RECEIVED, choices=TransferState.choices, protected=True
@@ -197,7 +200,12 @@ class TransferRequest(FSMModelMixin, models.Model):
         verbose_name = _("transfer request")
         verbose_name_plural = _("transfer requests")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["branch", "state"])]
+        indexes = [
+            models.Index(fields=["branch", "state"]),
+            # The request list's newest-first page: without it PostgreSQL joins every
+            # customer before sorting (EXPLAIN in docs/PERFORMANCE.md).
+            models.Index(fields=["branch", "-created_at"], name="transfer_branch_newest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(wants_sz_transfer=True)
