@@ -86,16 +86,19 @@ def requests_awaiting(actor: Staff) -> list[TransferRequest]:
         .prefetch_related("approvals")
         .order_by("created_at")
     )
-    waiting = []
-    for req in candidates:
-        current = [a for a in req.approvals.all() if a.round == req.approval_round]
-        if any(a.approver_id == actor.pk for a in current):
-            continue
-        route = rules.route_for(req)
-        open_now = rules.open_steps(route, {a.step for a in current})
-        if any(rules.may_fill(step, staff=actor, request=req) for step in open_now):
-            waiting.append(req)
-    return waiting
+    return [req for req in candidates if awaits_approval_by(req, actor)]
+
+
+def awaits_approval_by(req: TransferRequest, actor: Staff) -> bool:
+    """Whether this request waits for this person's approval now (the queue's rule, for one
+    request: the request page asks it without loading the whole queue)."""
+    if req.state != TransferState.AWAITING_APPROVAL or req.created_by_id == actor.pk:
+        return False
+    current = [a for a in req.approvals.all() if a.round == req.approval_round]
+    if any(a.approver_id == actor.pk for a in current):
+        return False
+    open_now = rules.open_steps(rules.route_for(req), {a.step for a in current})
+    return any(rules.may_fill(step, staff=actor, request=req) for step in open_now)
 
 
 def overdue_sign_offs(*, branch_id: int, today: dt.date) -> QuerySet[Approval]:

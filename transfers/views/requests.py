@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Tier
+from accounts.pii import customer_match_q, pii_digest
 from accounts.roles import COUNTER_ROLES
 from branch_ops.calendar import TradingCalendar, beijing_today
 from branch_ops.errors import ApplicationError
@@ -58,7 +59,7 @@ def _available_actions(req: TransferRequest, user: Any) -> dict[str, bool]:
         "stays": _may(req, user, "customer_stays"),
         "defer": _may(req, user, "defer"),
         "resume": _may(req, user, "resume"),
-        "approve": awaiting and any(r.pk == req.pk for r in selectors.requests_awaiting(user)),
+        "approve": selectors.awaits_approval_by(req, user),
         "phone_approval": awaiting and is_counter,
         "send_back": _may(req, user, "send_back"),
         "recheck": is_counter and req.state == S.BLOCKED,
@@ -204,7 +205,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         requests = requests.filter(
-            Q(customer__fund_account=q) | Q(customer__id_number__iexact=q) | Q(customer__name=q)
+            customer_match_q(q, prefix="customer__")
+            | Q(customer__name=q)
+            | Q(agent_id_number_digest=pii_digest("id_number", q))
         )
     page = Paginator(requests, 50).get_page(request.GET.get("page"))
     return render(
