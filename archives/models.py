@@ -19,6 +19,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer
 from accounts.roles import Role
+from branch_ops.audit import AppendOnlyModel
 from branch_ops.errors import ApplicationError
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
@@ -393,32 +394,6 @@ class ArchiveDocument(models.Model):
         if _sealed(self.record_id):
             raise _read_only(gettext("its documents cannot be removed"))
         return super().delete(*args, **kwargs)
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("this log is append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("this log is append-only")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows written once and never changed or removed through the application (records
-    Art. 6(2): every access is registered; Art. 8(3): the destruction record is kept)."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("this log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("this log is append-only")
 
 
 class ConsentRelation(models.TextChoices):
