@@ -8,11 +8,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db import transaction
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Branch, Customer, Staff
+from accounts.models import Branch
 from branch_ops.calendar import CalendarUnknown, TradingCalendar
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
@@ -20,7 +20,6 @@ from ..models import Channel, Reason, RevisitRule, RevisitTask, TaskStatus
 from ..selectors import latest_departures
 from ._common import (
     beijing_date,
-    free_due_date,
     on_or_before,
     trading_days_before,
     week_last_trading_day,
@@ -31,6 +30,16 @@ from .rules import revisit_rules_for
 # an old date still would): the monthly rule has taken over by then.
 FIRST_REVISIT_LOOKBACK = dt.timedelta(days=31)
 
+# Every reason a task of the planner can have: what it loads to know what exists.
+PLANNED_REASONS = [
+    Reason.LEFT_FIRST,
+    Reason.LEFT_MONTHLY,
+    Reason.INSTITUTION_VISIT,
+    Reason.DEFERRED_TRIAL_END,
+    Reason.DEFERRED_MONTHLY,
+    Reason.COMMITMENT,
+]
+
 
 def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingCalendar) -> dt.date:
     """Art. 31: in the week the customer leaves — by the last trading day of that week, or
@@ -39,40 +48,125 @@ def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingC
     return min(calendar.add_trading_days(start, rule.value), week_last_trading_day(start, calendar))
 
 
-def _plan_task(
-    counts: Counter[str],
-    *,
-    customer: Customer,
-    reason: str,
-    due_on: dt.date,
-    owner: Staff | None,
-    channel: str,
-    source_ref: str = "",
-) -> RevisitTask | None:
-    try:
-        with transaction.atomic():
-            task, created = RevisitTask.objects.get_or_create(
-                customer=customer,
+class _Plan:
+    """One run's tasks for one branch, worked out in memory and written at once.
+
+    It knows every task the branch already has for the planner's reasons (any status), so
+    the checks that once cost a query or two per task — is it planned already, is that due
+    date taken by a finished one — are set lookups. The rows are written with one bulk
+    INSERT that skips conflicts: the unique constraints `revisit_task_once` and
+    `revisit_task_one_open` keep a concurrent planner (or a revisit recorded meanwhile) from
+    making a second task, as get_or_create did one row at a time."""
+
+    def __init__(self, branch: Branch, calendar: TradingCalendar) -> None:
+        self.branch = branch
+        self.calendar = calendar
+        self.taken: set[tuple[int, str, str, dt.date]] = set()
+        self.open: dict[tuple[int, str, str], tuple[int, dt.date]] = {}
+        for pk, customer_id, reason, ref, due_on, status in RevisitTask.objects.filter(
+            branch=branch, reason__in=PLANNED_REASONS
+        ).values_list("pk", "customer_id", "reason", "source_ref", "due_on", "status"):
+            self.taken.add((customer_id, reason, ref, due_on))
+            if status == TaskStatus.OPEN:
+                self.open[(customer_id, reason, ref)] = (pk, due_on)
+        self.new: list[RevisitTask] = []
+        self.moved: list[RevisitTask] = []
+
+    def is_open(self, customer_id: int, reason: str, source_ref: str = "") -> bool:
+        return (customer_id, reason, source_ref) in self.open
+
+    def add(
+        self,
+        *,
+        customer_id: int,
+        reason: str,
+        due_on: dt.date,
+        owner_id: int | None,
+        channel: str,
+        source_ref: str = "",
+    ) -> None:
+        """A task for this key and date, unless one exists (in any status)."""
+        key = (customer_id, reason, source_ref, due_on)
+        if key in self.taken:
+            return
+        self.taken.add(key)
+        self.open[(customer_id, reason, source_ref)] = (0, due_on)
+        self.new.append(
+            RevisitTask(
+                branch_id=self.branch.pk,
+                customer_id=customer_id,
                 reason=reason,
-                due_on=due_on,
                 source_ref=source_ref,
-                defaults={"branch_id": customer.branch_id, "owner": owner, "channel": channel},
+                due_on=due_on,
+                owner_id=owner_id,
+                channel=channel,
             )
-    except IntegrityError:
-        # Another open task for the same purpose appeared meanwhile (a concurrent planner
-        # or a revisit just recorded): that one stands.
-        return None
-    if created:
-        counts[f"planned.{reason}"] += 1
-    return task
+        )
 
+    def free_due_date(
+        self, customer_id: int, reason: str, source_ref: str, due: dt.date
+    ) -> dt.date:
+        """`_common.free_due_date` on what is loaded: a finished task on that date moves the
+        next one a trading day earlier (stricter, never later)."""
+        while (customer_id, reason, source_ref, due) in self.taken:
+            due = self.calendar.previous_trading_day(due)
+        return due
 
-def _open_keys(branch: Branch, reasons: list[str]) -> set[tuple[int, str, str]]:
-    return set(
-        RevisitTask.objects.filter(
-            branch=branch, status=TaskStatus.OPEN, reason__in=reasons
-        ).values_list("customer_id", "reason", "source_ref")
-    )
+    def cadence(
+        self,
+        counts: Counter[str],
+        *,
+        customer_id: int,
+        reason: str,
+        anchor: dt.date,
+        rule: RevisitRule,
+        owner_id: int | None,
+        source_ref: str = "",
+    ) -> None:
+        """The next contact of an "at least every N days" rule, counted from `anchor`."""
+        try:
+            due = on_or_before(anchor + dt.timedelta(days=rule.value), self.calendar)
+            due = self.free_due_date(customer_id, reason, source_ref, due)
+        except CalendarUnknown:
+            # A due date must not rest on a guessed holiday: planned once the year's
+            # holidays are entered (the run's counts say how many wait).
+            counts["waiting_for_calendar"] += 1
+            return
+        channel = Channel.VISIT if reason == Reason.INSTITUTION_VISIT else rule.channel
+        self.add(
+            customer_id=customer_id,
+            reason=reason,
+            due_on=due,
+            owner_id=owner_id,
+            channel=channel,
+            source_ref=source_ref,
+        )
+
+    def move(self, pk: int, due_on: dt.date) -> None:
+        self.moved.append(RevisitTask(pk=pk, due_on=due_on))
+
+    def write(self, counts: Counter[str]) -> None:
+        """Insert what is new and count what was really inserted, per reason: a row a
+        concurrent planner made first is skipped by the database, not counted here."""
+        before = self._per_reason()
+        RevisitTask.objects.bulk_create(self.new, batch_size=1000, ignore_conflicts=True)
+        for reason, n in self._per_reason().items():
+            if n > before.get(reason, 0):
+                counts[f"planned.{reason}"] += n - before.get(reason, 0)
+        if self.moved:
+            RevisitTask.objects.bulk_update(self.moved, ["due_on"], batch_size=1000)
+            counts["moved.deferred_trial_end"] += len(self.moved)
+
+    def _per_reason(self) -> dict[str, int]:
+        reasons = {task.reason for task in self.new}
+        if not reasons:
+            return {}
+        return dict(
+            RevisitTask.objects.filter(branch=self.branch, reason__in=reasons)
+            .values("reason")
+            .annotate(n=Count("pk"))
+            .values_list("reason", "n")
+        )
 
 
 def _last_contacts(branch: Branch, *, channel: str | None = None) -> dict[int, dt.date]:
@@ -85,42 +179,18 @@ def _last_contacts(branch: Branch, *, channel: str | None = None) -> dict[int, d
 
 
 def _plan_departed(
-    branch: Branch,
+    plan: _Plan,
     business_date: dt.date,
     rules: dict[str, RevisitRule],
-    calendar: TradingCalendar,
     counts: Counter[str],
 ) -> None:
     """Art. 31, 32: institution, core and important customers who transferred out."""
-    recent = latest_departures(
-        branch=branch, up_to=business_date, since=business_date - FIRST_REVISIT_LOOKBACK
-    )
-    everyone = latest_departures(branch=branch, up_to=business_date)
-    open_keys = _open_keys(
-        branch, [Reason.LEFT_FIRST, Reason.LEFT_MONTHLY, Reason.INSTITUTION_VISIT]
-    )
-    last_contact = _last_contacts(branch)
-    last_visit = _last_contacts(branch, channel=Channel.VISIT)
-
+    calendar = plan.calendar
+    recent_since = business_date - FIRST_REVISIT_LOOKBACK
+    everyone = latest_departures(branch=plan.branch, up_to=business_date)
+    last_contact = _last_contacts(plan.branch)
+    last_visit = _last_contacts(plan.branch, channel=Channel.VISIT)
     first_rule = rules[Reason.LEFT_FIRST]
-    for departure in recent.values():
-        customer = departure.customer
-        if not departure.priority or (customer.pk, Reason.LEFT_FIRST, "") in open_keys:
-            continue
-        try:
-            due = first_revisit_due(departure.left_on, rule=first_rule, calendar=calendar)
-        except CalendarUnknown:
-            counts["waiting_for_calendar"] += 1
-            continue
-        _plan_task(
-            counts,
-            customer=customer,
-            reason=Reason.LEFT_FIRST,
-            due_on=due,
-            owner=customer.account_manager,
-            channel=first_rule.channel,
-        )
-
     monthly = rules[Reason.LEFT_MONTHLY]
     yearly = rules[Reason.INSTITUTION_VISIT]
     for departure in everyone.values():
@@ -132,54 +202,37 @@ def _plan_departed(
         except CalendarUnknown:
             counts["waiting_for_calendar"] += 1
             continue
-        if (customer.pk, Reason.LEFT_MONTHLY, "") not in open_keys:
+        # A customer's latest departure is recent exactly when they left within the window.
+        if departure.left_on >= recent_since and not plan.is_open(customer.pk, Reason.LEFT_FIRST):
+            plan.add(
+                customer_id=customer.pk,
+                reason=Reason.LEFT_FIRST,
+                due_on=first_due,
+                owner_id=customer.account_manager_id,
+                channel=first_rule.channel,
+            )
+        if not plan.is_open(customer.pk, Reason.LEFT_MONTHLY):
             # Art. 31: at least monthly, counted from the latest contact of any kind.
             anchor = max(first_due, last_contact.get(customer.pk, first_due))
-            _plan_cadence(counts, customer, Reason.LEFT_MONTHLY, anchor, monthly, calendar=calendar)
-        if customer.is_institution and (
-            (customer.pk, Reason.INSTITUTION_VISIT, "") not in open_keys
-        ):
+            plan.cadence(
+                counts,
+                customer_id=customer.pk,
+                reason=Reason.LEFT_MONTHLY,
+                anchor=anchor,
+                rule=monthly,
+                owner_id=customer.account_manager_id,
+            )
+        if customer.is_institution and not plan.is_open(customer.pk, Reason.INSTITUTION_VISIT):
             # Art. 32: a visit in person within a year, counted from the latest visit.
             anchor = max(departure.left_on, last_visit.get(customer.pk, departure.left_on))
-            _plan_cadence(
-                counts, customer, Reason.INSTITUTION_VISIT, anchor, yearly, calendar=calendar
+            plan.cadence(
+                counts,
+                customer_id=customer.pk,
+                reason=Reason.INSTITUTION_VISIT,
+                anchor=anchor,
+                rule=yearly,
+                owner_id=customer.account_manager_id,
             )
-
-
-def _plan_cadence(
-    counts: Counter[str],
-    customer: Customer,
-    reason: str,
-    anchor: dt.date,
-    rule: RevisitRule,
-    *,
-    calendar: TradingCalendar,
-    source_ref: str = "",
-    owner: Staff | None = None,
-) -> RevisitTask | None:
-    try:
-        due = on_or_before(anchor + dt.timedelta(days=rule.value), calendar)
-        due = free_due_date(
-            customer_id=customer.pk,
-            reason=reason,
-            source_ref=source_ref,
-            due_on=due,
-            calendar=calendar,
-        )
-    except CalendarUnknown:
-        # A due date must not rest on a guessed holiday: planned once the year's holidays
-        # are entered (the run's counts say how many wait).
-        counts["waiting_for_calendar"] += 1
-        return None
-    return _plan_task(
-        counts,
-        customer=customer,
-        reason=reason,
-        due_on=due,
-        owner=owner or customer.account_manager,
-        channel=Channel.VISIT if reason == Reason.INSTITUTION_VISIT else rule.channel,
-        source_ref=source_ref,
-    )
 
 
 def _cancel(tasks: QuerySet[RevisitTask], note: str, counts: Counter[str], key: str) -> None:
@@ -189,18 +242,18 @@ def _cancel(tasks: QuerySet[RevisitTask], note: str, counts: Counter[str], key: 
 
 
 def _plan_deferred(
-    branch: Branch,
+    plan: _Plan,
     business_date: dt.date,
     rules: dict[str, RevisitRule],
-    calendar: TradingCalendar,
     counts: Counter[str],
 ) -> None:
     """Art. 34: a customer who deferred is contacted when the trial period ends, and at
     least monthly until they decide."""
+    branch = plan.branch
     deferred = (
         TransferRequest.objects.filter(branch=branch, state=TransferState.DEFERRED)
-        .select_related("customer", "customer__branch", "customer__account_manager")
         .order_by("pk")
+        .values_list("pk", "follow_up_on", "customer_id", "customer__account_manager_id")
     )
     deferred_on = {
         request_id: beijing_date(at)
@@ -211,63 +264,45 @@ def _plan_deferred(
         .annotate(at=Max("at"))
         .values_list("request_id", "at")
     }
-    open_tasks = {
-        (t.customer_id, t.reason, t.source_ref): t
-        for t in RevisitTask.objects.filter(
-            branch=branch,
-            status=TaskStatus.OPEN,
-            reason__in=[Reason.DEFERRED_TRIAL_END, Reason.DEFERRED_MONTHLY],
-        )
-    }
     last_contact = _last_contacts(branch)
     trial_rule = rules[Reason.DEFERRED_TRIAL_END]
     monthly = rules[Reason.DEFERRED_MONTHLY]
     still_deferred = []
-    for req in deferred:
-        ref = f"request:{req.pk}"
+    for request_id, follow_up_on, customer_id, owner_id in deferred:
+        ref = f"request:{request_id}"
         still_deferred.append(ref)
-        customer = req.customer
-        if req.follow_up_on is not None:
+        if follow_up_on is not None:
             try:
-                due = trading_days_before(req.follow_up_on, trial_rule.value, calendar)
+                due = trading_days_before(follow_up_on, trial_rule.value, plan.calendar)
             except CalendarUnknown:
                 # Planned once the year's holidays are entered; the run's counts say so.
                 counts["waiting_for_calendar"] += 1
             else:
-                existing = open_tasks.get((customer.pk, Reason.DEFERRED_TRIAL_END, ref))
+                existing = plan.open.get((customer_id, Reason.DEFERRED_TRIAL_END, ref))
                 if existing is None:
-                    _plan_task(
-                        counts,
-                        customer=customer,
+                    plan.add(
+                        customer_id=customer_id,
                         reason=Reason.DEFERRED_TRIAL_END,
                         due_on=due,
-                        owner=customer.account_manager,
+                        owner_id=owner_id,
                         channel=trial_rule.channel,
                         source_ref=ref,
                     )
-                elif (
-                    existing.due_on != due
-                    and not RevisitTask.objects.filter(
-                        customer=customer,
-                        reason=Reason.DEFERRED_TRIAL_END,
-                        source_ref=ref,
-                        due_on=due,
-                    ).exists()
+                elif existing[1] != due and (
+                    (customer_id, Reason.DEFERRED_TRIAL_END, ref, due) not in plan.taken
                 ):
                     # Deferred again with a new end of trial: the contact moves with it.
-                    existing.due_on = due
-                    existing.save(update_fields=["due_on"])
-                    counts["moved.deferred_trial_end"] += 1
-        if (customer.pk, Reason.DEFERRED_MONTHLY, ref) not in open_tasks:
-            since = deferred_on.get(req.pk, business_date)
-            anchor = max(since, last_contact.get(customer.pk, since))
-            _plan_cadence(
+                    plan.move(existing[0], due)
+        if not plan.is_open(customer_id, Reason.DEFERRED_MONTHLY, ref):
+            since = deferred_on.get(request_id, business_date)
+            anchor = max(since, last_contact.get(customer_id, since))
+            plan.cadence(
                 counts,
-                customer,
-                Reason.DEFERRED_MONTHLY,
-                anchor,
-                monthly,
-                calendar=calendar,
+                customer_id=customer_id,
+                reason=Reason.DEFERRED_MONTHLY,
+                anchor=anchor,
+                rule=monthly,
+                owner_id=owner_id,
                 source_ref=ref,
             )
     _cancel(
@@ -283,10 +318,9 @@ def _plan_deferred(
 
 
 def _plan_commitments(
-    branch: Branch,
+    plan: _Plan,
     business_date: dt.date,
     rules: dict[str, RevisitRule],
-    calendar: TradingCalendar,
     counts: Counter[str],
 ) -> None:
     """Art. 29, 34: a contact before each open promise falls due."""
@@ -294,48 +328,43 @@ def _plan_commitments(
         from retention.models import Commitment, CommitmentStatus
     except ImportError:
         return
+    branch = plan.branch
     rule = rules[Reason.COMMITMENT]
-    planned = set(
-        RevisitTask.objects.filter(branch=branch, reason=Reason.COMMITMENT).values_list(
-            "source_ref", flat=True
-        )
-    )
-    commitments = (
-        Commitment.objects.filter(
-            branch=branch, status=CommitmentStatus.OPEN, due_on__gte=business_date
-        )
-        .select_related("customer", "customer__branch", "owner")
-        .order_by("due_on", "pk")
-    )
-    for commitment in commitments:
-        ref = f"commitment:{commitment.pk}"
+    planned = {ref for _c, reason, ref, _d in plan.taken if reason == Reason.COMMITMENT}
+    commitments = Commitment.objects.filter(
+        branch=branch, status=CommitmentStatus.OPEN, due_on__gte=business_date
+    ).order_by("due_on", "pk")
+    for pk, customer_id, owner_id, due_on in commitments.values_list(
+        "pk", "customer_id", "owner_id", "due_on"
+    ):
+        ref = f"commitment:{pk}"
         if ref in planned:
             continue
         try:
-            lead = trading_days_before(commitment.due_on, rule.value, calendar)
+            lead = trading_days_before(due_on, rule.value, plan.calendar)
         except CalendarUnknown:
             counts["waiting_for_calendar"] += 1
             continue
-        _plan_task(
-            counts,
-            customer=commitment.customer,
+        plan.add(
+            customer_id=customer_id,
             reason=Reason.COMMITMENT,
             # Promised at short notice: the contact is due at once, not in the past.
             due_on=max(lead, business_date),
-            owner=commitment.owner,
+            owner_id=owner_id,
             channel=rule.channel,
             source_ref=ref,
         )
-    open_refs = {
-        f"commitment:{pk}"
-        for pk in Commitment.objects.filter(
-            branch=branch, status=CommitmentStatus.OPEN
-        ).values_list("pk", flat=True)
-    }
     _cancel(
         RevisitTask.objects.filter(
             branch=branch, status=TaskStatus.OPEN, reason=Reason.COMMITMENT
-        ).exclude(source_ref__in=open_refs),
+        ).exclude(
+            source_ref__in=[
+                f"commitment:{pk}"
+                for pk in Commitment.objects.filter(
+                    branch=branch, status=CommitmentStatus.OPEN
+                ).values_list("pk", flat=True)
+            ]
+        ),
         _("The promise was kept or withdrawn."),
         counts,
         "cancelled.commitment_closed",
@@ -350,12 +379,20 @@ def revisits_plan(
     calendar: TradingCalendar,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> Counter[str]:
-    """Make the revisit tasks the rules call for on `business_date`; returns what it did."""
+    """Make the revisit tasks the rules call for on `business_date`; returns what it did.
+
+    A handful of queries per branch whatever its size: the facts are read set by set, the
+    due dates worked out in memory, the new tasks written in one bulk insert."""
     rules = revisit_rules_for(branch=branch)
     counts: Counter[str] = Counter()
+    plan = _Plan(branch, calendar)
     steps = [_plan_departed, _plan_deferred, _plan_commitments]
+    total = len(steps) + 1
     for done, step in enumerate(steps, start=1):
-        step(branch, business_date, rules, calendar, counts)
+        step(plan, business_date, rules, counts)
         if progress:
-            progress(done, len(steps))
+            progress(done, total)
+    plan.write(counts)
+    if progress:
+        progress(total, total)
     return counts

@@ -5,12 +5,14 @@ nothing twice."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from revisits.models import Channel, Reason, RevisitRule, RevisitTask, TaskStatus
 from revisits.services import revisit_rules_for, revisits_plan
 from tests.accounts.factories import StaffFactory
-from transfers.models import TransferState
+from transfers.models import TransferRequest, TransferState
 
 from .conftest import deferred, departed, emptied, important, institution
 
@@ -319,3 +321,49 @@ def test_other_branch_is_not_planned(people, other_branch, calendar):
     plan(people, D(2026, 11, 25), calendar)
 
     assert not RevisitTask.objects.filter(customer=theirs).exists()
+
+
+def test_deferred_again_with_a_new_trial_end_moves_the_open_contact(people, calendar):
+    customer = people.customer("ordinary")
+    req = deferred(people, customer, on=D(2026, 11, 16), follow_up_on=D(2026, 12, 4))
+    plan(people, D(2026, 11, 16), calendar)
+    [task] = tasks(customer, Reason.DEFERRED_TRIAL_END)
+    TransferRequest.objects.filter(pk=req.pk).update(follow_up_on=D(2026, 12, 18))
+
+    counts = plan(people, D(2026, 11, 25), calendar)
+
+    # Art. 34: when the new trial period ends, on the same task.
+    assert due_dates(customer, Reason.DEFERRED_TRIAL_END) == [D(2026, 12, 18)]
+    assert tasks(customer, Reason.DEFERRED_TRIAL_END)[0].pk == task.pk
+    assert counts["moved.deferred_trial_end"] == 1
+
+
+def _a_branch_with(people, n):
+    for i in range(n):
+        departed(people, important(people), on=D(2026, 11, 23))
+        departed(people, institution(people), on=D(2025, 12, 1) + dt.timedelta(days=i))
+        deferred(people, people.customer(), on=D(2026, 11, 20), follow_up_on=D(2026, 12, 4))
+        make_commitment(people, people.customer(), D(2026, 12, 3))
+
+
+def test_planning_costs_the_same_queries_for_a_small_and_a_large_branch(people, calendar):
+    """The nightly planner runs for a million customers (issue 7): its queries are set by
+    set, never one per task, so ten times the work is the same number of statements."""
+    plan(people, D(2026, 11, 25), calendar)  # the branch's rules are made on first use
+    _a_branch_with(people, 2)
+    with CaptureQueriesContext(connection) as small:
+        small_counts = plan(people, D(2026, 11, 25), calendar)
+    RevisitTask.objects.all().delete()
+    _a_branch_with(people, 20)
+
+    with CaptureQueriesContext(connection) as large:
+        large_counts = plan(people, D(2026, 11, 25), calendar)
+
+    assert sum(large_counts.values()) > 5 * sum(small_counts.values())
+    # The same statements, but for how many batches the one bulk INSERT takes (SQLite's
+    # limit on parameters makes them small there; PostgreSQL writes 1,000 rows a batch).
+    assert reads_and_updates(large) == reads_and_updates(small)
+
+
+def reads_and_updates(queries):
+    return [q["sql"][:30] for q in queries if not q["sql"].lstrip().startswith("INSERT")]
