@@ -9,11 +9,12 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch
 from branch_ops.calendar import CalendarUnknown, TradingCalendar
+from retention.models import Commitment, CommitmentStatus
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
 from ..models import Channel, Reason, RevisitRule, RevisitTask, TaskStatus
@@ -61,14 +62,40 @@ class _Plan:
     def __init__(self, branch: Branch, calendar: TradingCalendar) -> None:
         self.branch = branch
         self.calendar = calendar
+        # Only the customers a rule can concern — who left, who defers, who holds an open
+        # promise — so what is loaded follows the day's work, not the years of history.
+        concerned = Q(
+            customer_id__in=TransferRequest.objects.filter(
+                branch=branch, state__in=[TransferState.COMPLETED, TransferState.DEFERRED]
+            ).values("customer_id")
+        ) | Q(
+            customer_id__in=Commitment.objects.filter(
+                branch=branch, status=CommitmentStatus.OPEN
+            ).values("customer_id")
+        )
+        tasks = RevisitTask.objects.filter(concerned, branch=branch)
         self.taken: set[tuple[int, str, str, dt.date]] = set()
         self.open: dict[tuple[int, str, str], tuple[int, dt.date]] = {}
-        for pk, customer_id, reason, ref, due_on, status in RevisitTask.objects.filter(
-            branch=branch, reason__in=PLANNED_REASONS
+        for pk, customer_id, reason, ref, due_on, status in tasks.filter(
+            reason__in=PLANNED_REASONS
         ).values_list("pk", "customer_id", "reason", "source_ref", "due_on", "status"):
             self.taken.add((customer_id, reason, ref, due_on))
             if status == TaskStatus.OPEN:
                 self.open[(customer_id, reason, ref)] = (pk, due_on)
+        # The latest contact of any kind, and the latest visit in person (Art. 31, 32, 34).
+        self.last_contact: dict[int, dt.date] = {}
+        self.last_visit: dict[int, dt.date] = {}
+        for customer_id, last, last_visit in (
+            tasks.filter(status=TaskStatus.DONE)
+            .values("customer_id")
+            .annotate(
+                last=Max("done_on"), last_visit=Max("done_on", filter=Q(channel=Channel.VISIT))
+            )
+            .values_list("customer_id", "last", "last_visit")
+        ):
+            self.last_contact[customer_id] = last
+            if last_visit is not None:
+                self.last_visit[customer_id] = last_visit
         self.new: list[RevisitTask] = []
         self.moved: list[RevisitTask] = []
 
@@ -146,36 +173,21 @@ class _Plan:
         self.moved.append(RevisitTask(pk=pk, due_on=due_on))
 
     def write(self, counts: Counter[str]) -> None:
-        """Insert what is new and count what was really inserted, per reason: a row a
-        concurrent planner made first is skipped by the database, not counted here."""
-        before = self._per_reason()
+        """Insert what is new, then count what the database really inserted: the rows past
+        the newest one before (a row a concurrent planner made first was skipped, so it is
+        not counted here)."""
+        newest = RevisitTask.objects.aggregate(newest=Max("pk"))["newest"] or 0
         RevisitTask.objects.bulk_create(self.new, batch_size=1000, ignore_conflicts=True)
-        for reason, n in self._per_reason().items():
-            if n > before.get(reason, 0):
-                counts[f"planned.{reason}"] += n - before.get(reason, 0)
-        if self.moved:
-            RevisitTask.objects.bulk_update(self.moved, ["due_on"], batch_size=1000)
-            counts["moved.deferred_trial_end"] += len(self.moved)
-
-    def _per_reason(self) -> dict[str, int]:
-        reasons = {task.reason for task in self.new}
-        if not reasons:
-            return {}
-        return dict(
-            RevisitTask.objects.filter(branch=self.branch, reason__in=reasons)
+        for reason, n in (
+            RevisitTask.objects.filter(branch=self.branch, pk__gt=newest)
             .values("reason")
             .annotate(n=Count("pk"))
             .values_list("reason", "n")
-        )
-
-
-def _last_contacts(branch: Branch, *, channel: str | None = None) -> dict[int, dt.date]:
-    done = RevisitTask.objects.filter(branch=branch, status=TaskStatus.DONE)
-    if channel:
-        done = done.filter(channel=channel)
-    return dict(
-        done.values("customer_id").annotate(last=Max("done_on")).values_list("customer_id", "last")
-    )
+        ):
+            counts[f"planned.{reason}"] += n
+        if self.moved:
+            RevisitTask.objects.bulk_update(self.moved, ["due_on"], batch_size=1000)
+            counts["moved.deferred_trial_end"] += len(self.moved)
 
 
 def _plan_departed(
@@ -188,8 +200,6 @@ def _plan_departed(
     calendar = plan.calendar
     recent_since = business_date - FIRST_REVISIT_LOOKBACK
     everyone = latest_departures(branch=plan.branch, up_to=business_date)
-    last_contact = _last_contacts(plan.branch)
-    last_visit = _last_contacts(plan.branch, channel=Channel.VISIT)
     first_rule = rules[Reason.LEFT_FIRST]
     monthly = rules[Reason.LEFT_MONTHLY]
     yearly = rules[Reason.INSTITUTION_VISIT]
@@ -213,7 +223,7 @@ def _plan_departed(
             )
         if not plan.is_open(customer.pk, Reason.LEFT_MONTHLY):
             # Art. 31: at least monthly, counted from the latest contact of any kind.
-            anchor = max(first_due, last_contact.get(customer.pk, first_due))
+            anchor = max(first_due, plan.last_contact.get(customer.pk, first_due))
             plan.cadence(
                 counts,
                 customer_id=customer.pk,
@@ -224,7 +234,7 @@ def _plan_departed(
             )
         if customer.is_institution and not plan.is_open(customer.pk, Reason.INSTITUTION_VISIT):
             # Art. 32: a visit in person within a year, counted from the latest visit.
-            anchor = max(departure.left_on, last_visit.get(customer.pk, departure.left_on))
+            anchor = max(departure.left_on, plan.last_visit.get(customer.pk, departure.left_on))
             plan.cadence(
                 counts,
                 customer_id=customer.pk,
@@ -264,7 +274,6 @@ def _plan_deferred(
         .annotate(at=Max("at"))
         .values_list("request_id", "at")
     }
-    last_contact = _last_contacts(branch)
     trial_rule = rules[Reason.DEFERRED_TRIAL_END]
     monthly = rules[Reason.DEFERRED_MONTHLY]
     still_deferred = []
@@ -295,7 +304,7 @@ def _plan_deferred(
                     plan.move(existing[0], due)
         if not plan.is_open(customer_id, Reason.DEFERRED_MONTHLY, ref):
             since = deferred_on.get(request_id, business_date)
-            anchor = max(since, last_contact.get(customer_id, since))
+            anchor = max(since, plan.last_contact.get(customer_id, since))
             plan.cadence(
                 counts,
                 customer_id=customer_id,
@@ -324,10 +333,6 @@ def _plan_commitments(
     counts: Counter[str],
 ) -> None:
     """Art. 29, 34: a contact before each open promise falls due."""
-    try:
-        from retention.models import Commitment, CommitmentStatus
-    except ImportError:
-        return
     branch = plan.branch
     rule = rules[Reason.COMMITMENT]
     planned = {ref for _c, reason, ref, _d in plan.taken if reason == Reason.COMMITMENT}
