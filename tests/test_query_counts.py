@@ -90,7 +90,6 @@ PAGES: dict[str, tuple[str, Target]] = {
     "revisits list": ("md", lambda p: (reverse("revisit_list"), {})),
     "archive records": ("archivist", lambda p: (reverse("archives:record_list"), {"q": "客户"})),
 }
-# Known failures, each reported to the app's owner: the page fails, so it has no count to keep.
 
 
 def _count(client: Client, target: Target, people: BranchPeople, assert_max: Any) -> int:
@@ -102,10 +101,7 @@ def _count(client: Client, target: Target, people: BranchPeople, assert_max: Any
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize(
-    "page",
-    [name for name in PAGES],
-)
+@pytest.mark.parametrize("page", list(PAGES))
 def test_page_runs_the_same_queries_at_five_times_the_data(
     page: str, db: Any, django_assert_max_num_queries: Any
 ) -> None:
