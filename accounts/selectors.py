@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
+from django.db import connections
+from django.db.models import Func, Q, TextField, Value
+from django.db.models.functions import Upper
 
 from .models import Branch, Customer, CustomerQuerySet
 from .pii import customer_match_q
+
+# pg_trgm extracts no trigram from a LIKE pattern shorter than this, so its index cannot
+# serve it (accounts/migrations/0004_customer_name_search_indexes.py).
+_TRIGRAM = 3
+
+
+class _Characters(Func):
+    """PostgreSQL: a text's characters, as an array (string_to_array with no delimiter)."""
+
+    function = "string_to_array"
+    template = "%(function)s(%(expressions)s, NULL)"
+    output_field = ArrayField(TextField())
+
+
+def _name_matches(customers: CustomerQuerySet, query: str) -> Q:
+    name = Q(name__icontains=query)
+    if len(query) < _TRIGRAM and connections[customers.db].vendor == "postgresql":
+        # Implied by the icontains, so it changes no answer: it only gives the planner the
+        # characters index for a one- or two-character name (余娜), which pg_trgm cannot
+        # serve, instead of reading every customer of the branch.
+        name &= Q(DataContains(_Characters(Upper("name")), _Characters(Upper(Value(query)))))
+    return name
 
 
 def customer_search(*, branch: Branch, query: str, limit: int = 50) -> CustomerQuerySet:
     """Counter search: a fund account, identity number or phone matches exactly (the full
     number finds the customer through its keyed hash, though lists show it masked);
-    otherwise the name."""
+    otherwise the name, anywhere in it and in any case."""
     query = query.strip()
     customers = Customer.objects.for_branch(branch).select_related("account_manager", "branch")
     if not query:
@@ -20,5 +46,6 @@ def customer_search(*, branch: Branch, query: str, limit: int = 50) -> CustomerQ
     if query.isdigit() or len(query) >= 15:
         found = customers.filter(exact)
         if found.exists():
-            return found[:limit]  # type: ignore[return-value]
-    return customers.filter(Q(name__icontains=query) | exact).order_by("name")[:limit]  # type: ignore[return-value]
+            return found.order_by("name", "pk")[:limit]  # type: ignore[return-value]
+    found = customers.filter(_name_matches(customers, query) | exact)
+    return found.order_by("name", "pk")[:limit]  # type: ignore[return-value]
