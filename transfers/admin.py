@@ -525,7 +525,7 @@ class ApprovalQueueAdmin(TransferRequestAdmin):
     change_form_template = "admin/transfers/approvalqueueitem/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TransferRequest]:
-        waiting = [req.pk for req in selectors.requests_awaiting(_staff(request))]
+        waiting = selectors.requests_awaiting(_staff(request)).values("pk")
         return (
             super()
             .get_queryset(request)

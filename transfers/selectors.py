@@ -4,11 +4,24 @@ overdue sign-offs and late requests."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
-from accounts.models import Staff
+from accounts.models import CustomerKind, Staff, Tier
 from accounts.roles import Role
 from branch_ops.calendar import CalendarUnknown, TradingCalendar
 
@@ -75,18 +88,78 @@ def approval_progress(req: TransferRequest) -> list[StepProgress]:
     ]
 
 
-def requests_awaiting(actor: Staff) -> list[TransferRequest]:
-    """What waits for this person's approval now, in their branch: the approvals queue."""
-    candidates = (
+def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
+    """What waits for this person's approval now, in their branch, oldest first: the approvals
+    queue. The route is followed in SQL, so a page of the queue loads and shows only its own
+    requests however long the queue is. It selects exactly what awaits_approval_by accepts,
+    the rule for one request (tests/transfers/test_approvals_queue_paging.py compares the two
+    over every tier and step)."""
+    current = Approval.objects.filter(request=OuterRef("pk"), round=OuterRef("approval_round"))
+    done = {step: Exists(current.filter(step=step)) for step in ApprovalStep}
+    open_to_actor = []
+    for step, tiers, after in _steps_by_role(actor):
+        opens = Q(~done[step])
+        if len(tiers) < len(rules.ROUTES):  # the step is not on every route
+            opens &= Q(approval_tier__in=tiers)
+        for prior in after:
+            opens &= Q(done[prior])
+        if step == ApprovalStep.ACCOUNT_MANAGER:
+            opens &= Q(customer__account_manager_id=actor.pk)  # as rules.may_fill
+        open_to_actor.append(opens)
+    if not open_to_actor:
+        return TransferRequest.objects.none()
+    return (
         TransferRequest.objects.filter(
             branch_id=actor.branch_id, state=TransferState.AWAITING_APPROVAL
         )
         .exclude(created_by=actor)
+        .alias(approval_tier=_approval_tier())
+        .filter(reduce(operator.or_, open_to_actor), ~Exists(current.filter(approver=actor)))
         .select_related("customer", "customer__branch", "customer__account_manager", "created_by")
         .prefetch_related("approvals")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
-    return [req for req in candidates if awaits_approval_by(req, actor)]
+
+
+def _steps_by_role(actor: Staff) -> list[tuple[ApprovalStep, list[Tier], list[ApprovalStep]]]:
+    """The steps this person holds the role for, each with the tiers whose route has it and
+    the steps that must be done before it opens there (read off rules.open_steps, so the
+    order of signing keeps its one home in approval_rules)."""
+    tiers_of: dict[tuple[ApprovalStep, tuple[ApprovalStep, ...]], list[Tier]] = {}
+    for tier, route in rules.ROUTES.items():
+        for step in route:
+            if not actor.has_role(rules.STEP_ROLE[step]):
+                continue
+            others = [s for s in route if s != step]
+            after = tuple(
+                prior
+                for prior in others
+                if step not in rules.open_steps(route, [s for s in others if s != prior])
+            )
+            tiers_of.setdefault((step, after), []).append(tier)
+    return [(step, tiers, list(after)) for (step, after), tiers in tiers_of.items()]
+
+
+def _approval_tier() -> Case:
+    """Customer.approval_tier in SQL (Art. 10, 17): institutions as core, else the tier set
+    by hand, else the customer's branch's thresholds (Branch.tier_for)."""
+    branch = "customer__branch__"
+    return Case(
+        When(customer__kind=CustomerKind.INSTITUTION, then=Value(Tier.CORE)),
+        When(~Q(customer__tier_override=""), then=F("customer__tier_override")),
+        When(
+            Q(customer__assets__gte=F(f"{branch}core_assets"))
+            | Q(customer__annual_volume__gte=F(f"{branch}core_volume")),
+            then=Value(Tier.CORE),
+        ),
+        When(
+            Q(customer__assets__gte=F(f"{branch}important_assets"))
+            | Q(customer__annual_volume__gte=F(f"{branch}important_volume")),
+            then=Value(Tier.IMPORTANT),
+        ),
+        default=Value(Tier.ORDINARY),
+        output_field=CharField(),
+    )
 
 
 def awaits_approval_by(req: TransferRequest, actor: Staff) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +34,9 @@ def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]
     return rows
 
 
+HOME_QUEUE_ROWS = 10
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = staff(request)
@@ -40,7 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
     calendar = TradingCalendar()
     context: dict = {"today": today}
     if user.has_role(*APPROVER_ROLES):
-        context["awaiting"] = _with_days_left(selectors.requests_awaiting(user), today, calendar)
+        # The oldest few; the approvals queue pages through the rest.
+        awaiting = selectors.requests_awaiting(user)
+        context["awaiting"] = _with_days_left(awaiting[:HOME_QUEUE_ROWS], today, calendar)
+        context["awaiting_count"] = awaiting.count()
     context["my_sign_offs"] = list(selectors.pending_sign_offs_for(user))
     if selectors.sees_overdue_sign_offs(user):
         context["overdue_sign_offs"] = list(
@@ -95,12 +102,13 @@ def approvals_queue(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     if not user.has_role(*APPROVER_ROLES):
         raise PermissionDenied
-    today = beijing_today()
-    rows = _with_days_left(selectors.requests_awaiting(user), today, TradingCalendar())
+    # Paged like the request list: one approver may hold well over a thousand at full volume.
+    page = Paginator(selectors.requests_awaiting(user), 50).get_page(request.GET.get("page"))
+    rows = _with_days_left(page.object_list, beijing_today(), TradingCalendar())
     return render(
         request,
         "transfers/approvals_queue.html",
-        {"rows": rows, "my_sign_offs": list(selectors.pending_sign_offs_for(user))},
+        {"page": page, "rows": rows, "my_sign_offs": list(selectors.pending_sign_offs_for(user))},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -213,5 +214,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transfers/request_list.html",
-        {"page": page, "state": state, "q": q, "states": S.choices},
+        {
+            "page": page,
+            "state": state,
+            "q": q,
+            "states": S.choices,
+            "filter_query": urlencode({"state": state, "q": q}) + "&",
+        },
     )
