@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,9 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from branch_ops.models import SystemToken
+
+if TYPE_CHECKING:
+    from accounts.models import Branch, Staff
 
 KEYWORD = "Token"
 
@@ -23,6 +27,22 @@ def digest(key: str) -> str:
 
 def new_key() -> str:
     return secrets.token_urlsafe(32)
+
+
+def system_token_issue(
+    *, name: str, branch: Branch, acting_as: Staff, scopes: Iterable[str]
+) -> tuple[SystemToken, str]:
+    """A new token and its key. The key is returned this once and never stored."""
+    key = new_key()
+    token = SystemToken.objects.create(
+        name=name,
+        branch=branch,
+        acting_as=acting_as,
+        key_digest=digest(key),
+        key_prefix=key[:8],
+        scopes=sorted(set(scopes)),
+    )
+    return token, key
 
 
 class SystemTokenAuthentication(authentication.BaseAuthentication):

@@ -56,17 +56,21 @@ def _rows(results: dict[str, Any]) -> list[list[str]]:
             ]
         )
     life = results.get("lifecycle")
-    if life:
-        rows.append(
-            [
-                life["name"],
-                f"{life['rps']} requests/s",
-                f"{life['completed']} completed, {life['failed']} failed in {life['seconds']} s",
-                "",
-                "",
-                "—",
-            ]
-        )
+    if life and "error" in life:
+        rows.append([life["name"], "not run", life["error"], "", "", "—"])
+    elif life:
+        detail = f"{life['completed']} completed, {life['failed']} failed in {life['seconds']} s"
+        if "calls_per_second" in life:
+            call = life.get("call") or {}
+            detail += (
+                f"; {life['calls_per_second']} API calls/s, per call "
+                f"{call.get('median_ms', '—')} / {call.get('p95_ms', '—')} ms (median / p95)"
+            )
+        if life.get("server_cpu_ms_per_lifecycle"):
+            detail += f"; workers' CPU {life['server_cpu_ms_per_lifecycle']} ms per lifecycle"
+        if life.get("errors"):
+            detail += "; first error: " + " ".join(life["errors"][0].split())[:150]
+        rows.append([life["name"], f"{life['rps']} lifecycles/s", detail, "", "", "—"])
     jobs = {j["name"]: j for j in results.get("jobs", [])}
     reference = jobs.get("revisits.plan.sql", {}).get("seconds")
     for name, job in jobs.items():

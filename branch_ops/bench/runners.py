@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import multiprocessing
 import os
 import resource
 import statistics
@@ -20,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,7 +28,8 @@ from accounts.models import Branch, Customer, CustomerKind, Staff
 from accounts.selectors import customer_search
 from branch_ops.calendar import TradingCalendar, beijing_today
 
-from .generator import BIG_BRANCH_CODE, TRADING_PASSWORD
+from .generator import BIG_BRANCH_CODE
+from .plan_reference import plan_reference_sql
 
 Say = Callable[[str], None]
 
@@ -247,67 +247,12 @@ def bench_pages(repeat: int, say: Say) -> list[dict[str, Any]]:
 # The request lifecycle -------------------------------------------------------------------
 
 
-def _lifecycle_worker(args: tuple[list[int], float]) -> tuple[int, int, float]:
-    """One worker: take requests from creation to completion through the services until the
-    customers or the time run out."""
-    import django
-
-    django.setup()
-    from accounts.management.commands.seed_demo import drive_request
-
-    connections.close_all()
-    customer_ids, seconds = args
-    branch = Customer.objects.get(pk=customer_ids[0]).branch
-    staff = {"clerk": _person(branch, "clerk"), "lead": _person(branch, "lead")}
-    done = failed = 0
-    started = time.perf_counter()
-    for pk in customer_ids:
-        if time.perf_counter() - started > seconds:
-            break
-        customer = Customer.objects.select_related("branch", "account_manager").get(pk=pk)
-        try:
-            req = drive_request(customer, "completed", staff)
-        except Exception:
-            failed += 1
-            continue
-        if req.state == "completed":
-            done += 1
-        else:
-            failed += 1
-    return done, failed, time.perf_counter() - started
-
-
 def bench_lifecycle(say: Say, seconds: float = 20.0) -> dict[str, Any]:
     """create → documents → reason → approvals → blocking check → processing → complete,
-    through the services (what the API's viewsets call), with two worker processes."""
-    from branch_ops.models import CoreAccountState
+    through /api/v1/ against gunicorn with two workers (branch_ops/bench/api_lifecycle.py)."""
+    from .api_lifecycle import bench_api_lifecycle
 
-    ids = list(
-        CoreAccountState.objects.filter(trading_password_hash__gt="")
-        .exclude(customer__transfer_requests__isnull=False)
-        .order_by("customer_id")
-        .values_list("customer_id", flat=True)
-    )
-    halves = [ids[0::2], ids[1::2]]
-    connections.close_all()
-    started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        results = pool.map(_lifecycle_worker, [(h, seconds) for h in halves])
-    wall = time.perf_counter() - started
-    done = sum(r[0] for r in results)
-    failed = sum(r[1] for r in results)
-    busy = max(r[2] for r in results)
-    out = {
-        "name": "request lifecycle (services, 2 worker processes)",
-        "completed": done,
-        "failed": failed,
-        "seconds": round(busy, 2),
-        "wall_seconds": round(wall, 2),
-        "rps": round(done / busy, 2) if busy else 0.0,
-        "password": TRADING_PASSWORD,
-    }
-    say(f"lifecycle: {out}")
-    return out
+    return bench_api_lifecycle(say, seconds)
 
 
 # Nightly jobs ------------------------------------------------------------------------------
@@ -349,7 +294,7 @@ def job_in_process(name: str) -> dict[str, Any]:
                         counts[key] = counts.get(key, 0) + value
                 result["counts"] = counts
             elif name == "revisits.plan.sql":
-                result["counts"] = {"inserted": _plan_reference_sql(today)}
+                result["counts"] = {"inserted": plan_reference_sql(today)}
             else:
                 day = {
                     "retention.at_risk_scan": last_day,
@@ -366,32 +311,6 @@ def job_in_process(name: str) -> dict[str, Any]:
         pass
     result["peak_rss_mb"] = _rss_mb()
     return result
-
-
-# The reference for planning: the departed priority customers' monthly contact as one
-# INSERT … SELECT (the same rows the planner's Art. 31 step makes for them).
-PLAN_REFERENCE_SQL = """
-INSERT INTO revisits_revisittask (branch_id, customer_id, reason, source_ref, owner_id,
-    due_on, channel, status, topics, outcome, note, created_at)
-SELECT r.branch_id, r.customer_id, 'left_monthly', '', c.account_manager_id,
-    (r.ended_at AT TIME ZONE 'Asia/Shanghai')::date + 30, 'phone', 'open', '[]'::jsonb, '',
-    '', now()
-FROM transfers_transferrequest r
-JOIN accounts_customer c ON c.id = r.customer_id
-JOIN accounts_branch b ON b.id = c.branch_id
-WHERE r.state = 'completed'
-  AND (c.kind = 'institution' OR c.assets >= b.important_assets
-       OR c.annual_volume >= b.important_volume OR c.tier_override IN ('important', 'core'))
-  AND NOT EXISTS (SELECT 1 FROM revisits_revisittask t WHERE t.customer_id = r.customer_id
-                  AND t.reason = 'left_monthly' AND t.status = 'open' AND t.source_ref = '')
-ON CONFLICT DO NOTHING
-"""
-
-
-def _plan_reference_sql(today: dt.date) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(PLAN_REFERENCE_SQL)
-        return cursor.rowcount
 
 
 JOBS = [

@@ -9,9 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Branch, Staff
-from branch_ops.api.authentication import digest, new_key
+from branch_ops.api.authentication import system_token_issue
 from branch_ops.api.permissions import SCOPES
-from branch_ops.models import SystemToken
 
 
 class Command(BaseCommand):
@@ -34,14 +33,8 @@ class Command(BaseCommand):
         ).first()
         if person is None:
             raise CommandError(f"No active staff {options['acting_as']} in {branch.code}.")
-        key = new_key()
-        SystemToken.objects.create(
-            name=options["name"],
-            branch=branch,
-            acting_as=person,
-            key_digest=digest(key),
-            key_prefix=key[:8],
-            scopes=sorted(set(options["scopes"])),
+        _, key = system_token_issue(
+            name=options["name"], branch=branch, acting_as=person, scopes=options["scopes"]
         )
         self.stdout.write("The token, shown this once (store it in the system's secrets):")
         self.stdout.write(key)
