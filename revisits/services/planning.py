@@ -52,9 +52,9 @@ def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingC
 class _Plan:
     """One run's tasks for one branch, worked out in memory and written at once.
 
-    It knows every task the branch already has for the planner's reasons (any status), so
-    the checks that once cost a query or two per task — is it planned already, is that due
-    date taken by a finished one — are set lookups. The rows are written with one bulk
+    It holds the tasks (any status) of every customer the rules can concern today, so the
+    checks that once cost a query or two per task — is one open already, is that due date
+    taken by a finished one — are set lookups. The rows are written with one bulk
     INSERT that skips conflicts: the unique constraints `revisit_task_once` and
     `revisit_task_one_open` keep a concurrent planner (or a revisit recorded meanwhile) from
     making a second task, as get_or_create did one row at a time."""
@@ -117,7 +117,6 @@ class _Plan:
         if key in self.taken:
             return
         self.taken.add(key)
-        self.open[(customer_id, reason, source_ref)] = (0, due_on)
         self.new.append(
             RevisitTask(
                 branch_id=self.branch.pk,
