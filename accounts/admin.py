@@ -141,6 +141,7 @@ class CustomerAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     # numbers cannot be searched digit by digit.
     search_fields = ("=fund_account", "name")
     list_select_related = ("branch", "account_manager")
+    ordering = ("name", "pk")  # stable pages, in the list and in the autocomplete
     actions = ("set_tier",)
 
     _IDENTITY = (
