@@ -1,6 +1,10 @@
 """A system token drives a request from reception to completion through the API, under
 its scopes and as its acting person; the approvals are people's, recorded by phone."""
 
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import TRADING_PASSWORD
@@ -197,3 +201,20 @@ def test_issue_system_token_prints_the_key_once_and_stores_its_digest(people):
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/requests/").status_code == 200
     assert_error_shape(client.get("/api/v1/customers/"), 403, "scope_missing")
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute_without_a_write_per_call(people, frozen_now):
+    from branch_ops.models import SystemToken
+
+    api = token_client(people)
+    api.get("/api/v1/customers/")
+    first = SystemToken.objects.get().last_used_at
+    assert first is not None
+    with CaptureQueriesContext(connection) as calls:
+        api.get("/api/v1/customers/")
+    assert not any("UPDATE" in q["sql"] for q in calls.captured_queries)
+    assert SystemToken.objects.get().last_used_at == first
+
+    frozen_now.shift(dt.timedelta(seconds=61))
+    api.get("/api/v1/customers/")
+    assert SystemToken.objects.get().last_used_at > first
