@@ -266,7 +266,9 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
     }
 
     def get_queryset(self) -> Any:
-        qs = request_detail_queryset(self.staff.branch_id).order_by("-created_at", "-pk")
+        qs = request_detail_queryset(self.staff.branch_id, history=False).order_by(
+            "-created_at", "-pk"
+        )
         if self.action == "list":
             filters = TransferFilterSerializer(data=self.request.query_params)
             filters.is_valid(raise_exception=True)
@@ -277,7 +279,7 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
         return qs
 
     def _fresh(self, pk: int) -> TransferRequest:
-        return request_detail_queryset(self.staff.branch_id).get(pk=pk)
+        return request_detail_queryset(self.staff.branch_id, history=False).get(pk=pk)
 
     @extend_schema(parameters=[TransferFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

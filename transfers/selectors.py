@@ -48,8 +48,10 @@ class StepProgress:
         return str(self.step.label)
 
 
-def request_detail_queryset(branch_id: int) -> QuerySet[TransferRequest]:
-    return (
+def request_detail_queryset(branch_id: int, *, history: bool = True) -> QuerySet[TransferRequest]:
+    """A request with what its page shows; `history=False` leaves out the audit trail, which
+    the API does not answer with (a request gathers a dozen entries on its way)."""
+    requests = (
         TransferRequest.objects.filter(branch_id=branch_id)
         .select_related(
             "customer",
@@ -68,9 +70,13 @@ def request_detail_queryset(branch_id: int) -> QuerySet[TransferRequest]:
             Prefetch(
                 "approvals", queryset=Approval.objects.select_related("approver", "recorded_by")
             ),
-            Prefetch("audit_entries", queryset=TransferAuditEntry.objects.select_related("actor")),
         )
     )
+    if history:
+        requests = requests.prefetch_related(
+            Prefetch("audit_entries", queryset=TransferAuditEntry.objects.select_related("actor"))
+        )
+    return requests
 
 
 def approval_progress(req: TransferRequest) -> list[StepProgress]:
