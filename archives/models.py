@@ -21,6 +21,7 @@ from accounts.models import Branch, Customer
 from accounts.roles import Role
 from branch_ops.audit import AppendOnlyModel
 from branch_ops.errors import ApplicationError
+from branch_ops.models import Decision
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
 # Securities law: customer records are kept for at least twenty years. No rule may go lower.
@@ -425,7 +426,7 @@ def _nobody(instance: Any, user: Any) -> bool:
     return False
 
 
-class AccessRequest(FSMModelMixin, models.Model):
+class AccessRequest(FSMModelMixin, Decision):
     """Records Art. 6(1): a staff member asks to open a record's files, stating why and the
     customer's (or their authorised person's) consent; the archivist grants it for a limited
     time as an object permission on the record."""
@@ -459,16 +460,6 @@ class AccessRequest(FSMModelMixin, models.Model):
     state = FSMField(
         _("state"), default=AccessState.PENDING, choices=AccessState.choices, protected=True
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     expires_at = models.DateTimeField(_("access until"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -781,7 +772,7 @@ def _is_branch_company_head(instance: Any, user: Any) -> bool:
     return user.branch_id == instance.branch_id and user.has_role(Role.COMPANY_HEAD)
 
 
-class DestructionRequest(FSMModelMixin, models.Model):
+class DestructionRequest(FSMModelMixin, Decision):
     """Records Art. 8: a list of records past their retention date, approved by the company
     head, then destroyed so that nothing can be recovered."""
 
@@ -809,16 +800,6 @@ class DestructionRequest(FSMModelMixin, models.Model):
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("destruction request")

@@ -1,9 +1,45 @@
 """Cross-app records: the exchanges' trading calendar, the core system's daily export, and
 the in-app inbox."""
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Decision(models.Model):
+    """Who decided on what someone else asked for, when, and what they said: the marketing
+    director on a commission below the floor, the archivist on access to a record, the
+    company head on destroying records."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    DECISION_FIELDS = ("decided_by", "decided_at", "decision_note")
+
+    class Meta:
+        abstract = True
+
+    def record_decision(
+        self, actor: Any, note: str, *, at: dt.datetime | None = None
+    ) -> tuple[str, ...]:
+        """Set who decides, when (now unless given), with their note; returns the fields to
+        save."""
+        self.decided_by = actor
+        self.decided_at = at or timezone.now()
+        self.decision_note = note.strip()[:300]
+        return self.DECISION_FIELDS
 
 
 class CalendarYear(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Tier
 from accounts.pii import EncryptedCharField
+from branch_ops.models import Decision
 
 
 class ChurnReason(models.Model):
@@ -397,7 +398,7 @@ class CommissionStatus(models.TextChoices):
     REFUSED = "refused", _("Below the floor: refused")
 
 
-class CommissionAgreement(models.Model):
+class CommissionAgreement(Decision):
     branch = models.ForeignKey(
         "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
     )
@@ -428,16 +429,6 @@ class CommissionAgreement(models.Model):
         verbose_name=_("agreed by"),
     )
     agreed_at = models.DateTimeField(_("agreed at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("commission agreement")

@@ -154,10 +154,9 @@ def access_request_grant(
         raise ApplicationError(_("Only a filed record's files can be opened."), code="invalid")
     before = apply_transition(req, "grant", actor=actor)
     now = timezone.now()
-    req.decided_by, req.decided_at = actor, now
-    req.decision_note = note.strip()[:300]
+    decided = req.record_decision(actor, note, at=now)
     req.expires_at = now + dt.timedelta(days=days)
-    req.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "expires_at"])
+    req.save(update_fields=["state", *decided, "expires_at"])
     assign_perm(FILE_PERMISSION, req.requested_by, req.record)
     event(
         branch_id=req.branch_id,
@@ -190,9 +189,7 @@ def access_request_refuse(
         raise ApplicationError(_("Say why access is refused."), code="invalid")
     req = _lock(access_request)
     apply_transition(req, "refuse", actor=actor)
-    req.decided_by, req.decided_at = actor, timezone.now()
-    req.decision_note = note.strip()[:300]
-    req.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    req.save(update_fields=["state", *req.record_decision(actor, note)])
     event(
         branch_id=req.branch_id,
         actor=actor,

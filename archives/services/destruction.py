@@ -167,9 +167,7 @@ def destruction_request_approve(
         _lock_records(request.records.values_list("pk", flat=True)), today=beijing_today()
     )
     apply_transition(request, "approve", actor=actor)
-    request.decided_by, request.decided_at = actor, timezone.now()
-    request.decision_note = note.strip()[:300]
-    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    request.save(update_fields=["state", *request.record_decision(actor, note)])
     event(
         branch_id=request.branch_id,
         actor=actor,
@@ -204,9 +202,7 @@ def destruction_request_reject(
             code="forbidden",
         )
     apply_transition(request, "reject", actor=actor)
-    request.decided_by, request.decided_at = actor, timezone.now()
-    request.decision_note = note.strip()[:300]
-    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    request.save(update_fields=["state", *request.record_decision(actor, note)])
     event(
         branch_id=request.branch_id,
         actor=actor,

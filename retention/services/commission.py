@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
@@ -120,10 +119,7 @@ def _decide(
     agreement: CommissionAgreement, actor: Staff, status: str, note: str
 ) -> CommissionAgreement:
     agreement.status = status
-    agreement.decided_by = actor
-    agreement.decided_at = timezone.now()
-    agreement.decision_note = note
-    agreement.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    agreement.save(update_fields=["status", *agreement.record_decision(actor, note)])
     notify(
         recipients=[agreement.agreed_by],
         subject=_("Commission {rate} for {customer}: {status}").format(
