@@ -4,6 +4,7 @@ how a task finds a free due date."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -59,7 +60,14 @@ def free_due_date(
             customer_id=customer_id, reason=reason, source_ref=source_ref, due_on__lte=due_on
         ).values_list("due_on", flat=True)
     )
-    while due_on in taken:
+    return earliest_free(due_on, taken.__contains__, calendar)
+
+
+def earliest_free(
+    due_on: dt.date, is_taken: Callable[[dt.date], bool], calendar: TradingCalendar
+) -> dt.date:
+    """The rule of free_due_date, for a caller that already knows which dates are taken."""
+    while is_taken(due_on):
         due_on = calendar.previous_trading_day(due_on)
     return due_on
 

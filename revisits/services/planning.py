@@ -21,6 +21,7 @@ from ..models import Channel, Reason, RevisitRule, RevisitTask, TaskStatus
 from ..selectors import latest_departures
 from ._common import (
     beijing_date,
+    earliest_free,
     on_or_before,
     trading_days_before,
     week_last_trading_day,
@@ -132,11 +133,10 @@ class _Plan:
     def free_due_date(
         self, customer_id: int, reason: str, source_ref: str, due: dt.date
     ) -> dt.date:
-        """`_common.free_due_date` on what is loaded: a finished task on that date moves the
-        next one a trading day earlier (stricter, never later)."""
-        while (customer_id, reason, source_ref, due) in self.taken:
-            due = self.calendar.previous_trading_day(due)
-        return due
+        """`_common.free_due_date` on what is loaded."""
+        return earliest_free(
+            due, lambda day: (customer_id, reason, source_ref, day) in self.taken, self.calendar
+        )
 
     def cadence(
         self,
