@@ -14,13 +14,18 @@ class Role(models.TextChoices):
     ARCHIVIST = "archivist", _("Archivist")
     COMPANY_HEAD = "company_head", _("Company head")
     AUDITOR = "auditor", _("Auditor")
+    # Firm-wide: the exchanges' calendar is one for every branch, so one role keeps it.
+    CALENDAR_KEEPER = "calendar_keeper", _("Calendar keeper")
 
 
+# Roles that see and keep the trading calendar's horizon (its warning, its page).
+CALENDAR_WATCHERS = frozenset({Role.CALENDAR_KEEPER, Role.GENERAL_MANAGER})
 # Roles that work the counter: they start requests and carry them through processing.
 COUNTER_ROLES = frozenset({Role.COUNTER_CLERK, Role.COUNTER_LEAD})
 # Roles that see the whole branch's customers and requests (everyone but the archivist and
-# company head, whose work is the archives).
-BRANCH_READERS = frozenset(set(Role) - {Role.ARCHIVIST, Role.COMPANY_HEAD})
+# company head, whose work is the archives, and the calendar keeper, who keeps the firm's
+# calendar and reads no branch's business).
+BRANCH_READERS = frozenset(set(Role) - {Role.ARCHIVIST, Role.COMPANY_HEAD, Role.CALENDAR_KEEPER})
 
 _VIEW_BUSINESS = [
     "accounts.view_customer",
@@ -135,11 +140,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "transfers.view_feeschedule",
         "transfers.change_feeschedule",
         "branch_ops.view_calendaryear",
-        "branch_ops.add_calendaryear",
         "branch_ops.view_exchangeholiday",
-        "branch_ops.add_exchangeholiday",
-        "branch_ops.change_exchangeholiday",
-        "branch_ops.delete_exchangeholiday",
         *_VIEW_RETENTION,
         "retention.add_playbook",
         "retention.add_serviceteam",
@@ -169,5 +170,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "branch_ops.view_exchangeholiday",
         "branch_ops.view_coreaccountstate",
         *_VIEW_RETENTION,
+    ],
+    Role.CALENDAR_KEEPER: [
+        "branch_ops.view_calendaryear",
+        "branch_ops.add_calendaryear",
+        "branch_ops.change_calendaryear",
+        "branch_ops.view_exchangeholiday",
+        "branch_ops.add_exchangeholiday",
+        "branch_ops.change_exchangeholiday",
+        "branch_ops.delete_exchangeholiday",
     ],
 }

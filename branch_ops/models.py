@@ -49,6 +49,10 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     source = models.CharField(_("source"), max_length=100, default="exchange-calendars XSHG")
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # A provisional year (the demo's weekends-only stand-in for a year not yet announced) keeps
+    # deadlines computable but is shown as unconfirmed everywhere; production enters only
+    # confirmed years, from the exchanges' announcement.
+    confirmed = models.BooleanField(_("confirmed by the exchanges' announcement"), default=True)
 
     class Meta:
         verbose_name = _("calendar year")

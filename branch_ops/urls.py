@@ -11,4 +11,5 @@ urlpatterns = [
     path("revisits/", include("revisits.urls")),
     path("archives/", include("archives.urls")),
     path("jobs/", include("branch_ops.job_urls")),
+    path("calendar/", include("branch_ops.calendar_urls")),
 ]

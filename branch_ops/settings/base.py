@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "branch_ops.context_processors.calendar_notice",
             ],
         },
     },
@@ -194,6 +195,7 @@ JOB_TIMES: list[tuple[str, dict]] = [  # type: ignore[type-arg]
     # Art. 15: the day's papers are filed after the close; the integrity check runs nightly.
     ("archives.file_day", {"hour": 18, "minute": 0, "day_of_week": _WEEKDAYS}),
     ("archives.integrity_check", {"hour": 2, "minute": 0}),
+    ("branch_ops.calendar_watch", {"hour": 7, "minute": 45}),
 ]
 CELERY_BEAT_SCHEDULE = {
     f"{name}@{spec['hour']:02d}:{spec['minute']:02d}": {

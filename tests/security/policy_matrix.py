@@ -2,7 +2,7 @@
 the user's own branch and on one of another branch (branch_ops/policy.py).
 
 A row: Row(kind, own, other): `kind` is the record whose pk is in the URL (None for a page
-without one; "day" for a filing day); `own` and `other` are the eight status codes, one per
+without one; "day" for a filing day); `own` and `other` are the nine status codes, one per
 role. Record kinds the test has no builder for yet use a pk that exists in no branch (see
 test_policy_matrix.ABSENT_PK): for those the row shows the role gate, and isolation rests on
 the app's own tests (tests/archives, tests/retention/test_isolation.py, tests/revisits).
@@ -25,6 +25,7 @@ ROLES = [
     Role.ARCHIVIST,
     Role.COMPANY_HEAD,
     Role.AUDITOR,
+    Role.CALENDAR_KEEPER,
 ]
 
 # Not in the matrix, and why:
@@ -62,518 +63,804 @@ class Row:
 MATRIX: dict[str, Row] = {
     # api/v1/^archive-records/(?P<pk>[0-9]+)/$
     "api-archive-record-detail": Row(
-        "archive_record", "403 403 403 403 403 404 404 404", "403 403 403 403 403 404 404 404"
+        "archive_record",
+        "403 403 403 403 403 404 404 404 403",
+        "403 403 403 403 403 404 404 404 403",
     ),
     # api/v1/^archive-records/$
     "api-archive-record-list": Row(
-        None, "403 403 403 403 403 200 200 200", "403 403 403 403 403 200 200 200"
+        None,
+        "403 403 403 403 403 200 200 200 403",
+        "403 403 403 403 403 200 200 200 403",
     ),
     # api/v1/^commitments/(?P<pk>[0-9]+)/cancel/$
     "api-commitment-cancel": Row(
-        "commitment", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "commitment",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^commitments/(?P<pk>[0-9]+)/$
     "api-commitment-detail": Row(
-        "commitment", "404 404 404 404 404 403 403 404", "404 404 404 404 404 403 403 404"
+        "commitment",
+        "404 404 404 404 404 403 403 404 403",
+        "404 404 404 404 404 403 403 404 403",
     ),
     # api/v1/^commitments/(?P<pk>[0-9]+)/keep/$
     "api-commitment-keep": Row(
-        "commitment", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "commitment",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^commitments/$
     "api-commitment-list": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # api/v1/^customers/(?P<pk>[0-9]+)/$
     "api-customer-detail": Row(
-        "customer", "200 200 200 200 200 200 200 200", "404 404 404 404 404 404 404 404"
+        "customer",
+        "200 200 200 200 200 200 200 200 403",
+        "404 404 404 404 404 404 404 404 403",
     ),
     # api/v1/^customers/$
     "api-customer-list": Row(
-        None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"
+        None,
+        "200 200 200 200 200 200 200 200 403",
+        "200 200 200 200 200 200 200 200 403",
     ),
     # api/v1/docs/
     "api-docs": Row(
-        None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200", public=True
+        None,
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
+        public=True,
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/approve/$
     "api-request-approve": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/complete/$
     "api-request-complete": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/defer/$
     "api-request-defer": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/$
     "api-request-detail": Row(
-        "request", "200 200 200 200 200 403 403 200", "404 404 404 404 404 403 403 404"
+        "request",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 403 403 404 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/documents/$
     "api-request-documents": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/go-on/$
     "api-request-go-on": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/$
     "api-request-list": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/password/$
     "api-request-password": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/phone-approval/$
     "api-request-phone-approval": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/reason/$
     "api-request-reason": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/recheck/$
     "api-request-recheck": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/refuse/$
     "api-request-refuse": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/resume/$
     "api-request-resume": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/send-back/$
     "api-request-send-back": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/start-processing/$
     "api-request-start-processing": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/stays/$
     "api-request-stays": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/unlock/$
     "api-request-unlock": Row(
-        "request", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/^revisit-tasks/(?P<pk>[0-9]+)/$
     "api-revisit-task-detail": Row(
-        "revisit_task", "404 404 404 404 404 403 403 404", "404 404 404 404 404 403 403 404"
+        "revisit_task",
+        "404 404 404 404 404 403 403 404 403",
+        "404 404 404 404 404 403 403 404 403",
     ),
     # api/v1/^revisit-tasks/$
     "api-revisit-task-list": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # api/v1/^revisit-tasks/(?P<pk>[0-9]+)/record/$
     "api-revisit-task-record": Row(
-        "revisit_task", "405 405 405 405 405 403 403 405", "405 405 405 405 405 403 403 405"
+        "revisit_task",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
     ),
     # api/v1/schema/
     "api-schema": Row(
-        None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200", public=True
+        None,
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
+        public=True,
     ),
     # api/v1/^(?P<path>.*)$
     "api/v1/^(?P<path>.*)$": Row(
-        "path", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "path",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # customers/<int:pk>/appointments/new/
     "appointment_book": Row(
-        "customer", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "customer",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # appointments/<int:pk>/findings/
     "appointment_findings": Row(
-        "appointment", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "appointment",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # approvals/<int:pk>/sign-off/
     "approval_sign_off": Row(
-        "approval", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "approval",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # approvals/
     "approvals_queue": Row(
-        None, "403 200 200 200 200 403 403 403", "403 200 200 200 200 403 403 403"
+        None,
+        "403 200 200 200 200 403 403 403 403",
+        "403 200 200 200 200 403 403 403 403",
     ),
     # archives/records/<int:pk>/access/
     "archives:access_request": Row(
-        "archive_record", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "archive_record",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # archives/destruction/<int:pk>/approve/
     "archives:destruction_approve": Row(
-        "destruction_request", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "destruction_request",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/destruction/<int:pk>/
     "archives:destruction_detail": Row(
-        "destruction_request", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "destruction_request",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # archives/destruction/<int:pk>/execute/
     "archives:destruction_execute": Row(
-        "destruction_request", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "destruction_request",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/destruction/
     "archives:destruction_list": Row(
-        None, "403 403 403 403 403 200 200 200", "403 403 403 403 403 200 200 200"
+        None,
+        "403 403 403 403 403 200 200 200 403",
+        "403 403 403 403 403 200 200 200 403",
     ),
     # archives/destruction/<int:pk>/reject/
     "archives:destruction_reject": Row(
-        "destruction_request", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "destruction_request",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/documents/<int:pk>/
     "archives:document_file": Row(
-        "archive_document", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "archive_document",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # archives/documents/<int:pk>/remove/
     "archives:document_remove": Row(
-        "archive_document", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "archive_document",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/filing/<str:day>/
     "archives:filing_day": Row(
-        "day", "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"
+        "day",
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
     ),
     # archives/filing/
     "archives:filing_index": Row(
-        None, "302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302"
+        None,
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
     ),
     # archives/grants/<int:pk>/grant/
     "archives:grant_access": Row(
-        "access_request", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "access_request",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/grants/
     "archives:grants": Row(
-        None, "403 403 403 403 403 200 403 200", "403 403 403 403 403 200 403 200"
+        None,
+        "403 403 403 403 403 200 403 200 403",
+        "403 403 403 403 403 200 403 200 403",
     ),
     # archives/
     "archives:index": Row(
-        None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"
+        None,
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
     ),
     # archives/integrity/<int:pk>/
     "archives:integrity_detail": Row(
-        "integrity_check", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "integrity_check",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # archives/integrity/
     "archives:integrity_list": Row(
-        None, "403 403 403 403 200 200 403 200", "403 403 403 403 200 200 403 200"
+        None,
+        "403 403 403 403 200 200 403 200 403",
+        "403 403 403 403 200 200 403 200 403",
     ),
     # archives/inventory/<int:pk>/
     "archives:inventory_detail": Row(
-        "inventory_check", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "inventory_check",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # archives/inventory/<int:pk>/finish/
     "archives:inventory_finish": Row(
-        "inventory_check", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "inventory_check",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/inventory/
     "archives:inventory_list": Row(
-        None, "403 403 403 403 403 200 403 200", "403 403 403 403 403 200 403 200"
+        None,
+        "403 403 403 403 403 200 403 200 403",
+        "403 403 403 403 403 200 403 200 403",
     ),
     # archives/access/
     "archives:my_access": Row(
-        None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"
+        None,
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
     ),
     # archives/records/<int:pk>/
     "archives:record_detail": Row(
-        "archive_record", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "archive_record",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # archives/records/<int:pk>/discard/
     "archives:record_discard": Row(
-        "archive_record", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "archive_record",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/records/<int:pk>/file/
     "archives:record_file": Row(
-        "archive_record", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "archive_record",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/records/
     "archives:record_list": Row(
-        None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"
+        None,
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
     ),
     # archives/records/new/
     "archives:record_new": Row(
-        None, "403 403 403 403 403 200 403 403", "403 403 403 403 403 200 403 403"
+        None,
+        "403 403 403 403 403 200 403 403 403",
+        "403 403 403 403 403 200 403 403 403",
     ),
     # archives/records/<int:pk>/shelve/
     "archives:record_shelve": Row(
-        "archive_record", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "archive_record",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/records/<int:pk>/upload/
     "archives:record_upload": Row(
-        "archive_record", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "archive_record",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/grants/<int:pk>/refuse/
     "archives:refuse_access": Row(
-        "access_request", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "access_request",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # archives/requests/<int:pk>/scans/
     "archives:request_scans": Row(
-        "request", "200 200 403 403 403 200 403 403", "404 404 404 404 404 404 404 404"
+        "request",
+        "200 200 403 403 403 200 403 403 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # archives/requests/
     "archives:request_scans_lookup": Row(
-        None, "302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302"
+        None,
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
     ),
     # archives/grants/<int:pk>/revoke/
     "archives:revoke_access": Row(
-        "access_request", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "access_request",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    # calendar/
+    "calendar_overview": Row(
+        None,
+        "403 403 403 403 200 403 403 200 200",
+        "403 403 403 403 200 403 403 200 200",
     ),
     # customers/<int:pk>/
     "customer_detail": Row(
-        "customer", "200 200 200 200 200 200 200 200", "404 404 404 404 404 404 404 404"
+        "customer",
+        "200 200 200 200 200 200 200 200 200",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # customers/
     "customer_search": Row(
-        None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"
+        None,
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
     ),
     #
-    "home": Row(None, "200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
+    "home": Row(
+        None,
+        "200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200",
+    ),
     # jobs/
-    "job_list": Row(None, "403 403 403 403 200 403 403 200", "403 403 403 403 200 403 403 200"),
+    "job_list": Row(
+        None,
+        "403 403 403 403 200 403 403 200 403",
+        "403 403 403 403 200 403 403 200 403",
+    ),
     # jobs/runs/<int:pk>/
     "job_run_detail": Row(
-        "job_run", "403 403 403 403 404 403 403 404", "403 403 403 403 404 403 403 404"
+        "job_run",
+        "403 403 403 403 404 403 403 404 403",
+        "403 403 403 403 404 403 403 404 403",
     ),
     # jobs/run/
-    "job_run_now": Row(None, "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"),
+    "job_run_now": Row(
+        None,
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
+    ),
     # login/
     "login": Row(
-        None, "302 302 302 302 302 302 302 302", "302 302 302 302 302 302 302 302", public=True
+        None,
+        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302",
+        public=True,
     ),
     # logout/
     "logout": Row(
-        None, "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405", public=True
+        None,
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
+        public=True,
     ),
     # notifications/<int:pk>/read/
     "notification_read": Row(
-        "notification", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "notification",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # requests/<int:pk>/approve/
     "request_approve": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/complete/
     "request_complete": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # customers/<int:pk>/requests/new/
     "request_create": Row(
-        "customer", "200 200 302 302 302 302 302 302", "404 404 404 404 404 404 404 404"
+        "customer",
+        "200 200 302 302 302 302 302 302 302",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/defer/
     "request_defer": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/
     "request_detail": Row(
-        "request", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "request",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/documents/
     "request_documents": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/form.pdf
     "request_form_pdf": Row(
-        "completed", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "completed",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/go-on/
     "request_go_on": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/
-    "request_list": Row(None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"),
+    "request_list": Row(
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
+    ),
     # requests/<int:pk>/password/
     "request_password": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/phone-approval/
     "request_phone_approval": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/reason/
     "request_reason": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/receipt.pdf
     "request_receipt_pdf": Row(
-        "completed", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "completed",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/recheck/
     "request_recheck": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/refuse/
     "request_refuse": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/resume/
     "request_resume": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/send-back/
     "request_send_back": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/start/
     "request_start": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/stays/
     "request_stays": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/unlock/
     "request_unlock": Row(
-        "request", "302 302 302 302 302 403 403 302", "404 404 404 404 404 404 404 404"
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/analysis/
     "retention_analysis": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/analysis/export.csv
     "retention_analysis_csv": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/analysis/report.pdf
     "retention_analysis_pdf": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/analysis/prepare/
     "retention_analysis_prepare": Row(
-        None, "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        None,
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # retention/analysis/export.xlsx
     "retention_analysis_xlsx": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/at-risk/
     "retention_at_risk": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/requests/<int:pk>/attempts/
     "retention_attempt_record": Row(
-        "request", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "request",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # retention/commission/
     "retention_commission": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/customers/<int:pk>/commission/new/
     "retention_commission_agree": Row(
-        "customer", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "customer",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/commission/<int:pk>/decide/
     "retention_commission_decide": Row(
-        "commission", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "commission",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # retention/commitments/<int:pk>/cancel/
     "retention_commitment_cancel": Row(
-        "commitment", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "commitment",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/customers/<int:pk>/commitments/new/
     "retention_commitment_create": Row(
-        "customer", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "customer",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/commitments/<int:pk>/keep/
     "retention_commitment_keep": Row(
-        "commitment", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "commitment",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/commitments/
     "retention_commitments": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/customers/<int:pk>/complaints/new/
     "retention_complaint_create": Row(
-        "customer", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "customer",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/complaints/<int:pk>/resolve/
     "retention_complaint_resolve": Row(
-        "complaint", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "complaint",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/customers/<int:pk>/
     "retention_customer": Row(
-        "customer", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "customer",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/departures/<int:pk>/
     "retention_departure": Row(
-        "departure", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "departure",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/departures/new/
     "retention_departure_create": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/departures/
     "retention_departures": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/
     "retention_home": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/memos/<int:pk>/
     "retention_memo": Row(
-        "memo", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "memo",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/memos/<int:pk>/memo.pdf
     "retention_memo_pdf": Row(
-        "memo", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "memo",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/memos/
     "retention_memos": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # retention/requests/<int:pk>/
     "retention_request": Row(
-        "request", "200 200 200 200 200 403 403 200", "404 404 404 404 404 404 404 404"
+        "request",
+        "200 200 200 200 200 403 403 200 403",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/tasks/<int:pk>/done/
     "retention_task_done": Row(
-        "retention_task", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "retention_task",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # retention/tasks/
     "retention_tasks": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # revisits/closures/
     "revisit_closures": Row(
-        None, "200 200 403 200 200 403 403 200", "200 200 403 200 200 403 403 200"
+        None,
+        "200 200 403 200 200 403 403 200 403",
+        "200 200 403 200 200 403 403 200 403",
     ),
     # revisits/tasks/<int:pk>/
     "revisit_detail": Row(
-        "revisit_task", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "revisit_task",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # revisits/events/<int:pk>/attendance/
     "revisit_event_attendance": Row(
-        "revisit_event", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "revisit_event",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # revisits/events/new/
     "revisit_event_create": Row(
-        None, "403 403 403 200 200 403 403 403", "403 403 403 200 200 403 403 403"
+        None,
+        "403 403 403 200 200 403 403 403 403",
+        "403 403 403 200 200 403 403 403 403",
     ),
     # revisits/events/<int:pk>/
     "revisit_event_detail": Row(
-        "revisit_event", "404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"
+        "revisit_event",
+        "404 404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404 404",
     ),
     # revisits/events/<int:pk>/invite/
     "revisit_event_invite": Row(
-        "revisit_event", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "revisit_event",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # revisits/events/
     "revisit_event_list": Row(
-        None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
     ),
     # revisits/late/
-    "revisit_late": Row(None, "403 403 403 200 200 403 403 200", "403 403 403 200 200 403 403 200"),
+    "revisit_late": Row(
+        None,
+        "403 403 403 200 200 403 403 200 403",
+        "403 403 403 200 200 403 403 200 403",
+    ),
     # revisits/
-    "revisit_list": Row(None, "200 200 200 200 200 403 403 200", "200 200 200 200 200 403 403 200"),
+    "revisit_list": Row(
+        None,
+        "200 200 200 200 200 403 403 200 403",
+        "200 200 200 200 200 403 403 200 403",
+    ),
     # revisits/tasks/<int:pk>/reassign/
     "revisit_reassign": Row(
-        "revisit_task", "405 405 405 405 405 405 405 405", "405 405 405 405 405 405 405 405"
+        "revisit_task",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
     ),
     # revisits/rules/
     "revisit_rules": Row(
-        None, "403 403 403 200 200 403 403 200", "403 403 403 200 200 403 403 200"
+        None,
+        "403 403 403 200 200 403 403 200 403",
+        "403 403 403 200 200 403 403 200 403",
     ),
 }

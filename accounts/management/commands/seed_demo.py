@@ -29,7 +29,7 @@ from django.utils import translation
 from accounts.models import Branch, Customer, CustomerKind, IdType, Staff, Tier
 from accounts.roles import Role
 from accounts.services import roles_sync
-from branch_ops.calendar import TradingCalendar, beijing_today
+from branch_ops.calendar import TradingCalendar, beijing_today, calendar_provisional_years
 from branch_ops.jobs import job_run
 from branch_ops.models import CoreAccountState, JobTrigger
 from retention.models import ChurnReason
@@ -78,6 +78,7 @@ STAFF = [
     ("archivist", "孙八（档案管理员）", Role.ARCHIVIST),
     ("head", "周九（公司负责人）", Role.COMPANY_HEAD),
     ("auditor", "吴十（稽核）", Role.AUDITOR),
+    ("keeper", "郑十一（交易日历维护员）", Role.CALENDAR_KEEPER),
 ]
 
 TIER_NAMES = {Tier.ORDINARY: "普通", Tier.IMPORTANT: "重要", Tier.CORE: "核心"}
@@ -291,6 +292,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.quiet = bool(options["quiet"])
         call_command("calendar_seed", stdout=io.StringIO() if self.quiet else self.stdout)
+        # The demo must not stop on 1 January: a year the exchanges have not announced yet
+        # gets a provisional, weekends-only calendar, shown as unconfirmed on every page.
+        provisional = calendar_provisional_years(today=beijing_today())
+        if provisional and not self.quiet:
+            self.stdout.write(f"calendar: provisional year(s) {provisional} (demo, unconfirmed)")
         with transaction.atomic():
             branch = self._branch()
             staff = self._staff(branch)
