@@ -30,11 +30,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The import contract (.importlinter) and the same direction for migrations
+# (tests/test_architecture.py) are part of lint: CI runs it before the suites.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	DJANGO_SETTINGS_MODULE=branch_ops.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	PYTHONPATH=. $(BIN)/lint-imports
+	$(BIN)/python -m pytest tests/test_architecture.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -14,14 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from branch_ops.admin_mixins import (
+from accounts.admin_mixins import (
     BranchScopedAdmin,
     BranchScopedAdminMixin,
     PiiSearchAdminMixin,
     action_form_response,
     scope_to_branch,
 )
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from . import services
 from .models import Branch, Customer, Staff, Tier

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branch_ops.audit import AppendOnlyModel
+from kernel.audit import AppendOnlyModel
 
 from .masking import mask_id_number, mask_name, mask_phone
 from .pii import EncryptedCharField, PiiDigestField

@@ -9,7 +9,6 @@ every digest, which the same command does)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
@@ -53,13 +52,6 @@ def pii_decrypt(value: str) -> str:
         raise ImproperlyConfigured(
             "A stored personal value does not decrypt with any key in PII_ENCRYPTION_KEYS."
         ) from exc
-
-
-def derive_dev_key(secret_key: str, purpose: str) -> str:
-    """Dev and test only: a key derived from SECRET_KEY, so a laptop needs no extra setting.
-    Production refuses to start without real keys (settings/production.py)."""
-    digest = hashlib.sha256(f"branch-ops-pii:{purpose}:{secret_key}".encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode()
 
 
 # --- keyed hashes -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .models import AccessChannel, Customer, CustomerAccessLog, Staff, Tier
 from .roles import ROLE_PERMISSIONS, Role

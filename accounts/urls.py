@@ -1,11 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
-
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("customers/", views.customer_search, name="customer_search"),
-    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
 ]

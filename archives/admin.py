@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from branch_ops.admin_mixins import BranchScopedAdmin, ReadOnlyInline
+from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyInline
 
 from .models import (
     AccessLogEntry,

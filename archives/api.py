@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from branch_ops.api.viewsets import BranchViewSet
+from api.viewsets import BranchViewSet
 
 from .models import ArchiveRecord, Category, Medium, RecordStatus
 from .selectors import archive_record_search

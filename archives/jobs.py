@@ -1,10 +1,10 @@
-"""The archives' scheduled jobs (found by branch_ops.jobs). Thin: the work is the services'."""
+"""The archives' scheduled jobs (found by jobs.registry). Thin: the work is the services'."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from branch_ops.jobs import JobContext, job
+from jobs.registry import JobContext, job
 
 from .services import access_grants_expire, archive_file_day, archive_integrity_check
 

@@ -19,9 +19,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer
 from accounts.roles import Role
-from branch_ops.audit import AppendOnlyModel
-from branch_ops.errors import ApplicationError
-from branch_ops.models import Decision
+from kernel.audit import AppendOnlyModel
+from kernel.errors import ApplicationError
+from kernel.models import Decision
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
 # Securities law: customer records are kept for at least twenty years. No rule may go lower.

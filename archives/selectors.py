@@ -92,7 +92,7 @@ class FilingReport:
 
 
 def filing_report(*, branch: Branch, business_date: dt.date) -> FilingReport:
-    from branch_ops.calendar import CalendarUnknown, TradingCalendar
+    from kernel.calendar import CalendarUnknown, TradingCalendar
 
     from .services.filing import day_endings
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from branch_ops.admin_mixins import BranchScopedAdmin
+from accounts.admin_mixins import BranchScopedAdmin
 
 from .models import ChurnReason
 

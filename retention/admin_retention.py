@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyInline
 from accounts.models import Branch
-from branch_ops.admin_mixins import BranchScopedAdmin, ReadOnlyInline
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .models import (
     AtRiskFlag,

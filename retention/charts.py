@@ -112,7 +112,7 @@ def trend_drawing(trend: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
     from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
     from reportlab.lib import colors
 
-    from branch_ops.pdf import register_font
+    from kernel.pdf import register_font
 
     font = register_font()
     g = geometry(trend)

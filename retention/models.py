@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Tier
 from accounts.pii import EncryptedCharField
-from branch_ops.models import Decision
+from kernel.models import Decision
 
 
 class ChurnReason(models.Model):

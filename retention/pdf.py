@@ -1,5 +1,5 @@
 """Printed papers of the retention app: the work memo (Art. 30) and the monthly analysis
-(Art. 7), both in the embedded Chinese font of branch_ops.pdf. Personal data is masked."""
+(Art. 7), both in the embedded Chinese font of kernel.pdf. Personal data is masked."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from reportlab.platypus import Flowable, Paragraph
 
 from accounts.masking import mask_phone
-from branch_ops import pdf
-from branch_ops.calendar import BEIJING
+from kernel import pdf
+from kernel.calendar import BEIJING
 
 from .models import WorkMemo
 from .tables import cell_text, figure_tables, tier_label

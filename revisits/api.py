@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from branch_ops.api.idempotency import run_idempotent
-from branch_ops.api.viewsets import BranchViewSet
+from api.idempotency import run_idempotent
+from api.viewsets import BranchViewSet
 
 from .models import Channel, Reason, RevisitTask, TaskStatus, Topic
 from .services.outcomes import revisit_record

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Staff
 from accounts.roles import Role
-from branch_ops.calendar import beijing_today
+from kernel.calendar import beijing_today
 
 from .models import Channel, Topic
 

@@ -1,4 +1,4 @@
-"""The branch's scheduled jobs (branch_ops.jobs). Each is a thin call to a service, run for
+"""The branch's scheduled jobs (jobs.registry). Each is a thin call to a service, run for
 one branch and one business date; the schedule is CELERY_BEAT_SCHEDULE in the settings."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from branch_ops.calendar import TradingCalendar
-from branch_ops.jobs import JobContext, job
+from jobs.registry import JobContext, job
+from kernel.calendar import TradingCalendar
 
 from . import services
 

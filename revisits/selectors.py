@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Branch, Customer, Staff, Tier
-from branch_ops.calendar import BEIJING
+from kernel.calendar import BEIJING
 from transfers.models import (
     ENDED_STATES,
     Approval,

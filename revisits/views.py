@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Customer, Staff
 from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
-from branch_ops.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
 
 from . import selectors, services
 from .forms import (

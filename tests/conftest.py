@@ -7,7 +7,7 @@ import time_machine
 from django.apps import apps as django_apps
 from django.db import connection
 
-from branch_ops.calendar import calendar_seed_from_package
+from kernel.calendar import calendar_seed_from_package
 
 # A Wednesday, a trading day, in the morning before the close.
 TEST_NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -6,18 +6,18 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from accounts.management.commands.seed_demo import (
+from accounts.models import Customer, CustomerKind, IdType, Staff, Tier
+from accounts.roles import Role
+from core_system.adapters import get_core_system
+from devtools.management.commands.seed_demo import (
     BRANCH_CODE,
     DEMO_PASSWORD,
     DEMO_TRADING_PASSWORD,
     STAFF,
 )
-from accounts.models import Customer, CustomerKind, IdType, Staff, Tier
-from accounts.roles import Role
-from branch_ops.calendar import beijing_today
-from branch_ops.core_system import get_core_system
-from branch_ops.errors import ApplicationError
-from branch_ops.models import CoreAccountState
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
+from kernel.models import CoreAccountState
 from transfers import services
 from transfers.models import Appointment, Approval, TransferAuditEntry, TransferRequest
 
@@ -34,7 +34,7 @@ BLOCKING_CODES = {
 
 
 def seed() -> None:
-    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet", "--create-demo-data-with-published-passwords")
 
 
 def snapshot() -> dict[str, list[tuple]]:

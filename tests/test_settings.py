@@ -140,3 +140,14 @@ def test_celery_worker_answers_through_the_configured_redis(tmp_path):
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def test_production_has_no_demo_seeder_or_benchmark(tmp_path):
+    result = manage(
+        "seed_demo",
+        tmp_path=tmp_path,
+        DJANGO_SECRET_KEY=random_key(),
+        DJANGO_ALLOWED_HOSTS="branch.example.com",
+    )
+    assert result.returncode != 0
+    assert "Unknown command: 'seed_demo'" in result.stderr

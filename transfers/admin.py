@@ -18,19 +18,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.masking import mask_id_number, mask_name
-from accounts.models import Staff, Tier
-from accounts.roles import Role
-from branch_ops.admin_mixins import (
+from accounts.admin_mixins import (
     BranchScopedAdmin,
     PiiSearchAdminMixin,
     ReadOnlyInline,
     action_form_response,
-    client_ip,
     scope_to_branch,
 )
-from branch_ops.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
+from accounts.masking import mask_id_number, mask_name
+from accounts.models import Staff, Tier
+from accounts.roles import Role
+from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
+from kernel.request_context import client_ip
 
 from . import selectors, services
 from .models import (

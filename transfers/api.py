@@ -14,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Customer, Staff
-from branch_ops.api.fields import CommentSerializer, EmptySerializer, id_field
-from branch_ops.api.idempotency import run_idempotent
-from branch_ops.api.viewsets import BranchViewSet
+from api.fields import CommentSerializer, EmptySerializer, id_field
+from api.idempotency import run_idempotent
+from api.viewsets import BranchViewSet
 from retention.models import ChurnReason
 
 from . import services

@@ -13,7 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from accounts.models import Branch, Customer, CustomerKind
 from accounts.pii import EncryptedCharField, PiiDigestField
 from accounts.roles import COUNTER_ROLES, Role
-from branch_ops.audit import AppendOnlyModel
+from kernel.audit import AppendOnlyModel
 
 
 class TransferState(models.TextChoices):

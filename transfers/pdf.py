@@ -12,9 +12,9 @@ from reportlab.platypus import Flowable, Paragraph
 
 from accounts.masking import mask_id_number, mask_name
 from accounts.models import Staff, Tier
-from branch_ops import pdf
-from branch_ops.calendar import BEIJING, beijing_now
-from branch_ops.errors import ApplicationError
+from kernel import pdf
+from kernel.calendar import BEIJING, beijing_now
+from kernel.errors import ApplicationError
 
 from .models import (
     ApprovalMode,

@@ -23,7 +23,7 @@ from django.db.models import (
 
 from accounts.models import CustomerKind, Staff, Tier
 from accounts.roles import Role
-from branch_ops.calendar import CalendarUnknown, TradingCalendar
+from kernel.calendar import CalendarUnknown, TradingCalendar
 
 from . import approval_rules as rules
 from .models import (

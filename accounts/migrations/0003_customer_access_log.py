@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from branch_ops.audit import add_append_only_triggers, drop_append_only_triggers
+from kernel.audit import add_append_only_triggers, drop_append_only_triggers
 
 TABLES = ["accounts_customeraccesslog"]
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from ..models import ArchiveEvent
 

@@ -15,9 +15,9 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 from accounts.models import Branch, Staff
 from accounts.roles import Role
-from branch_ops.calendar import BEIJING
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from kernel.calendar import BEIJING
+from kernel.errors import ApplicationError
+from notifications.services import notify
 
 from .. import conf
 from ..models import (

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
-from branch_ops.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from kernel.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
+from kernel.errors import ApplicationError
+from notifications.services import notify
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
 from ..models import (

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch
 from accounts.roles import Role
-from branch_ops.jobs import notify_once
+from jobs.registry import notify_once
 
 from ..models import (
     ArchiveDocument,

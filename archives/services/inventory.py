@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from kernel.errors import ApplicationError
+from notifications.services import notify
 
 from ..models import (
     ArchiveRecord,

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .. import conf
 

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from branch_ops.pdf import register_font
+from kernel.pdf import register_font
 
 _TILE = Color(0.55, 0.1, 0.1, alpha=0.18)
 _BAND = Color(0.55, 0.1, 0.1, alpha=0.85)

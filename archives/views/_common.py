@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from accounts.models import Staff
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from ..models import (
     AccessRequest,
@@ -30,10 +30,6 @@ ARCHIVE_READERS = (Role.ARCHIVIST, Role.COMPANY_HEAD, Role.AUDITOR)
 
 def staff(request: HttpRequest) -> Staff:
     return request.user  # type: ignore[return-value]
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def require_roles(user: Staff, *roles: Role) -> None:

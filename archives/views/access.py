@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from kernel.request_context import client_ip
 
 from .. import services
 from ..forms import GrantForm, NoteForm, RequiredNoteForm
 from ..models import AccessRequest, AccessState
-from ._common import attempt, branch_access_request, client_ip, require_roles, staff
+from ._common import attempt, branch_access_request, require_roles, staff
 
 
 @login_required

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
-from branch_ops.calendar import beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
+from kernel.request_context import client_ip
 
 from .. import selectors, services
 from ..forms import DestructionRequestForm, ExecuteForm, NoteForm, RequiredNoteForm
@@ -21,7 +22,6 @@ from ._common import (
     ARCHIVE_READERS,
     attempt,
     branch_destruction,
-    client_ip,
     require_roles,
     staff,
 )

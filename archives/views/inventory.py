@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
+from kernel.request_context import client_ip
 
 from .. import selectors, services
 from ..forms import InventoryMarkForm, NoteForm
 from ..models import InventoryCheck, InventoryState
-from ._common import attempt, branch_inventory, client_ip, require_roles, staff
+from ._common import attempt, branch_inventory, require_roles, staff
 
 
 @login_required

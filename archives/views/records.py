@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
 from accounts.roles import COUNTER_ROLES, Role
-from branch_ops.calendar import CalendarUnknown, TradingCalendar, beijing_now, close_of
-from branch_ops.errors import ApplicationError
+from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_now, close_of
+from kernel.errors import ApplicationError
+from kernel.request_context import client_ip
 from transfers.models import TransferRequest
 
 from .. import selectors, services
@@ -34,7 +35,6 @@ from ._common import (
     attempt,
     branch_document,
     branch_record,
-    client_ip,
     require_roles,
     staff,
 )

@@ -2,6 +2,8 @@
 comes from the environment (12-factor); the embedded defaults are SQLite and jobs that run
 without a Redis server."""
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -15,10 +17,16 @@ env = environ.Env()
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
+
+def derive_dev_key(secret_key: str, purpose: str) -> str:
+    """Dev and test only: a key derived from SECRET_KEY, so a laptop needs no extra setting."""
+    digest = hashlib.sha256(f"branch-ops-pii:{purpose}:{secret_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
 # PIPL Art. 51: identity numbers and phones are encrypted at rest and found by a keyed hash
 # (accounts/pii.py). The defaults derive from SECRET_KEY and are for a laptop and the tests
 # only; production.py refuses to start without both from the environment.
-from accounts.pii import derive_dev_key  # noqa: E402
 
 PII_ENCRYPTION_KEYS = env.list(
     "PII_ENCRYPTION_KEYS", default=[derive_dev_key(SECRET_KEY, "encryption")]
@@ -35,8 +43,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_fsm",
     "guardian",
-    "branch_ops",
+    "kernel",
     "accounts",
+    "notifications",
+    "core_system",
+    "jobs",
+    "api",
     "retention",
     "transfers",
     "revisits",
@@ -48,13 +60,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "branch_ops.middleware.BranchLanguageMiddleware",
+    "kernel.middleware.BranchLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "branch_ops.security.SecurityHeadersMiddleware",
+    "kernel.security.SecurityHeadersMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -73,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "branch_ops.context_processors.calendar_notice",
+                "jobs.context_processors.calendar_notice",
             ],
         },
     },
@@ -100,7 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "branch_ops.security.LettersAndDigitsValidator"},
+    {"NAME": "kernel.security.LettersAndDigitsValidator"},
 ]
 
 # Login lockout (JR/T 0060): 5 failures for one username from one address lock that pair for
@@ -147,7 +159,7 @@ EMAIL_BACKEND = env(
 # The branch's link to the core trading system (Art. 16 blocking conditions, password check).
 # The default reads the daily export loaded into our own tables; production may point elsewhere.
 CORE_SYSTEM_ADAPTER = env(
-    "CORE_SYSTEM_ADAPTER", default="branch_ops.core_system.DailyExportCoreSystem"
+    "CORE_SYSTEM_ADAPTER", default="core_system.adapters.DailyExportCoreSystem"
 )
 
 # Celery: the embedded default has no Redis server, so tasks run in-process.
@@ -172,7 +184,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
-# The scheduled jobs (branch_ops.jobs, revisits/jobs.py), in Beijing time (CELERY_TIMEZONE).
+# The scheduled jobs (jobs.registry, revisits/jobs.py), in Beijing time (CELERY_TIMEZONE).
 # Each entry's task asks the trading calendar first: a job about the exchanges' days records
 # a skipped run on a holiday, the monthly report runs on the month's first trading day only.
 # With Redis: `celery -A branch_ops beat` + a worker. Without (the embedded default):
@@ -206,22 +218,22 @@ CELERY_BEAT_SCHEDULE = {
     for name, spec in JOB_TIMES
 }
 
-# --- Integration API (branch_ops/api/): DRF, its OpenAPI contract and the local docs ---------
+# --- Integration API (api/): DRF, its OpenAPI contract and the local docs ---------
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
 
 REST_FRAMEWORK = {
     # Systems first: its header ("Token") is what a 401 asks for.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "branch_ops.api.authentication.SystemTokenAuthentication",
+        "api.authentication.SystemTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["branch_ops.api.permissions.BranchStaffOrToken"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.BranchStaffOrToken"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "branch_ops.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "branch_ops.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "branch_ops.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 

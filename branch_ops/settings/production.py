@@ -3,8 +3,8 @@ and the hosts it serves."""
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env
+from branch_ops.settings.base import *  # noqa: F403
+from branch_ops.settings.base import env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 # The same bar as Django's own deploy check (security.W009), so a key that passes here passes there.

@@ -1,8 +1,10 @@
 """The test suite: the embedded defaults, or the machine's PostgreSQL and Redis when
 DATABASE_URL / REDIS_URL are set (the second half of .ci/run)."""
 
-from .base import *  # noqa: F403
+from branch_ops.settings.base import *  # noqa: F403
 
+# Development only: the benchmark and the demo seeders (devtools/), never in production.
+INSTALLED_APPS = [*INSTALLED_APPS[:-1], "devtools", INSTALLED_APPS[-1]]  # noqa: F405 (axes last)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -16,5 +18,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests read messages in English, the source language of the catalogue; the Chinese default
-# is tested on its own (tests/branch_ops/test_language.py overrides this back).
+# is tested on its own (tests/kernel/test_language.py overrides this back).
 LANGUAGE_CODE = "en"

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.models import Branch
-from branch_ops.calendar import BEIJING
+from kernel.calendar import BEIJING
 from transfers.models import TransferRequest, TransferState
 
 from ..models import (

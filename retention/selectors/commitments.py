@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Customer, Staff
-from branch_ops.calendar import beijing_today
+from kernel.calendar import beijing_today
 from transfers.models import TransferRequest, TransferState
 
 from ..models import (

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 
 from accounts.models import Branch, Customer, Staff
-from branch_ops.calendar import beijing_today
+from kernel.calendar import beijing_today
 
 from ..models import AtRiskFlag, BranchRetentionSettings
 

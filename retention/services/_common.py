@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 # Who talks with customers about staying (Art. 8–10): the counter, the account manager, the
 # marketing director and the general manager. The auditor reads only.

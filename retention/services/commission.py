@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from kernel.errors import ApplicationError
+from notifications.services import notify
 from transfers.models import TransferRequest
 
 from ..models import CommissionAgreement, CommissionRange, CommissionStatus

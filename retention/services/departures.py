@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import Role
-from branch_ops.calendar import TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from kernel.calendar import TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
+from notifications.services import notify
 
 from ..models import (
     AtRiskFlag,

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from branch_ops.calendar import BEIJING, beijing_today
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from kernel.calendar import BEIJING, beijing_today
+from kernel.errors import ApplicationError
+from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
 from ..models import MemoOutcome, WorkMemo

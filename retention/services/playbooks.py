@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from transfers.models import ENDED_STATES, TransferRequest
 
 from ..models import ChurnReason, Playbook, PlaybookStep, RetentionAttempt

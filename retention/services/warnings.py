@@ -16,9 +16,9 @@ from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
-from branch_ops.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
+from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
 from ..models import (

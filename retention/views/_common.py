@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Staff
 from accounts.roles import BRANCH_READERS
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 M = TypeVar("M", bound=Model)
 

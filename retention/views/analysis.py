@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
-from branch_ops.calendar import beijing_today
+from kernel.calendar import beijing_today
 
 from ..charts import trend_svg
 from ..exports import analysis_csv, analysis_xlsx

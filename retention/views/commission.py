@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from ..forms import DecisionForm
 from ..models import CommissionAgreement, CommissionRange, CommissionStatus

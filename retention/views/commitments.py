@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from branch_ops.calendar import beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
 
 from ..forms import CancelForm, EvidenceForm
 from ..models import Commitment

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from transfers.models import TransferRequest
 
 from ..forms import AttemptForm

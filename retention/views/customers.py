@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer
-from branch_ops.calendar import beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
 from transfers.models import TransferRequest
 
 from ..forms import CommissionForm, CommitmentForm, ComplaintForm

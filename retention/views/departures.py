@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from branch_ops.calendar import beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
 
 from ..forms import DepartureForm, OutcomeForm
 from ..models import RetentionContactTask, StaffDeparture

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.roles import Role
-from branch_ops.calendar import beijing_today
+from kernel.calendar import beijing_today
 
 from ..models import CommissionAgreement, CommissionStatus, MemoOutcome, WorkMemo
 from ..selectors import at_risk_for, commitments_for_owner, contact_tasks_for, overdue_commitments

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from ..forms import ResolutionForm
 from ..models import Complaint

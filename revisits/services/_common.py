@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from branch_ops.calendar import BEIJING, TradingCalendar
-from branch_ops.errors import ApplicationError
+from kernel.calendar import BEIJING, TradingCalendar
+from kernel.errors import ApplicationError
 
 from ..models import RevisitTask
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from ..models import EventInvitation, RevisitEvent
 from ._common import is_supervisor, require_same_branch

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from branch_ops.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
 
 from ..models import RULE_SOURCE, Channel, Reason, RevisitTask, TaskStatus, Topic
 from ._common import free_due_date, is_supervisor, on_or_before, require_same_branch

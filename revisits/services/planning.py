@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch
-from branch_ops.calendar import CalendarUnknown, TradingCalendar
+from kernel.calendar import CalendarUnknown, TradingCalendar
 from retention.models import Commitment, CommitmentStatus
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from ..models import RULE_SOURCE, Channel, Direction, Reason, RevisitRule
 from ._common import is_supervisor, require_same_branch

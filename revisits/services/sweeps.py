@@ -16,9 +16,9 @@ from django.utils.translation import ngettext
 
 from accounts.models import Branch, Customer, Staff
 from accounts.roles import Role
-from branch_ops.calendar import CalendarUnknown, TradingCalendar
-from branch_ops.core_system import get_core_system
-from branch_ops.jobs import notify_once
+from core_system.adapters import get_core_system
+from jobs.registry import notify_once
+from kernel.calendar import CalendarUnknown, TradingCalendar
 from transfers.selectors import late_requests, overdue_sign_offs
 
 from ..models import ClosureCandidate, RevisitTask, TaskStatus

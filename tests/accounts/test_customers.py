@@ -12,7 +12,7 @@ from accounts.models import CustomerKind, Tier
 from accounts.roles import Role
 from accounts.selectors import customer_search
 from accounts.services import customer_set_tier
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .factories import BranchFactory, CustomerFactory, StaffFactory
 

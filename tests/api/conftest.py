@@ -4,8 +4,8 @@ session."""
 import pytest
 from rest_framework.test import APIClient
 
-from branch_ops.api.authentication import digest, new_key
-from branch_ops.models import SystemToken
+from api.authentication import digest, new_key
+from kernel.models import SystemToken
 from tests.transfers.conftest import BranchPeople, make_branch
 
 ALL_SCOPES = [

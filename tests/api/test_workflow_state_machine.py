@@ -24,8 +24,8 @@ from hypothesis.stateful import (
 )
 
 from accounts.models import Staff
-from branch_ops.core_system import get_core_system
-from branch_ops.errors import ApplicationError
+from core_system.adapters import get_core_system
+from kernel.errors import ApplicationError
 from tests.accounts.factories import TRADING_PASSWORD
 from tests.transfers.conftest import WRONG_PASSWORD, make_branch, reason, set_core_state
 from transfers import approval_rules as rules

@@ -22,7 +22,7 @@ from archives.models import (
     Medium,
 )
 from archives.services.access import FILE_PERMISSION
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from tests.accounts.factories import StaffFactory
 
 from .conftest import BEIJING, ask_access, filed_record, granted, image_bytes, pdf_bytes, upload

@@ -19,7 +19,7 @@ from archives.models import (
 )
 from archives.selectors import destruction_candidates
 from archives.services.storage import file_secure_delete, file_store
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from tests.accounts.factories import StaffFactory
 
 from .conftest import TODAY, filed_record, granted

@@ -7,8 +7,8 @@ from django.core.files.storage import default_storage
 
 from archives.models import IntegrityCheck, IntegrityFinding, IntegrityProblem
 from archives.services import archive_integrity_check
-from branch_ops.jobs import job_run
-from branch_ops.models import JobOutcome, Notification
+from jobs.registry import job_run
+from kernel.models import JobOutcome, Notification
 
 from .conftest import TODAY, filed_record
 

@@ -6,8 +6,8 @@ import pytest
 from archives import services
 from archives.models import InventoryState, Medium
 from archives.selectors import paper_by_location
-from branch_ops.errors import ApplicationError
-from branch_ops.models import Notification
+from kernel.errors import ApplicationError
+from kernel.models import Notification
 
 from .conftest import filed_record
 

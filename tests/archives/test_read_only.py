@@ -5,7 +5,7 @@ import pytest
 
 from archives import services
 from archives.models import ArchiveDocument, ArchiveRecord, Medium, RecordStatus
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .conftest import filed_record, pdf_bytes, upload
 

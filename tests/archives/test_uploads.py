@@ -6,7 +6,7 @@ from django.test import override_settings
 from archives import services
 from archives.models import ArchiveDocument, Medium
 from archives.services.storage import EXTENSIONS, sniff_content_type
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .conftest import image_bytes, pdf_bytes, upload
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from branch_ops.errors import ApplicationError
-from branch_ops.models import Notification
+from kernel.errors import ApplicationError
+from kernel.models import Notification
 from retention.models import CommissionRange, CommissionStatus
 from retention.services import commission_agree, commission_approve, commission_refuse
 

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from branch_ops.errors import ApplicationError
-from branch_ops.models import Notification
+from kernel.errors import ApplicationError
+from kernel.models import Notification
 from retention.models import CommitmentStatus
 from retention.selectors import (
     commitments_for_owner,

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.models import Customer
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
-from branch_ops.models import Notification
+from kernel.errors import ApplicationError
+from kernel.models import Notification
 from retention.models import (
     AtRiskFlag,
     DepartureKind,

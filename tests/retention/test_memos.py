@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from branch_ops.errors import ApplicationError
-from branch_ops.models import Notification
+from kernel.errors import ApplicationError
+from kernel.models import Notification
 from retention.models import MemoOutcome, WorkMemo
 from retention.services import memo_update
 from transfers import services

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from retention.models import ChurnReason, Playbook, RetentionAttempt
 from retention.selectors import playbook_current
 from retention.services import StepText, attempt_record, playbook_publish

@@ -11,7 +11,7 @@ import time_machine
 from django.db import connection
 
 from accounts.models import Customer, CustomerKind
-from branch_ops.calendar import TradingCalendar
+from kernel.calendar import TradingCalendar
 from tests.transfers.conftest import BranchPeople, make_branch
 from transfers.models import (
     Approval,

@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
-from branch_ops.jobs import job_run
-from branch_ops.models import JobOutcome, JobTrigger, Notification
+from jobs.registry import job_run
+from kernel.models import JobOutcome, JobTrigger, Notification
 from revisits.models import RevisitTask
 from tests.transfers.conftest import make_branch
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from revisits.models import Channel, Reason, RevisitTask, TaskStatus, Topic
 from revisits.services import revisit_reassign, revisit_record, revisits_plan
 from tests.accounts.factories import StaffFactory

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from branch_ops.bench.plan_reference import plan_reference_sql
+from devtools.bench.plan_reference import plan_reference_sql
 from revisits.models import RevisitTask
 from revisits.services import revisits_plan
 

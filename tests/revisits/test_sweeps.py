@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from accounts.roles import Role
-from branch_ops.models import CoreAccountState, Notification
+from kernel.models import CoreAccountState, Notification
 from revisits.models import ClosureCandidate, Reason, RevisitTask
 from revisits.services import (
     closure_sweep,

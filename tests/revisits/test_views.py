@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from branch_ops.calendar import TradingCalendar
+from kernel.calendar import TradingCalendar
 from revisits.models import (
     ClosureCandidate,
     EventInvitation,

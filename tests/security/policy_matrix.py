@@ -1,5 +1,5 @@
 """The expected answer of every URL, for every role (columns in ROLES order), on a record of
-the user's own branch and on one of another branch (branch_ops/policy.py).
+the user's own branch and on one of another branch (accounts/permissions.py).
 
 A row: Row(kind, own, other): `kind` is the record whose pk is in the URL (None for a page
 without one; "day" for a filing day); `own` and `other` are the nine status codes, one per
@@ -31,7 +31,7 @@ ROLES = [
 # Not in the matrix, and why:
 EXCLUDED = {
     # Django admin's generic ModelAdmin views (changelist/add/change/delete/history per
-    # model, ~300 patterns): BranchScopedAdmin scopes every one (branch_ops/admin_mixins.py),
+    # model, ~300 patterns): BranchScopedAdmin scopes every one (accounts/admin_mixins.py),
     # tested in tests/*/test_admin.py.
     "admin/": "Django admin, BranchScopedAdmin",
     "i18n/": "the language switch: no data, public",

@@ -1,4 +1,4 @@
-"""Branch isolation and least privilege (branch_ops/policy.py), URL by URL: every URL the
+"""Branch isolation and least privilege (accounts/permissions.py), URL by URL: every URL the
 project serves × every role × a record of the user's own branch and one of another branch
 answers what tests/security/policy_matrix.py says. A URL that is not in the table fails
 test_every_url_is_in_the_matrix, so a new page or API operation cannot slip in untested.
@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
-from branch_ops.models import Notification
+from kernel.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.security.policy_matrix import EXCLUDED, MATRIX, ROLES
 from tests.transfers.conftest import make_branch, to_awaiting_approval, to_completed

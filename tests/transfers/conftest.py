@@ -10,8 +10,8 @@ import pytest
 
 from accounts.models import Branch, Customer, CustomerKind, Staff
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
-from branch_ops.models import CoreAccountState
+from kernel.errors import ApplicationError
+from kernel.models import CoreAccountState
 from retention.models import ChurnReason
 from tests.accounts.factories import (
     TRADING_PASSWORD,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from transfers import services
 from transfers.models import Appointment, TransferRequest, TransferState
 

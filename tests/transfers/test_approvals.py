@@ -9,9 +9,9 @@ import pytest
 
 from accounts.roles import Role
 from accounts.services import customer_set_tier
-from branch_ops.calendar import beijing_today
-from branch_ops.errors import ApplicationError
-from branch_ops.models import ExchangeHoliday
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
+from kernel.models import ExchangeHoliday
 from transfers import selectors, services
 from transfers.models import Approval, ApprovalMode, TransferRequest, TransferState
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from tests.accounts.factories import TRADING_PASSWORD
 from transfers import services
 from transfers.models import Approval, ApprovalStep, TransferRequest, TransferState

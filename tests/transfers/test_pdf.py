@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from transfers import services
 from transfers.models import TransferState
 from transfers.pdf import business_form_pdf, receipt_pdf

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from accounts.roles import Role
-from branch_ops.errors import ApplicationError
-from branch_ops.models import CalendarYear, ExchangeHoliday, Notification
+from kernel.errors import ApplicationError
+from kernel.models import CalendarYear, ExchangeHoliday, Notification
 from tests.accounts.factories import TRADING_PASSWORD
 from transfers import services
 from transfers.models import (

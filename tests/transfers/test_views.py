@@ -14,7 +14,7 @@ from django.urls import URLPattern, reverse
 import accounts.urls
 import transfers.urls
 from accounts.roles import Role
-from branch_ops.models import CoreAccountState, Notification
+from kernel.models import CoreAccountState, Notification
 from tests.accounts.factories import TRADING_PASSWORD, StaffFactory
 from transfers import services
 from transfers.models import (

@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError
 
 from accounts.roles import Role
-from branch_ops.calendar import TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
 from tests.accounts.factories import TRADING_PASSWORD
 from transfers import selectors, services
 from transfers.models import (
@@ -690,7 +690,7 @@ def test_the_audit_trail_refuses_sql_changes_in_postgresql(seeded_calendar, stat
 def test_a_request_due_on_friday_shows_late_on_saturday(people, frozen_now):
     from zoneinfo import ZoneInfo
 
-    from branch_ops.calendar import TradingCalendar
+    from kernel.calendar import TradingCalendar
     from transfers.selectors import late_requests, trading_days_left
 
     req = to_state(people, S.RETENTION)  # received Wed 2026-11-25: due Fri 11-27

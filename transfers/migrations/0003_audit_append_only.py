@@ -3,7 +3,7 @@ refused by a trigger, from any client with the application's role)."""
 
 from django.db import migrations
 
-from branch_ops.audit import add_append_only_triggers, drop_append_only_triggers
+from kernel.audit import add_append_only_triggers, drop_append_only_triggers
 
 TABLES = ["transfers_transferauditentry"]
 

@@ -3,7 +3,7 @@ phone approval is added, once (Art. 17)."""
 
 from django.db import migrations
 
-from branch_ops.audit import add_sign_off_only_trigger, drop_sign_off_only_trigger
+from kernel.audit import add_sign_off_only_trigger, drop_sign_off_only_trigger
 
 TABLE = "transfers_approval"
 

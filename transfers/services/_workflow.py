@@ -9,7 +9,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Staff
 from accounts.roles import COUNTER_ROLES
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from ..models import TransferAuditEntry, TransferRequest
 

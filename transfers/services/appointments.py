@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
-from branch_ops.calendar import beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
 
 from ..models import Appointment
 from ._workflow import require_same_branch

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import COUNTER_ROLES
-from branch_ops.calendar import TradingCalendar, beijing_today
-from branch_ops.core_system import get_core_system
-from branch_ops.errors import ApplicationError
+from core_system.adapters import get_core_system
+from kernel.calendar import TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
 
 from .. import approval_rules as rules
 from ..models import Approval, ApprovalMode, ApprovalStep, TransferRequest, TransferState

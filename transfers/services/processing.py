@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from branch_ops.calendar import beijing_today
-from branch_ops.core_system import Condition, get_core_system
-from branch_ops.errors import ApplicationError
-from branch_ops.notifications import notify
+from core_system.adapters import Condition, get_core_system
+from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
+from notifications.services import notify
 from retention.services.memos import memo_record_outcome
 
 from ..models import (

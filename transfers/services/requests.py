@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff, Tier
-from branch_ops.calendar import TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
 from retention.models import ChurnReason
 from retention.services.memos import memo_record_outcome
 

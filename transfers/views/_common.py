@@ -16,10 +16,6 @@ def staff(request: HttpRequest) -> Staff:
     return request.user  # type: ignore[return-value]
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def require_reader(user: Staff) -> None:
     """The archivist and company head work on the archives, not on requests."""
     if not user.has_role(*BRANCH_READERS):

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from accounts.models import Staff
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
+from kernel.request_context import client_ip
 
 from .. import services
 from ..forms import (
@@ -32,7 +33,7 @@ from ..forms import (
     SendBackForm,
 )
 from ..models import TransferRequest, TransferState, required_documents
-from ._common import branch_request, client_ip, staff
+from ._common import branch_request, staff
 from .requests import render_detail
 
 Call = Callable[[TransferRequest, Staff, dict[str, Any], str | None], Any]

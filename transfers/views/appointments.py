@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .. import services
 from ..forms import AppointmentBookForm, AppointmentFindingsForm

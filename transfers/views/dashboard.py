@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
-from branch_ops.calendar import TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
-from branch_ops.models import Notification
-from branch_ops.notifications import notification_mark_read
+from kernel.calendar import TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
+from kernel.models import Notification
+from kernel.request_context import client_ip
+from notifications.services import notification_mark_read
 
 from .. import selectors, services
 from ..forms import APPROVER_ROLES
 from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
-from ._common import client_ip, staff
+from ._common import staff
 
 
 def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]

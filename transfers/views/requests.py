@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer, Tier
 from accounts.pii import customer_match_q, pii_digest
 from accounts.roles import COUNTER_ROLES
-from branch_ops.calendar import TradingCalendar, beijing_today
-from branch_ops.errors import ApplicationError
+from kernel.calendar import TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
+from kernel.request_context import client_ip
 
 from .. import selectors, services
 from ..forms import (
@@ -36,7 +37,7 @@ from ..forms import (
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
 from ..services.processing import MAX_PASSWORD_TRIES
 from ..services.requests import appointment_for_counter
-from ._common import branch_request, client_ip, require_reader, staff
+from ._common import branch_request, require_reader, staff
 
 S = TransferState
 

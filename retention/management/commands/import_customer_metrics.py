@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Branch
-from branch_ops.errors import ApplicationError
+from kernel.errors import ApplicationError
 from retention.services import metrics_load
 from retention.services.warnings import METRICS_COLUMNS, metrics_rows_from_csv
 

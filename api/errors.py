@@ -1,0 +1,93 @@
+"""One error shape for the whole API: {"code", "message", "details"}. The services'
+ApplicationError maps to a status by its code; DRF's own errors keep their status with a
+stable code; bad input is a 400, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from kernel.errors import ApplicationError
+
+STATUS_BY_CODE = {
+    "not_found": 404,
+    "forbidden": 403,
+    "conflict": 409,
+    "invalid_state": 409,
+    "duplicate": 409,
+    "idempotency_key_reused": 422,
+}
+
+# Statuses every operation documents (a 422 only where an Idempotency-Key is honoured).
+ERROR_STATUSES = (400, 401, 403, 404)
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable, machine-readable code.")
+    message = serializers.CharField(help_text="A readable message in the caller's language.")
+    details = serializers.DictField(
+        child=serializers.JSONField(), help_text="Structured details, e.g. field errors."
+    )
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    if not isinstance(details, dict):
+        details = {"items": details} if details else {}
+    return {"code": code, "message": str(message), "details": details}
+
+
+def application_error_response(exc: ApplicationError) -> Response:
+    status = STATUS_BY_CODE.get(exc.code, 400)
+    return Response(error_body(exc.code, exc.message, exc.details), status=status)
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_message(value)
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        set_rollback()
+        return application_error_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real server error: let it surface, never dress it up
+    set_rollback()
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(exc.wait)  # type: ignore[attr-defined]
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = error_body("invalid", _("Not done: check the fields in details."), _plain(detail))
+        body["message"] = f"{body['message']} {_first_message(detail)}".strip()
+        return Response(body, status=400, headers=headers)
+    code = exc.get_codes()
+    code = code if isinstance(code, str) else exc.default_code
+    if code == "permission_denied":
+        code = "forbidden"
+    message = exc.detail if isinstance(exc.detail, str) else _first_message(exc.detail)
+    return Response(error_body(str(code), str(message)), status=exc.status_code, headers=headers)
+
+
+def _plain(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {str(k): _plain(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        return [_plain(v) for v in detail]
+    return str(detail)

@@ -1,7 +1,0 @@
-"""The integration API (/api/v1/): authentication, scopes, the one error shape, idempotency
-and pagination shared by the per-app API modules (accounts/api.py, transfers/api.py, …).
-
-Who is calling: a member of staff with a browser session, or a system with a token
-(branch_ops.models.SystemToken). Either way the request runs as one Staff — the token's
-`acting_as` person — whose branch filters every read and whose roles the services check;
-a token's scopes only narrow which endpoints it may call."""

@@ -1,0 +1,242 @@
+"""Loading the core trading system's daily export into CoreAccountState.
+
+The whole file is checked before anything is written: one bad row and nothing changes, and
+the error names every bad line and why. A good file replaces each listed customer's state
+(upsert by fund account); customers the file does not list keep the state they had.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, TextIO
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Customer
+from kernel.errors import ApplicationError
+from kernel.models import CoreAccountState
+
+COLUMNS = (
+    "fund_account",
+    "last_order_date",
+    "open_bond_repo",
+    "repo_registration_open",
+    "ipo_funds_frozen",
+    "unfulfilled_agreement",
+    "clearing_house_hold",
+    "sz_holdings_in_custody",
+    "interest_settled",
+    "cash_balance",
+)
+BOOL_COLUMNS = (
+    "open_bond_repo",
+    "repo_registration_open",
+    "ipo_funds_frozen",
+    "sz_holdings_in_custody",
+    "interest_settled",
+)
+TEXT_COLUMNS = ("unfulfilled_agreement", "clearing_house_hold")
+# What the core system's exports have been seen to write for yes and no.
+TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "是"})
+FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "否"})
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")
+TEXT_MAX = 200
+CASH_MAX_DIGITS = 16
+BATCH = 500
+
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    reasons: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return _("line {line}: {reasons}").format(line=self.line, reasons="; ".join(self.reasons))
+
+
+class CoreImportError(ApplicationError):
+    def __init__(self, errors: list[LineError]) -> None:
+        self.errors = errors
+        super().__init__(
+            _("The export was not loaded; nothing was changed. Fix these lines:")
+            + "\n"
+            + "\n".join(str(e) for e in errors),
+            code="core_import_invalid",
+            details={"lines": [{"line": e.line, "reasons": list(e.reasons)} for e in errors]},
+        )
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    not_listed: int = 0
+
+
+def _parse_bool(value: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError
+
+
+def _parse_date(value: str) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _parse_cash(value: str) -> Decimal:
+    amount = Decimal(value.strip().replace(",", ""))
+    if not amount.is_finite():
+        raise InvalidOperation
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise InvalidOperation
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check_row(
+    row: dict[str, str | None], customers: dict[str, int]
+) -> tuple[dict[str, Any], list[str]]:
+    """The row's values ready for CoreAccountState, and the reasons it is wrong (if any)."""
+    values: dict[str, Any] = {}
+    reasons: list[str] = []
+    cells = {name: (row.get(name) or "") for name in COLUMNS}
+    if None in row:  # csv puts cells beyond the header under the key None
+        reasons.append(_("more cells than the header has columns"))
+
+    account = cells["fund_account"].strip()
+    if not account:
+        reasons.append(_("fund_account is empty"))
+    elif account not in customers:
+        reasons.append(_("unknown fund account {account}").format(account=account))
+    else:
+        values["customer_id"] = customers[account]
+
+    try:
+        values["last_order_date"] = _parse_date(cells["last_order_date"])
+    except ValueError:
+        reasons.append(
+            _("last_order_date “{value}” is not a date (YYYY-MM-DD)").format(
+                value=cells["last_order_date"]
+            )
+        )
+
+    for name in BOOL_COLUMNS:
+        try:
+            values[name] = _parse_bool(cells[name])
+        except ValueError:
+            reasons.append(
+                _("{column} “{value}” is not a yes/no value (1/0, true/false)").format(
+                    column=name, value=cells[name]
+                )
+            )
+
+    for name in TEXT_COLUMNS:
+        text = cells[name].strip()
+        if len(text) > TEXT_MAX:
+            reasons.append(
+                _("{column} is longer than {max} characters").format(column=name, max=TEXT_MAX)
+            )
+        values[name] = text
+
+    try:
+        cash = _parse_cash(cells["cash_balance"])
+    except InvalidOperation:
+        reasons.append(
+            _("cash_balance “{value}” is not an amount with at most two decimals").format(
+                value=cells["cash_balance"]
+            )
+        )
+    else:
+        if cash < 0:
+            reasons.append(_("cash_balance {value} is negative").format(value=cash))
+        elif len(cash.as_tuple().digits) > CASH_MAX_DIGITS:
+            reasons.append(_("cash_balance {value} is too large").format(value=cash))
+        values["cash_balance"] = cash
+    return values, reasons
+
+
+def core_export_import(
+    *,
+    source: TextIO,
+    as_of: dt.date,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check every row of the export in `source`, then write them all in one transaction.
+    Raises CoreImportError naming each bad line (line 1 is the header) and writes nothing."""
+    reader = csv.DictReader(source)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise CoreImportError(
+            [LineError(1, (_("missing columns: {columns}").format(columns=", ".join(missing)),))]
+        )
+    reader.fieldnames = header
+
+    customers = dict(Customer.objects.values_list("fund_account", "pk"))
+    seen: dict[int, int] = {}
+    errors: list[LineError] = []
+    states: list[dict[str, Any]] = []
+    rows: Iterable[dict[str, Any]] = progress(reader) if progress else reader
+    for row in rows:
+        line = reader.line_num
+        values, reasons = _check_row(row, customers)
+        customer_id = values.get("customer_id")
+        if customer_id is not None and customer_id in seen:
+            reasons.append(
+                _("fund account listed twice (first on line {line})").format(line=seen[customer_id])
+            )
+        elif customer_id is not None:
+            seen[customer_id] = line
+        if reasons:
+            errors.append(LineError(line, tuple(reasons)))
+        else:
+            states.append(values)
+    if errors:
+        raise CoreImportError(errors)
+
+    fields = [c for c in COLUMNS if c != "fund_account"]
+    with transaction.atomic():
+        existing = {
+            s.customer_id: s
+            for s in CoreAccountState.objects.select_for_update().filter(
+                customer_id__in=[v["customer_id"] for v in states]
+            )
+        }
+        to_create: list[CoreAccountState] = []
+        to_update: list[CoreAccountState] = []
+        for values in states:
+            state = existing.get(values["customer_id"])
+            if state is None:
+                to_create.append(CoreAccountState(as_of=as_of, **values))
+                continue
+            for name in fields:
+                setattr(state, name, values[name])
+            state.as_of = as_of
+            to_update.append(state)
+        CoreAccountState.objects.bulk_create(to_create, batch_size=BATCH)
+        CoreAccountState.objects.bulk_update(to_update, [*fields, "as_of"], batch_size=BATCH)
+    return ImportResult(
+        rows=len(states),
+        created=len(to_create),
+        updated=len(to_update),
+        not_listed=len(customers) - len(states),
+    )

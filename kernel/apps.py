@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KernelConfig(AppConfig):
+    name = "kernel"
+    # The label its tables, migrations and permissions were created under: keeping it
+    # renames nothing in an existing database (branch_ops_calendaryear, branch_ops.view_…).
+    label = "branch_ops"
+    verbose_name = _("Branch operations")

@@ -1,0 +1,12 @@
+"""What a page, admin action or API call knows of who is acting and from where, written to
+every audit and access-log row."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address written to the audit trail. Behind a proxy, REMOTE_ADDR is what the proxy
+    sets; a forwarded header a client can forge is not trusted here."""
+    return request.META.get("REMOTE_ADDR") or None
