@@ -91,7 +91,7 @@ _VIEW_REVISITS = [
         "closurecandidate",
     )
 ]
-_VIEW_JOBS = ["branch_ops.view_jobrun"]
+_VIEW_JOBS = ["jobs.view_jobrun"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COUNTER_CLERK: [
@@ -168,7 +168,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "transfers.view_feeschedule",
         "branch_ops.view_calendaryear",
         "branch_ops.view_exchangeholiday",
-        "branch_ops.view_coreaccountstate",
+        "core_system.view_coreaccountstate",
         *_VIEW_RETENTION,
     ],
     Role.CALENDAR_KEEPER: [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from kernel.models import SystemToken
+from api.models import SystemToken
 
 if TYPE_CHECKING:
     from accounts.models import Branch, Staff

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import application_error_response
+from api.models import IdempotencyRecord, SystemToken
 from kernel.errors import ApplicationError
-from kernel.models import IdempotencyRecord, SystemToken
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from kernel.models import SystemToken
+from api.models import SystemToken
 
 # The scopes a system token may hold, one per group of endpoints.
 SCOPES = {

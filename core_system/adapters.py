@@ -44,7 +44,7 @@ class DailyExportCoreSystem:
     """Reads the core system's daily export from our own tables."""
 
     def _state(self, customer: Customer):  # type: ignore[no-untyped-def]
-        from kernel.models import CoreAccountState
+        from core_system.models import CoreAccountState
 
         return CoreAccountState.objects.filter(customer=customer).first()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from accounts.admin_mixins import BranchScopedAdmin, PiiSearchAdminMixin
-from kernel.models import CoreAccountState
+from core_system.models import CoreAccountState
 
 
 @admin.register(CoreAccountState)

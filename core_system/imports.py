@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer
+from core_system.models import CoreAccountState
 from kernel.errors import ApplicationError
-from kernel.models import CoreAccountState
 
 COLUMNS = (
     "fund_account",

@@ -36,9 +36,9 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from jobs.models import DailyNotice, JobOutcome, JobRun, JobTrigger
 from kernel.calendar import TradingCalendar
 from kernel.errors import ApplicationError
-from kernel.models import DailyNotice, JobOutcome, JobRun, JobTrigger
 from notifications.services import notify
 
 if TYPE_CHECKING:

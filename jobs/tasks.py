@@ -12,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from jobs.models import JobOutcome, JobRun, JobTrigger
 from jobs.registry import (
     Progress,
     job_branches,
@@ -21,7 +22,6 @@ from jobs.registry import (
     run_summary,
 )
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from kernel.models import JobOutcome, JobRun, JobTrigger
 
 logger = logging.getLogger(__name__)
 

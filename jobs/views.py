@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Staff
 from accounts.roles import Role
+from jobs.models import JobOutcome, JobRun
 from jobs.registry import job_enqueue, job_specs
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.models import JobOutcome, JobRun
 
 
 class DateInput(forms.DateInput):

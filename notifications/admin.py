@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.admin_mixins import BranchScopedAdmin
-from kernel.models import Notification
+from notifications.models import Notification
 
 
 @admin.register(Notification)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from accounts.models import Staff
-from kernel.models import Notification
+from notifications.models import Notification
 
 
 def notify(*, recipients: Iterable[Staff], subject: str, body: str = "", link: str = "") -> int:

@@ -42,13 +42,9 @@ def test_the_contract_names_every_app_of_ours():
     assert ours <= named
 
 
-# Dependencies that predate the layers, each removed when its model moves to the app above
-# that owns it: the kernel's tables of jobs, tokens, notices and core-system states refer to
-# accounts; the request's reason refers to retention's taxonomy.
-KNOWN = {
-    ("branch_ops", "accounts"),
-    ("transfers", "retention"),
-}
+# Dependencies that predate the layers, removed when the model moves to the app that owns
+# it: the request's reason refers to retention's taxonomy.
+KNOWN = {("transfers", "retention")}
 
 
 def test_no_migration_depends_on_an_app_above_its_own_or_beside_it():

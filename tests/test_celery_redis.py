@@ -129,7 +129,7 @@ def test_a_real_worker_completes_a_task_sent_through_redis(worker, client_app):
 )
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_a_scheduled_job_and_records_it(worker, client_app, seeded_calendar):
-    from kernel.models import JobOutcome, JobRun
+    from jobs.models import JobOutcome, JobRun
 
     value, _seconds = _result(
         client_app,

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from accounts.models import Customer, CustomerKind, IdType, Staff, Tier
 from accounts.roles import Role
 from core_system.adapters import get_core_system
+from core_system.models import CoreAccountState
 from devtools.management.commands.seed_demo import (
     BRANCH_CODE,
     DEMO_PASSWORD,
@@ -17,7 +18,6 @@ from devtools.management.commands.seed_demo import (
 )
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.models import CoreAccountState
 from transfers import services
 from transfers.models import Appointment, Approval, TransferAuditEntry, TransferRequest
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.roles import Role
-from kernel.models import JobRun
+from jobs.models import JobRun
 
 from .. import selectors
 from ..models import ArchiveRecord, IntegrityCheck, RecordStatus

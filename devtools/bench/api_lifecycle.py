@@ -31,9 +31,9 @@ from django.conf import settings
 
 from accounts.models import Branch, Customer, CustomerKind, Staff
 from api.authentication import system_token_issue
+from api.models import SystemToken
 from devtools.bench.generator import TRADING_PASSWORD
 from devtools.bench.runners import Say, stats
-from kernel.models import SystemToken
 from transfers.approval_rules import ROUTES
 from transfers.models import ApprovalStep, RetainedDocument
 
@@ -214,7 +214,7 @@ def issue_keys(*, clerk: Staff, approvers: dict[str, Staff], managers: Iterable[
 def unused_cases() -> list[Case]:
     """The generator's lifecycle customers (a core-system state with a trading password)
     that no request has touched yet, all at one branch."""
-    from kernel.models import CoreAccountState
+    from core_system.models import CoreAccountState
 
     ids = list(
         CoreAccountState.objects.filter(trading_password_hash__gt="")

@@ -24,9 +24,9 @@ from accounts.models import Branch, Customer, CustomerKind, IdType, Staff
 from accounts.roles import Role
 from accounts.services import roles_sync
 from archives.models import ArchiveDocument, ArchiveRecord
+from core_system.models import CoreAccountState
 from devtools.bench.copy import copy_rows, next_id, reset_sequences
 from kernel.calendar import TradingCalendar, beijing_today, calendar_seed_from_package, close_of
-from kernel.models import CoreAccountState
 from retention.models import ChurnReason, DailyCustomerMetrics
 from revisits.models import RevisitTask
 from transfers.models import (

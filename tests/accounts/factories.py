@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Branch, Customer, CustomerKind, IdType, Staff
 from accounts.roles import Role
-from kernel.models import CoreAccountState
+from core_system.models import CoreAccountState
 
 STAFF_PASSWORD = "counter-Demo-2026"
 TRADING_PASSWORD = "135790"

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.authentication import digest, new_key
-from kernel.models import SystemToken
+from api.models import SystemToken
 from tests.transfers.conftest import BranchPeople, make_branch
 
 ALL_SCOPES = [

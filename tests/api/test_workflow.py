@@ -178,7 +178,7 @@ def test_issue_system_token_prints_the_key_once_and_stores_its_digest(people):
     from django.core.management import call_command
 
     from api.authentication import digest
-    from kernel.models import SystemToken
+    from api.models import SystemToken
 
     out = io.StringIO()
     call_command(
@@ -204,7 +204,7 @@ def test_issue_system_token_prints_the_key_once_and_stores_its_digest(people):
 
 
 def test_a_tokens_last_use_is_kept_to_the_minute_without_a_write_per_call(people, frozen_now):
-    from kernel.models import SystemToken
+    from api.models import SystemToken
 
     api = token_client(people)
     api.get("/api/v1/customers/")

@@ -16,9 +16,9 @@ from archives.models import (
 )
 from archives.selectors import filing_report
 from archives.services import archive_file_day, archive_scan_upload
+from jobs.models import JobOutcome
 from jobs.registry import job_run
 from kernel.errors import ApplicationError
-from kernel.models import JobOutcome
 from tests.transfers.conftest import to_completed, to_state
 from transfers.models import TransferState
 

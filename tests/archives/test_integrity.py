@@ -7,8 +7,9 @@ from django.core.files.storage import default_storage
 
 from archives.models import IntegrityCheck, IntegrityFinding, IntegrityProblem
 from archives.services import archive_integrity_check
+from jobs.models import JobOutcome
 from jobs.registry import job_run
-from kernel.models import JobOutcome, Notification
+from notifications.models import Notification
 
 from .conftest import TODAY, filed_record
 

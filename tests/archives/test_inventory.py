@@ -7,7 +7,7 @@ from archives import services
 from archives.models import InventoryState, Medium
 from archives.selectors import paper_by_location
 from kernel.errors import ApplicationError
-from kernel.models import Notification
+from notifications.models import Notification
 
 from .conftest import filed_record
 

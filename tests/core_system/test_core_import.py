@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core_system.adapters import get_core_system
-from kernel.models import CoreAccountState
+from core_system.models import CoreAccountState
 from tests.accounts.factories import (
     TRADING_PASSWORD,
     BranchFactory,

@@ -3,8 +3,8 @@ server: a renamed action, a changed body or a new step in the API fails here, in
 suite, rather than as a bench full of failed lifecycles."""
 
 from accounts.services import roles_sync
+from api.models import SystemToken
 from devtools.bench.api_lifecycle import Case, Http, drive, issue_keys, unused_cases
-from kernel.models import SystemToken
 from tests.accounts.factories import TRADING_PASSWORD
 from tests.transfers.conftest import make_branch, new_request
 from transfers.models import ApprovalMode, ApprovalStep, TransferRequest, TransferState

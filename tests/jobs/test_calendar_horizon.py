@@ -25,7 +25,8 @@ from kernel.calendar import (
     holiday_ranges_parse,
 )
 from kernel.errors import ApplicationError
-from kernel.models import CalendarYear, ExchangeHoliday, Notification
+from kernel.models import CalendarYear, ExchangeHoliday
+from notifications.models import Notification
 from tests.accounts.factories import BranchFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from branch_ops.celery import app as celery_app
 from jobs import registry as framework
+from jobs.models import JobOutcome, JobRun, JobTrigger
 from jobs.registry import job_enqueue, job_run, job_run_all, schedule_due, schedule_run_due
 from jobs.tasks import run_job, run_scheduled_job
 from kernel.errors import ApplicationError
-from kernel.models import JobOutcome, JobRun, JobTrigger, Notification
+from notifications.models import Notification
 from revisits.models import Reason, RevisitTask
 from tests.accounts.factories import StaffFactory
 from tests.revisits.conftest import departed

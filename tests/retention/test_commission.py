@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from kernel.errors import ApplicationError
-from kernel.models import Notification
+from notifications.models import Notification
 from retention.models import CommissionRange, CommissionStatus
 from retention.services import commission_agree, commission_approve, commission_refuse
 

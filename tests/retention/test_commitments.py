@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from kernel.errors import ApplicationError
-from kernel.models import Notification
+from notifications.models import Notification
 from retention.models import CommitmentStatus
 from retention.selectors import (
     commitments_for_owner,

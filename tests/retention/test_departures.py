@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Customer
 from accounts.roles import Role
 from kernel.errors import ApplicationError
-from kernel.models import Notification
+from notifications.models import Notification
 from retention.models import (
     AtRiskFlag,
     DepartureKind,

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
-from kernel.models import Notification
+from notifications.models import Notification
 from retention.models import AtRiskFlag, BranchRetentionSettings, DailyCustomerMetrics, RiskRule
 from retention.selectors import at_risk_for
 from retention.services import (

@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from kernel.errors import ApplicationError
-from kernel.models import Notification
+from notifications.models import Notification
 from retention.models import MemoOutcome, WorkMemo
 from retention.services import memo_update
 from transfers import services

@@ -8,8 +8,9 @@ import threading
 import pytest
 from django.db import connection
 
+from jobs.models import JobOutcome, JobTrigger
 from jobs.registry import job_run
-from kernel.models import JobOutcome, JobTrigger, Notification
+from notifications.models import Notification
 from revisits.models import RevisitTask
 from tests.transfers.conftest import make_branch
 

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 
 from accounts.roles import Role
-from kernel.models import CoreAccountState, Notification
+from core_system.models import CoreAccountState
+from notifications.models import Notification
 from revisits.models import ClosureCandidate, Reason, RevisitTask
 from revisits.services import (
     closure_sweep,

@@ -10,7 +10,8 @@ from django.urls import reverse
 from accounts.admin_mixins import BranchScopedAdminMixin
 from accounts.models import Staff
 from accounts.roles import Role
-from kernel.models import CoreAccountState, Notification
+from core_system.models import CoreAccountState
+from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.transfers.conftest import make_branch, to_awaiting_approval, to_completed
 from transfers import services
@@ -91,8 +92,8 @@ def other_branch_objects(there, completed, waiting):
         ("accounts_branch", there.branch),
         ("accounts_staff", there.md),
         ("accounts_customer", completed.customer),
-        ("branch_ops_coreaccountstate", CoreAccountState.objects.get(customer=completed.customer)),
-        ("branch_ops_notification", Notification.objects.get(recipient=there.md)),
+        ("core_system_coreaccountstate", CoreAccountState.objects.get(customer=completed.customer)),
+        ("notifications_notification", Notification.objects.get(recipient=there.md)),
         ("transfers_transferrequest", completed),
         ("transfers_transferauditentry", TransferAuditEntry.objects.filter(request=waiting)[0]),
         ("transfers_feeschedule", FeeSchedule.objects.filter(branch=there.branch)[0]),
@@ -188,3 +189,22 @@ def test_customer_autocomplete_offers_only_the_own_branch(branches, client):
     results = response.json()["results"]
     assert len(results) == 1
     assert "7777" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "/admin/branch_ops/notification/?read_at__isnull=True",
+            "/admin/notifications/notification/?read_at__isnull=True",
+        ),
+        (
+            "/admin/branch_ops/coreaccountstate/7/change/",
+            "/admin/core_system/coreaccountstate/7/change/",
+        ),
+    ],
+)
+def test_a_moved_models_old_admin_address_redirects_to_its_new_one(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new

@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
-from kernel.models import Notification
+from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.security.policy_matrix import EXCLUDED, MATRIX, ROLES
 from tests.transfers.conftest import make_branch, to_awaiting_approval, to_completed

@@ -10,8 +10,8 @@ import pytest
 
 from accounts.models import Branch, Customer, CustomerKind, Staff
 from accounts.roles import Role
+from core_system.models import CoreAccountState
 from kernel.errors import ApplicationError
-from kernel.models import CoreAccountState
 from retention.models import ChurnReason
 from tests.accounts.factories import (
     TRADING_PASSWORD,

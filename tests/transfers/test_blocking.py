@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from accounts.roles import Role
+from core_system.models import CoreAccountState
 from kernel.errors import ApplicationError
-from kernel.models import CoreAccountState
 from tests.accounts.factories import CoreAccountStateFactory
 from transfers import services
 from transfers.models import TransferRequest, TransferState

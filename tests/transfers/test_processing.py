@@ -13,7 +13,8 @@ from django.forms.models import model_to_dict
 
 from accounts.roles import Role
 from kernel.errors import ApplicationError
-from kernel.models import CalendarYear, ExchangeHoliday, Notification
+from kernel.models import CalendarYear, ExchangeHoliday
+from notifications.models import Notification
 from tests.accounts.factories import TRADING_PASSWORD
 from transfers import services
 from transfers.models import (

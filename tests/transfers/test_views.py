@@ -14,7 +14,8 @@ from django.urls import URLPattern, reverse
 import accounts.urls
 import transfers.urls
 from accounts.roles import Role
-from kernel.models import CoreAccountState, Notification
+from core_system.models import CoreAccountState
+from notifications.models import Notification
 from tests.accounts.factories import TRADING_PASSWORD, StaffFactory
 from transfers import services
 from transfers.models import (

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
-from kernel.models import Notification
 from kernel.request_context import client_ip
+from notifications.models import Notification
 from notifications.services import notification_mark_read
 
 from .. import selectors, services

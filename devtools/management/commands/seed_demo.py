@@ -29,10 +29,11 @@ from django.utils import translation
 from accounts.models import Branch, Customer, CustomerKind, IdType, Staff, Tier
 from accounts.roles import Role
 from accounts.services import roles_sync
+from core_system.models import CoreAccountState
 from devtools.management.demo_command import DemoCommand
+from jobs.models import JobTrigger
 from jobs.registry import job_run
 from kernel.calendar import TradingCalendar, beijing_today, calendar_provisional_years
-from kernel.models import CoreAccountState, JobTrigger
 from retention.models import ChurnReason
 from transfers import approval_rules, services
 from transfers.models import (

@@ -21,9 +21,9 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
 from accounts.models import Branch, Customer, Staff
+from core_system.models import CoreAccountState
 from devtools.management.demo_command import DemoCommand
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.models import CoreAccountState
 from retention import services as retention
 from retention.models import (
     BranchRetentionSettings,

@@ -13,10 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.models import Branch
+from jobs.models import JobOutcome, JobTrigger
 from jobs.registry import job_branches, job_get, job_run, job_specs
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.models import JobOutcome, JobTrigger
 
 
 class Command(BaseCommand):
