@@ -118,7 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_customer",
         "transfers.view_feeschedule",
         *_VIEW_RETENTION,
-        # A revised playbook is a new version for the branch (retention/admin_retention.py).
+        # A revised playbook is a new version for the branch (retention/admin.py).
         "retention.add_playbook",
         "retention.add_serviceteam",
         "retention.change_serviceteam",

@@ -1,5 +1,5 @@
-"""Why customers leave and what the branch does about it: the taxonomy of Art. 20–28 as
-data the branch can extend, versioned playbooks and the attempts that follow them, the work
+"""What the branch does about why customers leave (the reasons' taxonomy is transfers',
+where the request records it): versioned playbooks and the attempts that follow them, the work
 memo of Art. 30, commitments, commission agreements, departures, the early-warning flags
 and the monthly analysis."""
 
@@ -14,28 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Tier
 from accounts.pii import EncryptedCharField
 from kernel.models import Decision
-
-
-class ChurnReason(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_zh = models.CharField(_("Chinese name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=100)
-    article = models.PositiveSmallIntegerField(_("article"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
-
-    class Meta:
-        verbose_name = _("churn reason")
-        verbose_name_plural = _("churn reasons")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
-
+from transfers.models import ChurnReason
 
 # ---------------------------------------------------------------------------------------
 # Playbooks (Art. 20–29): what to do for each reason, as a checklist. A playbook is never

@@ -42,11 +42,6 @@ def test_the_contract_names_every_app_of_ours():
     assert ours <= named
 
 
-# Dependencies that predate the layers, removed when the model moves to the app that owns
-# it: the request's reason refers to retention's taxonomy.
-KNOWN = {("transfers", "retention")}
-
-
 def test_no_migration_depends_on_an_app_above_its_own_or_beside_it():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     wrong = []
@@ -63,8 +58,6 @@ def test_no_migration_depends_on_an_app_above_its_own_or_beside_it():
             if other is None:
                 continue
             # A smaller depth is a layer above; the same depth another package is a sibling.
-            if (label, dep_label) in KNOWN:
-                continue
             if other[0] < own[0] or (other[0] == own[0] and other[1] != own[1]):
                 wrong.append(f"{label}.{name} -> {dep_label}.{dep_name}")
     assert not wrong, "migrations that depend upwards or sideways:\n" + "\n".join(wrong)

@@ -37,6 +37,7 @@ from .models import (
     Appointment,
     Approval,
     ApprovalQueueItem,
+    ChurnReason,
     DocumentCheck,
     FeeSchedule,
     LateRequest,
@@ -742,3 +743,18 @@ class LateRequestAdmin(TransferRequestAdmin):
             branch_id=_staff(request).branch_id, today=beijing_today()
         ).values("pk")
         return super().get_queryset(request).filter(pk__in=late)
+
+
+@admin.register(ChurnReason)
+class ChurnReasonAdmin(BranchScopedAdmin):
+    branch_lookup = None  # one taxonomy for the whole firm
+    list_display = ("code", "name_zh", "name_en", "article", "active", "sort_order")
+    list_editable = ("active", "sort_order")
+    list_filter = ("active",)
+    search_fields = ("code", "name_zh", "name_en")
+    fields = ("code", "name_zh", "name_en", "article", "active", "sort_order")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Requests and reports refer to a reason by its code: once made, it stays. A reason
+        # no longer used is made inactive, not renamed.
+        return ("code",) if obj is not None else ()

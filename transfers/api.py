@@ -17,12 +17,12 @@ from accounts.models import Customer, Staff
 from api.fields import CommentSerializer, EmptySerializer, id_field
 from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
-from retention.models import ChurnReason
 
 from . import services
 from .models import (
     ApprovalMode,
     ApprovalStep,
+    ChurnReason,
     DocumentKind,
     RetainedDocument,
     TransferRequest,

@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Staff
 from accounts.roles import Role
-from retention.models import ChurnReason
 
-from .models import DocumentKind, RetainedDocument
+from .models import ChurnReason, DocumentKind, RetainedDocument
 
 APPROVER_ROLES = (
     Role.COUNTER_LEAD,

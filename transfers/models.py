@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -14,6 +15,31 @@ from accounts.models import Branch, Customer, CustomerKind
 from accounts.pii import EncryptedCharField, PiiDigestField
 from accounts.roles import COUNTER_ROLES, Role
 from kernel.audit import AppendOnlyModel
+
+
+class ChurnReason(models.Model):
+    """Why a customer leaves (Art. 8, 20–28): the taxonomy the request records at the counter
+    and retention's playbooks, memos and analysis follow."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    article = models.PositiveSmallIntegerField(_("article"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        db_table = "retention_churnreason"  # kept from when retention held it
+        verbose_name = _("churn reason")
+        verbose_name_plural = _("churn reasons")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 class TransferState(models.TextChoices):
@@ -143,7 +169,7 @@ class TransferRequest(FSMModelMixin, models.Model):
 
     # Art. 8(3): why. The retention app owns the taxonomy and, later, the playbooks.
     primary_reason = models.ForeignKey(
-        "retention.ChurnReason",
+        ChurnReason,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -151,7 +177,7 @@ class TransferRequest(FSMModelMixin, models.Model):
         verbose_name=_("primary reason"),
     )
     other_reasons = models.ManyToManyField(
-        "retention.ChurnReason", blank=True, related_name="+", verbose_name=_("other reasons")
+        ChurnReason, blank=True, related_name="+", verbose_name=_("other reasons")
     )
     reason_note = models.TextField(_("what the customer said"), blank=True)
 

@@ -27,10 +27,11 @@ from archives.models import ArchiveDocument, ArchiveRecord
 from core_system.models import CoreAccountState
 from devtools.bench.copy import copy_rows, next_id, reset_sequences
 from kernel.calendar import TradingCalendar, beijing_today, calendar_seed_from_package, close_of
-from retention.models import ChurnReason, DailyCustomerMetrics
+from retention.models import DailyCustomerMetrics
 from revisits.models import RevisitTask
 from transfers.models import (
     Approval,
+    ChurnReason,
     DocumentCheck,
     TransferAuditEntry,
     TransferRequest,

@@ -17,7 +17,7 @@ REASONS = [
 
 
 def seed(apps, schema_editor):
-    ChurnReason = apps.get_model("retention", "ChurnReason")
+    ChurnReason = apps.get_model("transfers", "ChurnReason")
     for order, (code, zh, en, article) in enumerate(REASONS, start=1):
         ChurnReason.objects.update_or_create(
             code=code,
@@ -26,5 +26,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("retention", "0001_initial")]
+    dependencies = [("retention", "0001_initial"), ("transfers", "0001_initial")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

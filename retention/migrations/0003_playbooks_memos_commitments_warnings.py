@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(auto_now_add=True, verbose_name='published at')),
                 ('branch', models.ForeignKey(blank=True, help_text='Empty: the firm-wide version every branch starts from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.branch', verbose_name='branch')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('reason', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='playbooks', to='retention.churnreason', verbose_name='reason')),
+                ('reason', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='playbooks', to='transfers.churnreason', verbose_name='reason')),
             ],
             options={
                 'verbose_name': 'playbook',
@@ -247,7 +247,7 @@ class Migration(migrations.Migration):
                 ('account_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account manager')),
                 ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.branch', verbose_name='branch')),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_memos', to='accounts.customer', verbose_name='customer')),
-                ('primary_reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='retention.churnreason', verbose_name='primary reason')),
+                ('primary_reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='transfers.churnreason', verbose_name='primary reason')),
                 ('request', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='work_memo', to='transfers.transferrequest', verbose_name='request')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by')),
             ],

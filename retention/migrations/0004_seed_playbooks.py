@@ -80,7 +80,7 @@ PLAYBOOKS = {
 
 
 def seed(apps, schema_editor):
-    ChurnReason = apps.get_model("retention", "ChurnReason")
+    ChurnReason = apps.get_model("transfers", "ChurnReason")
     Playbook = apps.get_model("retention", "Playbook")
     PlaybookStep = apps.get_model("retention", "PlaybookStep")
     for code, steps in PLAYBOOKS.items():

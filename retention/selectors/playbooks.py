@@ -8,16 +8,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from accounts.models import Branch
-from transfers.models import ENDED_STATES, TransferRequest
+from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
-from ..models import (
-    ChurnReason,
-    Commitment,
-    CommitmentStatus,
-    Playbook,
-    RetentionAttempt,
-    WorkMemo,
-)
+from ..models import Commitment, CommitmentStatus, Playbook, RetentionAttempt, WorkMemo
 
 
 def playbook_current(*, reason: ChurnReason, branch: Branch | None) -> Playbook | None:

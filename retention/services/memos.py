@@ -40,8 +40,9 @@ def _snapshot(memo: WorkMemo, req: TransferRequest) -> None:
 
 
 def memo_record_outcome(*, request: TransferRequest, actor: Staff) -> WorkMemo | None:
-    """Art. 30: called by the transfer services, in their transaction, right after a request
-    is completed, deferred or withdrawn. A customer who left and one who deferred get the
+    """Art. 30: the reaction retention registers to a request's outcome (transfers.hooks),
+    run in the transfer service's transaction right after a request is completed, deferred
+    or withdrawn. A customer who left and one who deferred get the
     memo (one per request, however often it is deferred); a deferred customer who then
     stays has it marked so. Anything else leaves no memo."""
     req = request

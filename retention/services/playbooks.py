@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
 from kernel.errors import ApplicationError
-from transfers.models import ENDED_STATES, TransferRequest
+from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
-from ..models import ChurnReason, Playbook, PlaybookStep, RetentionAttempt
+from ..models import Playbook, PlaybookStep, RetentionAttempt
 from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role, require_same_branch
 
 

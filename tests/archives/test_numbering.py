@@ -10,9 +10,8 @@ from django.db import connection, transaction
 from archives import services
 from archives.models import ArchiveRecord, Category, Medium
 from archives.services.numbering import archive_number_next
-from retention.models import ChurnReason
 from tests.transfers.conftest import to_state
-from transfers.models import TransferState
+from transfers.models import ChurnReason, TransferState
 
 from .conftest import AFTER_CLOSE, TODAY, filed_record, make_archives_branch, pdf_bytes, upload
 

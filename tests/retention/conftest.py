@@ -11,13 +11,13 @@ import pytest
 from django.utils import translation
 
 from accounts.models import Customer
-from retention.models import ChurnReason, Playbook
+from retention.models import Playbook
 from retention.selectors import playbook_current
 from retention.services import attempt_record
 from tests.accounts.factories import TRADING_PASSWORD
 from tests.transfers.conftest import BranchPeople, approvers_for, make_branch, new_request
 from transfers import services
-from transfers.models import TransferRequest, required_documents
+from transfers.models import ChurnReason, TransferRequest, required_documents
 from transfers.services.processing import required_retained
 
 BEIJING = ZoneInfo("Asia/Shanghai")

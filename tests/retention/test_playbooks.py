@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from kernel.errors import ApplicationError
-from retention.models import ChurnReason, Playbook, RetentionAttempt
+from retention.models import Playbook, RetentionAttempt
 from retention.selectors import playbook_current
 from retention.services import StepText, attempt_record, playbook_publish
 from transfers import services
-from transfers.models import TransferState
+from transfers.models import ChurnReason, TransferState
 
 from .conftest import in_retention, reason, tick
 from .conftest import page as text

@@ -34,9 +34,10 @@ EXCLUDED = {
     # model, ~300 patterns): BranchScopedAdmin scopes every one (accounts/admin_mixins.py),
     # tested in tests/*/test_admin.py.
     "admin/": "Django admin, BranchScopedAdmin",
-    # The kernel's models that moved to their own app: a permanent redirect to the admin page
-    # at its new address, which is scoped as above (tests/security/test_admin_isolation.py).
+    # Models that moved to another app: a permanent redirect to the admin page at its new
+    # address, which is scoped as above (tests/security/test_admin_isolation.py).
     "^admin/branch_ops/": "old admin addresses of moved models, redirected",
+    "^admin/retention/": "old admin address of the moved churn reason, redirected",
     "i18n/": "the language switch: no data, public",
     "static/": "static files",
     "media/": "served by the web server in production",

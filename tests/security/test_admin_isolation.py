@@ -198,6 +198,7 @@ def test_customer_autocomplete_offers_only_the_own_branch(branches, client):
             "/admin/branch_ops/notification/?read_at__isnull=True",
             "/admin/notifications/notification/?read_at__isnull=True",
         ),
+        ("/admin/retention/churnreason/", "/admin/transfers/churnreason/"),
         (
             "/admin/branch_ops/coreaccountstate/7/change/",
             "/admin/core_system/coreaccountstate/7/change/",

@@ -12,7 +12,6 @@ from accounts.models import Branch, Customer, CustomerKind, Staff
 from accounts.roles import Role
 from core_system.models import CoreAccountState
 from kernel.errors import ApplicationError
-from retention.models import ChurnReason
 from tests.accounts.factories import (
     TRADING_PASSWORD,
     BranchFactory,
@@ -23,6 +22,7 @@ from tests.accounts.factories import (
 from transfers import services
 from transfers.models import (
     Appointment,
+    ChurnReason,
     DocumentKind,
     FeeItem,
     FeeSchedule,

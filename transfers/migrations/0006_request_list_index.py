@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_customer_access_log'),
-        ('retention', '0005_pii_encrypted'),
         ('transfers', '0005_approval_append_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

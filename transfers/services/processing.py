@@ -15,8 +15,8 @@ from core_system.adapters import Condition, get_core_system
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
 from notifications.services import notify
-from retention.services.memos import memo_record_outcome
 
+from ..hooks import request_outcome_settled
 from ..models import (
     FeeItem,
     FeeSchedule,
@@ -234,5 +234,5 @@ def transfer_complete(
             "receipt_number",
         ),
     )
-    memo_record_outcome(request=req, actor=actor)  # Art. 30: the work memo of a customer who left
+    request_outcome_settled(request=req, actor=actor)  # Art. 30: the memo of a customer who left
     return req

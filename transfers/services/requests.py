@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer, Staff, Tier
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
-from retention.models import ChurnReason
-from retention.services.memos import memo_record_outcome
 
+from ..hooks import request_outcome_settled
 from ..models import (
     ENDED_STATES,
     Appointment,
+    ChurnReason,
     DocumentCheck,
     DocumentKind,
     TransferRequest,
@@ -279,7 +279,7 @@ def transfer_customer_stays(
         client_ip=client_ip,
         update_fields=("ended_at",),
     )
-    memo_record_outcome(request=req, actor=actor)  # Art. 30: a deferred customer who stays
+    request_outcome_settled(request=req, actor=actor)  # Art. 30: a deferred customer who stays
     return req
 
 
@@ -309,7 +309,7 @@ def transfer_defer(
         + (f" — {comment}" if comment else ""),
         update_fields=("follow_up_on", "approval_round"),
     )
-    memo_record_outcome(request=req, actor=actor)  # Art. 30: the work memo of a deferral
+    request_outcome_settled(request=req, actor=actor)  # Art. 30: the work memo of a deferral
     return req
 
 

@@ -34,11 +34,11 @@ from devtools.management.demo_command import DemoCommand
 from jobs.models import JobTrigger
 from jobs.registry import job_run
 from kernel.calendar import TradingCalendar, beijing_today, calendar_provisional_years
-from retention.models import ChurnReason
 from transfers import approval_rules, services
 from transfers.models import (
     Appointment,
     ApprovalStep,
+    ChurnReason,
     FeeItem,
     FeeSchedule,
     TransferRequest,

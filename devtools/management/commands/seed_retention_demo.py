@@ -27,7 +27,6 @@ from kernel.calendar import TradingCalendar, beijing_today
 from retention import services as retention
 from retention.models import (
     BranchRetentionSettings,
-    ChurnReason,
     CommissionRange,
     DailyCustomerMetrics,
     ServiceTeam,
@@ -35,7 +34,7 @@ from retention.models import (
 from retention.selectors import playbook_current
 from retention.selectors.analysis import add_months
 from transfers import services as transfers
-from transfers.models import TransferRequest, required_documents
+from transfers.models import ChurnReason, TransferRequest, required_documents
 from transfers.services.processing import required_retained
 
 BEIJING = ZoneInfo("Asia/Shanghai")
