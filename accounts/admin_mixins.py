@@ -106,6 +106,20 @@ class BranchScopedAdmin(BranchScopedAdminMixin, admin.ModelAdmin):  # type: igno
     pass
 
 
+class ReadOnlyAdmin(BranchScopedAdmin):
+    """A record written only by the services (audit trails, sweeps' findings, attempts): the
+    admin shows it and changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
     """A record shown beside its parent and never edited there. Whoever may view the parent
     may view it: the inline's rows belong to the parent."""

@@ -29,6 +29,7 @@ BRANCH_READERS = frozenset(set(Role) - {Role.ARCHIVIST, Role.COMPANY_HEAD, Role.
 
 _VIEW_BUSINESS = [
     "accounts.view_customer",
+    "transfers.view_closurecandidate",
     "transfers.view_transferrequest",
     "transfers.view_approval",
     "transfers.view_transferauditentry",
@@ -88,7 +89,6 @@ _VIEW_REVISITS = [
         "revisitrule",
         "revisitevent",
         "eventinvitation",
-        "closurecandidate",
     )
 ]
 _VIEW_JOBS = ["jobs.view_jobrun"]

@@ -1,14 +1,14 @@
-"""Reads of customers."""
+"""Reads of customers and staff."""
 
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import DataContains
 from django.db import connections
-from django.db.models import Func, Q, TextField, Value
+from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Upper
 
-from .models import Branch, Customer, CustomerQuerySet
+from .models import Branch, Customer, CustomerQuerySet, Staff
 from .pii import customer_match_q
 
 # pg_trgm extracts no trigram from a LIKE pattern shorter than this, so its index cannot
@@ -49,3 +49,14 @@ def customer_search(*, branch: Branch, query: str, limit: int = 50) -> CustomerQ
             return found.order_by("name", "pk")[:limit]  # type: ignore[return-value]
     found = customers.filter(_name_matches(customers, query) | exact)
     return found.order_by("name", "pk")[:limit]  # type: ignore[return-value]
+
+
+def staff_with_roles(branch: Branch | int, *roles: str) -> QuerySet[Staff]:
+    """The active staff of a branch holding any of these roles: whom to tell, whom to offer
+    as an owner or a host."""
+    branch_id = branch if isinstance(branch, int) else branch.pk
+    return (
+        Staff.objects.filter(branch_id=branch_id, is_active=True, groups__name__in=list(roles))
+        .distinct()
+        .order_by("display_name", "username", "pk")
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyInline
+from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     AccessLogEntry,
@@ -26,17 +26,6 @@ from .models import (
     InventoryItem,
     RetentionRule,
 )
-
-
-class ReadOnlyAdmin(BranchScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DocumentInline(ReadOnlyInline):

@@ -8,6 +8,7 @@ MOVED_ADMIN = {
     ("branch_ops", "coreaccountstate"): "core_system",
     ("branch_ops", "notification"): "notifications",
     ("retention", "churnreason"): "transfers",
+    ("revisits", "closurecandidate"): "transfers",
 }
 
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("branch_ops.api_urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("transfers.urls")),
     path("retention/", include("retention.urls")),
     path("revisits/", include("revisits.urls")),

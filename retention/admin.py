@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyInline
+from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from accounts.models import Branch
 from kernel.errors import ApplicationError
 from transfers.models import ChurnReason
@@ -234,17 +234,6 @@ class BranchRetentionSettingsAdmin(BranchScopedAdmin):
 # ---------------------------------------------------------------------------------------
 # Records written by the pages and services: read here, never edited here
 # ---------------------------------------------------------------------------------------
-
-
-class ReadOnlyAdmin(BranchScopedAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(RetentionAttempt)

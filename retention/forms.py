@@ -11,19 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Staff
 from accounts.roles import Role
+from accounts.selectors import staff_with_roles
 
 from .models import DepartureKind, Playbook, ServiceTeam, WorkMemo
 from .services._common import RETENTION_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def _branch_staff(branch_id: int, *roles: str) -> Any:
-    return (
-        Staff.objects.filter(branch_id=branch_id, is_active=True, groups__name__in=roles)
-        .distinct()
-        .order_by("display_name", "username")
-    )
 
 
 class AttemptForm(forms.Form):
@@ -60,7 +53,7 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args: Any, branch_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = _branch_staff(
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = staff_with_roles(
             branch_id, *RETENTION_ROLES
         )
 
@@ -147,7 +140,7 @@ class DepartureForm(forms.Form):
             .distinct()
             .order_by("display_name", "username")
         )
-        fields["to_person"].queryset = _branch_staff(branch_id, Role.ACCOUNT_MANAGER)
+        fields["to_person"].queryset = staff_with_roles(branch_id, Role.ACCOUNT_MANAGER)
         fields["to_team"].queryset = ServiceTeam.objects.filter(branch_id=branch_id, active=True)
 
     def clean(self) -> dict[str, Any]:

@@ -4,25 +4,11 @@ admin shows these records read-only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyInline
+from accounts.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import ClosureCandidate, EventInvitation, RevisitEvent, RevisitRule, RevisitTask
-
-
-class ReadOnlyAdmin(BranchScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from .models import EventInvitation, RevisitEvent, RevisitRule, RevisitTask
 
 
 @admin.register(RevisitRule)
@@ -52,12 +38,3 @@ class RevisitEventAdmin(ReadOnlyAdmin):
     branch_lookup = "branch"
     list_display = ("starts_at", "title", "place", "created_by")
     inlines = [InvitationInline]
-
-
-@admin.register(ClosureCandidate)
-class ClosureCandidateAdmin(ReadOnlyAdmin):
-    branch_lookup = "branch"
-    list_display = ("business_date", "customer")
-    date_hierarchy = "business_date"
-    search_fields = ("customer__fund_account",)
-    list_select_related = ("customer", "customer__branch")

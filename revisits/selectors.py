@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Branch, Customer, Staff, Tier
 from kernel.calendar import BEIJING
 from transfers.models import (
-    ENDED_STATES,
     Approval,
     ApprovalStep,
     TransferRequest,
     TransferState,
 )
 
-from .models import ClosureCandidate, RevisitEvent, RevisitTask, RevisitTaskQuerySet, TaskStatus
+from .models import RevisitEvent, RevisitTask, RevisitTaskQuerySet, TaskStatus
 
 _SENIOR_STEPS = frozenset({ApprovalStep.MARKETING_DIRECTOR, ApprovalStep.GENERAL_MANAGER})
 
@@ -168,31 +166,3 @@ def event_candidates(
 
 def events_for_branch(branch_id: int) -> QuerySet[RevisitEvent]:
     return RevisitEvent.objects.filter(branch_id=branch_id).select_related("created_by")
-
-
-def closure_candidates_latest(*, branch_id: int) -> tuple[dt.date | None, list[ClosureCandidate]]:
-    """The accounts the latest Art. 19 sweep found, minus any that have a request since."""
-    latest = (
-        ClosureCandidate.objects.filter(branch_id=branch_id)
-        .order_by("-business_date")
-        .values_list("business_date", flat=True)
-        .first()
-    )
-    if latest is None:
-        return None, []
-    rows = (
-        ClosureCandidate.objects.filter(branch_id=branch_id, business_date=latest)
-        .select_related("customer", "customer__branch", "customer__account_manager")
-        .exclude(customer_id__in=closure_excluded_customer_ids(branch_id=branch_id))
-        .order_by("customer__fund_account")
-    )
-    return latest, list(rows)
-
-
-def closure_excluded_customer_ids(*, branch_id: int) -> QuerySet[TransferRequest, Any]:
-    """Art. 19 leaves out customers with a request still open (the counter is already on
-    it, or they deferred) and those whose fund account is already closed."""
-    return TransferRequest.objects.filter(
-        Q(branch_id=branch_id)
-        & (~Q(state__in=ENDED_STATES) | Q(state=TransferState.COMPLETED, wants_closure=True))
-    ).values("customer_id")

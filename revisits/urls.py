@@ -13,5 +13,4 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="revisit_event_detail"),
     path("events/<int:pk>/invite/", views.event_invite, name="revisit_event_invite"),
     path("events/<int:pk>/attendance/", views.event_attendance, name="revisit_event_attendance"),
-    path("closures/", views.closure_list, name="revisit_closures"),
 ]

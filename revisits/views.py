@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Customer, Staff
-from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
+from accounts.roles import BRANCH_READERS, Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 
@@ -323,26 +323,3 @@ def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Attendance saved: {n} came.").format(n=came))
     return redirect("revisit_event_detail", pk=event.pk)
-
-
-# --- Art. 19 -----------------------------------------------------------------------------
-
-
-@login_required
-def closure_list(request: HttpRequest) -> HttpResponse:
-    """The fund accounts the latest sweep found ready to close, for the counter lead."""
-    user = _staff(request)
-    if not user.has_role(
-        *COUNTER_ROLES, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR
-    ):
-        raise PermissionDenied
-    found_on, candidates = selectors.closure_candidates_latest(branch_id=user.branch_id)
-    return render(
-        request,
-        "revisits/closure_list.html",
-        {
-            "found_on": found_on,
-            "candidates": candidates,
-            "is_counter": user.has_role(*COUNTER_ROLES),
-        },
-    )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import (
     BranchScopedAdmin,
     PiiSearchAdminMixin,
+    ReadOnlyAdmin,
     ReadOnlyInline,
     action_form_response,
     scope_to_branch,
@@ -38,6 +39,7 @@ from .models import (
     Approval,
     ApprovalQueueItem,
     ChurnReason,
+    ClosureCandidate,
     DocumentCheck,
     FeeSchedule,
     LateRequest,
@@ -758,3 +760,12 @@ class ChurnReasonAdmin(BranchScopedAdmin):
         # Requests and reports refer to a reason by its code: once made, it stays. A reason
         # no longer used is made inactive, not renamed.
         return ("code",) if obj is not None else ()
+
+
+@admin.register(ClosureCandidate)
+class ClosureCandidateAdmin(ReadOnlyAdmin):
+    branch_lookup = "branch"
+    list_display = ("business_date", "customer")
+    date_hierarchy = "business_date"
+    search_fields = ("customer__fund_account",)
+    list_select_related = ("customer", "customer__branch")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Staff
 from accounts.roles import Role
+from accounts.selectors import staff_with_roles
 
 from .models import ChurnReason, DocumentKind, RetainedDocument
 
@@ -22,14 +23,6 @@ APPROVER_ROLES = (
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Staff) -> str:  # type: ignore[override]
         return f"{obj} ({obj.roles_display})"
-
-
-def branch_staff_with_roles(branch: Branch, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    return (
-        Staff.objects.filter(branch=branch, is_active=True, groups__name__in=roles)
-        .distinct()
-        .order_by("display_name", "username")
-    )
 
 
 class TransferRequestForm(forms.Form):
@@ -121,8 +114,8 @@ class PhoneApprovalForm(forms.Form):
 
     def __init__(self, *args, branch: Branch, exclude: Staff, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["approver"].queryset = branch_staff_with_roles(  # type: ignore[attr-defined]
-            branch, APPROVER_ROLES
+        self.fields["approver"].queryset = staff_with_roles(  # type: ignore[attr-defined]
+            branch, *APPROVER_ROLES
         ).exclude(pk=exclude.pk)
 
 
@@ -162,8 +155,8 @@ class AppointmentBookForm(forms.Form):
 
     def __init__(self, *args, branch: Branch, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = branch_staff_with_roles(  # type: ignore[attr-defined]
-            branch, (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+        self.fields["host"].queryset = staff_with_roles(  # type: ignore[attr-defined]
+            branch, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER
         )
 
 

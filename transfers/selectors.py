@@ -7,6 +7,7 @@ import datetime as dt
 import operator
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -27,10 +28,12 @@ from kernel.calendar import CalendarUnknown, TradingCalendar
 
 from . import approval_rules as rules
 from .models import (
+    ENDED_STATES,
     RUNNING_STATES,
     Approval,
     ApprovalMode,
     ApprovalStep,
+    ClosureCandidate,
     TransferAuditEntry,
     TransferRequest,
     TransferState,
@@ -231,3 +234,31 @@ def late_requests(*, branch_id: int, today: dt.date) -> QuerySet[TransferRequest
 
 def sees_overdue_sign_offs(actor: Staff) -> bool:
     return actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+
+
+def closure_candidates_latest(*, branch_id: int) -> tuple[dt.date | None, list[ClosureCandidate]]:
+    """The accounts the latest Art. 19 sweep found, minus any that have a request since."""
+    latest = (
+        ClosureCandidate.objects.filter(branch_id=branch_id)
+        .order_by("-business_date")
+        .values_list("business_date", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None, []
+    rows = (
+        ClosureCandidate.objects.filter(branch_id=branch_id, business_date=latest)
+        .select_related("customer", "customer__branch", "customer__account_manager")
+        .exclude(customer_id__in=closure_excluded_customer_ids(branch_id=branch_id))
+        .order_by("customer__fund_account")
+    )
+    return latest, list(rows)
+
+
+def closure_excluded_customer_ids(*, branch_id: int) -> QuerySet[TransferRequest, Any]:
+    """Art. 19 leaves out customers with a request still open (the counter is already on
+    it, or they deferred) and those whose fund account is already closed."""
+    return TransferRequest.objects.filter(
+        Q(branch_id=branch_id)
+        & (~Q(state__in=ENDED_STATES) | Q(state=TransferState.COMPLETED, wants_closure=True))
+    ).values("customer_id")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import actions, appointments, customers, dashboard, printing, requests
+from .views import actions, appointments, closures, customers, dashboard, printing, requests
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
     path("customers/", customers.customer_search, name="customer_search"),
+    # The address it had when revisits held the sweep.
+    path("revisits/closures/", closures.closure_list, name="revisit_closures"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
-    path("notifications/<int:pk>/read/", dashboard.notification_read, name="notification_read"),
     path("approvals/", dashboard.approvals_queue, name="approvals_queue"),
     path("approvals/<int:pk>/sign-off/", dashboard.approval_sign_off, name="approval_sign_off"),
     path(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Branch, Staff
+from accounts.models import Staff
 from accounts.roles import Role
 from kernel.errors import ApplicationError
 
@@ -46,15 +45,6 @@ def event(
         comment=comment,
         client_ip=client_ip,
         **targets,
-    )
-
-
-def branch_staff_with(branch: Branch | int, *roles: Role) -> QuerySet[Staff]:
-    branch_id = branch if isinstance(branch, int) else branch.pk
-    return (
-        Staff.objects.filter(branch_id=branch_id, is_active=True, groups__name__in=list(roles))
-        .distinct()
-        .order_by("pk")
     )
 
 

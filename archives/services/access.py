@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 from accounts.models import Branch, Staff
 from accounts.roles import Role
+from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING
 from kernel.errors import ApplicationError
 from notifications.services import notify
@@ -33,7 +34,7 @@ from ..models import (
 )
 from ..selectors import live_grant
 from . import storage, watermark
-from ._common import apply_transition, branch_staff_with, event, require_same_branch
+from ._common import apply_transition, event, require_same_branch
 
 FILE_PERMISSION = "archives.view_archive_files"
 FILE_CODENAME = "view_archive_files"
@@ -122,7 +123,7 @@ def access_request_create(
         client_ip=client_ip,
     )
     notify(
-        recipients=branch_staff_with(record.branch_id, Role.ARCHIVIST),
+        recipients=staff_with_roles(record.branch_id, Role.ARCHIVIST),
         subject=_("Access requested to {number}").format(number=record),
         body=_("{who}: {purpose}").format(who=actor, purpose=access_request.purpose),
         link="/archives/grants/",
@@ -375,7 +376,7 @@ def document_open(
 def _tell_archivists(document: ArchiveDocument, *, problem: str) -> None:
     record = document.record
     notify(
-        recipients=branch_staff_with(record.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
+        recipients=staff_with_roles(record.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
         subject=_("Archive file {problem}: {number}").format(problem=problem, number=record),
         body=_("{kind}, SHA-256 on file {sha}").format(
             kind=document.get_kind_display(), sha=document.sha256

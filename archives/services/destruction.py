@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
+from accounts.selectors import staff_with_roles
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
 from notifications.services import notify
@@ -33,7 +34,6 @@ from ..models import (
 from . import storage
 from ._common import (
     apply_transition,
-    branch_staff_with,
     event,
     require_archivist,
     require_same_branch,
@@ -137,7 +137,7 @@ def destruction_request_create(
         client_ip=client_ip,
     )
     notify(
-        recipients=branch_staff_with(actor.branch_id, Role.COMPANY_HEAD),
+        recipients=staff_with_roles(actor.branch_id, Role.COMPANY_HEAD),
         subject=_("Destruction of {n} archive record(s) awaits your approval").format(
             n=len(locked)
         ),
@@ -177,7 +177,7 @@ def destruction_request_approve(
         client_ip=client_ip,
     )
     notify(
-        recipients=branch_staff_with(request.branch_id, Role.ARCHIVIST),
+        recipients=staff_with_roles(request.branch_id, Role.ARCHIVIST),
         subject=_("Destruction #{pk} approved").format(pk=request.pk),
         link=f"/archives/destruction/{request.pk}/",
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
+from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
 from kernel.errors import ApplicationError
 from notifications.services import notify
@@ -29,7 +30,7 @@ from ..models import (
     RecordStatus,
 )
 from . import storage
-from ._common import branch_staff_with, event, require_archivist, require_same_branch
+from ._common import event, require_archivist, require_same_branch
 from .numbering import archive_number_next, retention_until_for
 
 logger = logging.getLogger(__name__)
@@ -581,7 +582,7 @@ def archive_file_day(*, branch: Branch, business_date: dt.date) -> dict[str, int
 
 def _report_failures(*, branch: Branch, business_date: dt.date, request_ids: list[int]) -> None:
     notify(
-        recipients=branch_staff_with(branch, Role.ARCHIVIST),
+        recipients=staff_with_roles(branch, Role.ARCHIVIST),
         subject=_("Filing of {date}: {n} request(s) could not be filed").format(
             date=business_date.isoformat(), n=len(request_ids)
         ),

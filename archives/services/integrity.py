@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch
 from accounts.roles import Role
+from accounts.selectors import staff_with_roles
 from jobs.registry import notify_once
 
 from ..models import (
@@ -22,7 +23,6 @@ from ..models import (
     RecordStatus,
 )
 from . import storage
-from ._common import branch_staff_with
 
 
 @transaction.atomic
@@ -98,7 +98,7 @@ def _report(check: IntegrityCheck, findings: list[IntegrityFinding]) -> None:
     notify_once(
         kind="archives.integrity",
         ref=fingerprint,
-        recipients=branch_staff_with(check.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
+        recipients=staff_with_roles(check.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
         business_date=check.business_date,
         subject=_("Archive integrity check {date}: {changed} changed, {missing} missing").format(
             date=check.business_date.isoformat(), changed=check.mismatched, missing=check.missing

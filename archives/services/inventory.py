@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
+from accounts.selectors import staff_with_roles
 from kernel.errors import ApplicationError
 from notifications.services import notify
 
@@ -22,7 +23,7 @@ from ..models import (
     Medium,
     RecordStatus,
 )
-from ._common import apply_transition, branch_staff_with, event, require_archivist
+from ._common import apply_transition, event, require_archivist
 
 
 def _lock(inventory: InventoryCheck) -> InventoryCheck:
@@ -123,7 +124,7 @@ def inventory_finish(
     )
     if missing:
         notify(
-            recipients=branch_staff_with(inventory.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
+            recipients=staff_with_roles(inventory.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
             subject=_("Inventory: {n} paper record(s) not found").format(n=len(missing)),
             body="\n".join(
                 f"{item.record} ({item.cabinet} / {item.box})".strip() for item in missing

@@ -4,20 +4,12 @@ from .events import event_create, event_invite, event_mark_attendance
 from .outcomes import revisit_reassign, revisit_record
 from .planning import revisits_plan
 from .rules import revisit_rule_check, revisit_rule_set, revisit_rules_for
-from .sweeps import (
-    closure_sweep,
-    late_requests_flag,
-    revisit_reminders_send,
-    revisits_escalate_late,
-    sign_offs_escalate,
-)
+from .sweeps import revisit_reminders_send, revisits_escalate_late
 
 __all__ = [
-    "closure_sweep",
     "event_create",
     "event_invite",
     "event_mark_attendance",
-    "late_requests_flag",
     "revisit_reassign",
     "revisit_record",
     "revisit_reminders_send",
@@ -26,5 +18,4 @@ __all__ = [
     "revisit_rules_for",
     "revisits_escalate_late",
     "revisits_plan",
-    "sign_offs_escalate",
 ]

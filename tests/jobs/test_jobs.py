@@ -247,8 +247,8 @@ def test_late_promises_reach_the_marketing_director_through_their_job(people):
 
 
 def test_monthly_report_is_scheduled_on_the_first_trading_day_after_national_day(people):
+    from retention.jobs import first_trading_day_of_month
     from retention.models import MonthlyReport
-    from revisits.jobs import first_trading_day_of_month
 
     calendar = framework.TradingCalendar()
     # October 2026 opens with the National Day holiday: the first trading day is the 8th.

@@ -11,7 +11,6 @@ from django.urls import reverse
 from accounts.roles import Role
 from kernel.calendar import TradingCalendar
 from revisits.models import (
-    ClosureCandidate,
     EventInvitation,
     Reason,
     RevisitEvent,
@@ -21,6 +20,7 @@ from revisits.models import (
 )
 from revisits.services import revisit_rules_for, revisits_plan
 from tests.accounts.factories import StaffFactory
+from transfers.models import ClosureCandidate
 
 from .conftest import beijing, departed, important, institution
 

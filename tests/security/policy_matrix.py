@@ -38,6 +38,7 @@ EXCLUDED = {
     # address, which is scoped as above (tests/security/test_admin_isolation.py).
     "^admin/branch_ops/": "old admin addresses of moved models, redirected",
     "^admin/retention/": "old admin address of the moved churn reason, redirected",
+    "^admin/revisits/": "old admin address of the moved closure candidates, redirected",
     "i18n/": "the language switch: no data, public",
     "static/": "static files",
     "media/": "served by the web server in production",

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, reverse
 
 import accounts.urls
+import notifications.urls
 import transfers.urls
 from accounts.roles import Role
 from core_system.models import CoreAccountState
@@ -95,6 +96,7 @@ LIST_CASES = {
     "customer_search": "?q={fund_account}",
     "request_list": "?state=open",
     "approvals_queue": "",
+    "revisit_closures": "",
 }
 NOT_BRANCH_SCOPED = {"login", "logout"}  # nobody is signed in yet / any more
 
@@ -102,7 +104,7 @@ NOT_BRANCH_SCOPED = {"login", "logout"}  # nobody is signed in yet / any more
 def url_names() -> set[str]:
     return {
         p.name
-        for module in (accounts.urls, transfers.urls)
+        for module in (accounts.urls, notifications.urls, transfers.urls)
         for p in module.urlpatterns
         if isinstance(p, URLPattern)
     }

@@ -28,15 +28,20 @@ from .requests import (
     transfer_request_create,
     transfer_resume,
 )
+from .sweeps import closure_sweep, late_requests_flag, ready_to_close, sign_offs_escalate
 
 __all__ = [
     "appointment_book",
     "appointment_record_findings",
     "approval_sign_off",
     "closure_conditions_missing",
+    "closure_sweep",
     "fee_for",
+    "late_requests_flag",
     "missing_documents",
+    "ready_to_close",
     "required_retained",
+    "sign_offs_escalate",
     "transfer_approve",
     "transfer_complete",
     "transfer_confirm_password",

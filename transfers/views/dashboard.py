@@ -18,8 +18,7 @@ from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import client_ip
-from notifications.models import Notification
-from notifications.services import notification_mark_read
+from notifications.selectors import inbox_unread
 
 from .. import selectors, services
 from ..forms import APPROVER_ROLES
@@ -82,20 +81,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 state__in=ENDED_STATES, ended_at__date=timezone.localdate()
             ).order_by("-ended_at")
         )
-    context["notifications"] = list(
-        Notification.objects.filter(recipient=user, read_at__isnull=True)[:20]
-    )
+    context["notifications"] = inbox_unread(user)
     context["is_reader"] = user.has_role(*BRANCH_READERS)
     return render(request, "transfers/home.html", context)
-
-
-@login_required
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    # Another person's notification is a 404, like anything that is not one's own.
-    get_object_or_404(Notification, pk=pk, recipient=staff(request))
-    notification_mark_read(notification_id=pk, actor=staff(request))
-    return redirect("home")
 
 
 @login_required

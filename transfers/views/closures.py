@@ -1,0 +1,33 @@
+"""The fund accounts ready to close (Art. 19), as the latest sweep found them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.roles import COUNTER_ROLES, Role
+
+from ..selectors import closure_candidates_latest
+from ._common import staff
+
+
+@login_required
+def closure_list(request: HttpRequest) -> HttpResponse:
+    """The fund accounts the latest sweep found ready to close, for the counter lead."""
+    user = staff(request)
+    if not user.has_role(
+        *COUNTER_ROLES, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR
+    ):
+        raise PermissionDenied
+    found_on, candidates = closure_candidates_latest(branch_id=user.branch_id)
+    return render(
+        request,
+        "transfers/closure_list.html",
+        {
+            "found_on": found_on,
+            "candidates": candidates,
+            "is_counter": user.has_role(*COUNTER_ROLES),
+        },
+    )
