@@ -44,7 +44,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The scale benchmarks (issue 7, docs/PERFORMANCE.md) against the local PostgreSQL: a fresh
+# The scale benchmarks (docs/PERFORMANCE.md) against the local PostgreSQL: a fresh
 # database each time, the data set loaded with COPY, the table written to docs/ and the raw
 # numbers to bench-results/. BENCH_SCALE=0.1 runs a tenth of the issue's volume.
 BENCH_DB ?= branch_ops_bench

@@ -36,7 +36,7 @@ _VIEW_BUSINESS = [
     "transfers.view_appointment",
 ]
 
-# The approvers' desk in the admin (proxies in transfers/admin.py): the queue and their own
+# The approvers' desk in the admin (proxies in transfers/admin/desk.py): the queue and their own
 # phone approvals to sign off; the overdue sign-offs for the directors, late requests for the GM.
 _APPROVER_DESK = ["transfers.view_approvalqueueitem", "transfers.view_pendingsignoff"]
 

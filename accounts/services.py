@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, NotFound
 
 from .models import AccessChannel, Customer, CustomerAccessLog, Staff, Tier
 from .roles import ROLE_PERMISSIONS, Role
@@ -32,16 +32,15 @@ def roles_sync() -> None:
 def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: str) -> Customer:
     """A manual tier, recorded with who and why; an empty tier returns to the computed one."""
     if customer.branch_id != actor.branch_id:
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
     if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the marketing director or general manager sets a tier by hand."),
-            code="forbidden",
         )
     if tier and tier not in Tier.values:
-        raise ApplicationError(_("Unknown tier."), code="invalid")
+        raise InvalidInput(_("Unknown tier."))
     if tier and not reason.strip():
-        raise ApplicationError(_("Say why the tier is set by hand."), code="invalid")
+        raise InvalidInput(_("Say why the tier is set by hand."))
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     locked.tier_override = tier
     locked.tier_override_reason = reason.strip() if tier else ""

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 KEYWORD = "Token"
 # "Last used" answers "is this integration still alive?": to the minute is enough, and it
-# spares a write on every call of a busy system (issue 7's lifecycle makes ten a second).
+# spares a write on every call of a busy system (the benchmark's lifecycle makes ten a second).
 LAST_USE_RESOLUTION = dt.timedelta(minutes=1)
 
 

@@ -1,6 +1,7 @@
-"""One error shape for the whole API: {"code", "message", "details"}. The services'
-ApplicationError maps to a status by its code; DRF's own errors keep their status with a
-stable code; bad input is a 400, never a 500."""
+"""One error shape for the whole API: {"code", "message", "details"}. A service's refusal
+answers with the status its type says (kernel.errors: invalid input 400, forbidden 403, not
+found 404, conflict and invalid state 409); DRF's own errors keep their status with a stable
+code; bad input is a 400, never a 500."""
 
 from __future__ import annotations
 
@@ -14,15 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from kernel.errors import ApplicationError
-
-STATUS_BY_CODE = {
-    "not_found": 404,
-    "forbidden": 403,
-    "conflict": 409,
-    "invalid_state": 409,
-    "duplicate": 409,
-    "idempotency_key_reused": 422,
-}
 
 # Statuses every operation documents (a 422 only where an Idempotency-Key is honoured).
 ERROR_STATUSES = (400, 401, 403, 404)
@@ -43,8 +35,7 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def application_error_response(exc: ApplicationError) -> Response:
-    status = STATUS_BY_CODE.get(exc.code, 400)
-    return Response(error_body(exc.code, exc.message, exc.details), status=status)
+    return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
 
 
 def _first_message(detail: Any) -> str:

@@ -18,7 +18,16 @@ from rest_framework.response import Response
 
 from api.errors import application_error_response
 from api.models import IdempotencyRecord, SystemToken
-from kernel.errors import ApplicationError
+from kernel.errors import ApplicationError, Conflict, InvalidInput
+
+
+class KeyReused(ApplicationError):
+    """The key names an earlier call with another body: refused, never answered from the
+    earlier call's record."""
+
+    status = 422
+    default_code = "idempotency_key_reused"
+
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -52,9 +61,8 @@ def run_idempotent(request: Request, action: Callable[[], Response]) -> Response
             return application_error_response(exc)
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
-        raise ApplicationError(
+        raise InvalidInput(
             _("An Idempotency-Key has 1 to {n} characters.").format(n=MAX_KEY_LENGTH),
-            code="invalid",
             details={"header": HEADER},
         )
     principal = principal_of(request)
@@ -67,9 +75,8 @@ def run_idempotent(request: Request, action: Callable[[], Response]) -> Response
         )
         if earlier is not None:
             if earlier.request_digest != digest:
-                raise ApplicationError(
+                raise KeyReused(
                     _("This Idempotency-Key was already used for a different request."),
-                    code="idempotency_key_reused",
                     details={"header": HEADER},
                 )
             replay = Response(earlier.body, status=earlier.status_code)
@@ -93,9 +100,8 @@ def run_idempotent(request: Request, action: Callable[[], Response]) -> Response
                 )
         except IntegrityError as exc:
             # Two calls with one key at once: the other won; this one's action must not stand.
-            raise ApplicationError(
+            raise Conflict(
                 _("A request with this Idempotency-Key is in progress; retry it."),
-                code="conflict",
                 details={"header": HEADER},
             ) from exc
         return response

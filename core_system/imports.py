@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer
 from core_system.models import CoreAccountState
-from kernel.errors import ApplicationError
+from kernel.errors import InvalidInput
 
 COLUMNS = (
     "fund_account",
@@ -61,14 +61,15 @@ class LineError:
         return _("line {line}: {reasons}").format(line=self.line, reasons="; ".join(self.reasons))
 
 
-class CoreImportError(ApplicationError):
+class CoreImportError(InvalidInput):
+    default_code = "core_import_invalid"
+
     def __init__(self, errors: list[LineError]) -> None:
         self.errors = errors
         super().__init__(
             _("The export was not loaded; nothing was changed. Fix these lines:")
             + "\n"
             + "\n".join(str(e) for e in errors),
-            code="core_import_invalid",
             details={"lines": [{"line": e.line, "reasons": list(e.reasons)} for e in errors]},
         )
 

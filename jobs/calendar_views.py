@@ -18,7 +18,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Staff
-from accounts.roles import CALENDAR_WATCHERS, Role
 from kernel.calendar import (
     beijing_today,
     calendar_outlook,
@@ -28,6 +27,9 @@ from kernel.calendar import (
 )
 from kernel.errors import ApplicationError
 from kernel.models import CalendarYear, ExchangeHoliday
+from kernel.web import refusal
+
+from .permissions import may_keep_calendar, may_see_calendar
 
 # A year's announcement is a dozen lines; anything near this is not an announcement.
 MAX_ANNOUNCEMENT_BYTES = 20_000
@@ -86,7 +88,7 @@ def _digest(year: int, source: str, text: str) -> str:
 
 def _watcher(request: HttpRequest) -> Staff:
     user: Staff = request.user  # type: ignore[assignment]
-    if not user.has_role(*CALENDAR_WATCHERS, Role.AUDITOR):
+    if not may_see_calendar(user):
         raise PermissionDenied
     return user
 
@@ -104,7 +106,7 @@ def _page(
     request: HttpRequest, user: Staff, form: HolidayEntryForm | None = None, **extra: object
 ) -> HttpResponse:
     outlook = calendar_outlook()
-    if form is None and user.has_role(Role.CALENDAR_KEEPER):
+    if form is None and may_keep_calendar(user):
         form = HolidayEntryForm(initial={"year": outlook.next_year})
     context = {"outlook": outlook, "years": _years(), "form": form, **extra}
     status = 400 if form is not None and form.errors else 200
@@ -116,7 +118,7 @@ def calendar_overview(request: HttpRequest) -> HttpResponse:
     user = _watcher(request)
     if request.method != "POST":
         return _page(request, user)
-    if not user.has_role(Role.CALENDAR_KEEPER):
+    if not may_keep_calendar(user):
         raise PermissionDenied
     form = HolidayEntryForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -135,7 +137,7 @@ def calendar_overview(request: HttpRequest) -> HttpResponse:
                 year=data["year"], ranges=ranges, source=data["source"], entered_by=str(user)
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            refusal(request, error, form)
             return _page(request, user, form=form)
         messages.success(
             request,

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 
 from kernel.calendar import calendar_outlook
 
+from .permissions import is_calendar_watcher
+
 
 def calendar_notice(request: HttpRequest) -> dict[str, Any]:
     """The calendar keeper and the general manager are warned from CALENDAR_WARNING_DAYS
@@ -15,12 +17,10 @@ def calendar_notice(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from accounts.roles import CALENDAR_WATCHERS
-
     outlook = calendar_outlook()
     if not outlook.warns:
         return {}
     return {
         "calendar_outlook": outlook,
-        "calendar_watcher": user.has_role(*CALENDAR_WATCHERS),
+        "calendar_watcher": is_calendar_watcher(user),
     }

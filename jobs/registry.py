@@ -38,8 +38,10 @@ from django.utils.translation import gettext as _
 
 from jobs.models import DailyNotice, JobOutcome, JobRun, JobTrigger
 from kernel.calendar import TradingCalendar
-from kernel.errors import ApplicationError
+from kernel.errors import ApplicationError, Forbidden, InvalidInput
 from notifications.services import notify
+
+from .errors import JobErrorCode
 
 if TYPE_CHECKING:
     from accounts.models import Branch, Staff
@@ -150,9 +152,9 @@ def job_get(name: str) -> JobSpec:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ApplicationError(
+        raise InvalidInput(
             _("There is no job called “{name}”.").format(name=name),
-            code="unknown_job",
+            code=JobErrorCode.UNKNOWN_JOB,
             details={"known": sorted(_REGISTRY)},
         ) from None
 
@@ -191,9 +193,9 @@ def job_run(
     the job's own failure: that is what the record is for."""
     spec = job_get(name)
     if spec.per_branch and branch is None:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The job “{name}” runs for one branch at a time: name the branch.").format(name=name),
-            code="branch_needed",
+            code=JobErrorCode.BRANCH_NEEDED,
         )
     if run is None:
         run = JobRun.objects.create(
@@ -286,10 +288,10 @@ def job_enqueue(
 ) -> JobRun:
     """The general manager's "run now": record a queued run and hand it to a worker once the
     transaction commits (in-process, at once, without Redis)."""
-    from accounts.roles import Role
+    from .permissions import may_run_jobs
 
-    if not actor.has_role(Role.GENERAL_MANAGER):
-        raise ApplicationError(_("Only the general manager runs jobs by hand."), code="forbidden")
+    if not may_run_jobs(actor):
+        raise Forbidden(_("Only the general manager runs jobs by hand."))
     spec = job_get(name)
     if spec.per_branch:
         branch = actor.branch

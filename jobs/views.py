@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Staff
-from accounts.roles import Role
 from jobs.models import JobOutcome, JobRun
 from jobs.registry import job_enqueue, job_specs
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.web import refusal
+
+from .permissions import may_read_runs, may_run_jobs
 
 
 class DateInput(forms.DateInput):
@@ -54,7 +56,7 @@ class RunNowForm(forms.Form):
 
 def _viewer(request: HttpRequest) -> Staff:
     user: Staff = request.user  # type: ignore[assignment]
-    if not user.has_role(Role.GENERAL_MANAGER, Role.AUDITOR):
+    if not may_read_runs(user):
         raise PermissionDenied
     return user
 
@@ -77,7 +79,7 @@ def _render_list(
         if data["outcome"]:
             runs = runs.filter(outcome=data["outcome"])
     page = Paginator(runs.order_by("-queued_at", "-pk"), 50).get_page(request.GET.get("page"))
-    can_run = user.has_role(Role.GENERAL_MANAGER)
+    can_run = may_run_jobs(user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -103,7 +105,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def job_run_now(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
-    if not user.has_role(Role.GENERAL_MANAGER):
+    if not may_run_jobs(user):
         raise PermissionDenied
     form = RunNowForm(request.POST)
     if form.is_valid():
@@ -114,7 +116,7 @@ def job_run_now(request: HttpRequest) -> HttpResponse:
                 actor=user,
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            refusal(request, error, form)
         else:
             # Without Redis the job has already run by now (on commit, in this process).
             return redirect("job_run_detail", pk=run.pk)

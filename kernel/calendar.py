@@ -19,21 +19,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import ApplicationError
 from kernel.models import CalendarYear, ExchangeHoliday
+
+from .errors import Conflict, InvalidInput
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MARKET_CLOSE = dt.time(15, 0)
 
 
-class CalendarUnknown(ApplicationError):
+class CalendarUnknown(InvalidInput):
+    """A date outside the known calendar: never guessed."""
+
+    default_code = "calendar_unknown"
+
     def __init__(self, day: dt.date) -> None:
         super().__init__(
             _(
                 "The trading calendar does not know {date} yet: ask the calendar keeper to "
                 "enter the exchanges' holidays for {year} (page “Trading calendar”)."
             ).format(date=day.isoformat(), year=day.year),
-            code="calendar_unknown",
             details={"date": day.isoformat()},
         )
 
@@ -278,9 +282,8 @@ def holiday_ranges_parse(text: str, *, year: int) -> list[HolidayRange]:
     if not lines:
         problems.append(_("No closure is given: enter the announcement's holidays."))
     if problems:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The holidays were not saved: {problems}").format(problems="；".join(problems)),
-            code="invalid",
             details={"problems": problems},
         )
     return ranges
@@ -310,12 +313,11 @@ def calendar_year_enter(
     with transaction.atomic():
         entry = CalendarYear.objects.select_for_update().filter(year=year).first()
         if entry is not None and entry.confirmed:
-            raise ApplicationError(
+            raise Conflict(
                 _(
                     "{year} is already confirmed: correct single days in the admin's "
                     "exchange holidays."
                 ).format(year=year),
-                code="conflict",
                 details={"year": year},
             )
         ExchangeHoliday.objects.filter(date__year=year).delete()

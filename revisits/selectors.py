@@ -54,7 +54,7 @@ def departures(*, branch: Branch, up_to: dt.date, since: dt.date | None = None) 
     requests = (
         requests.select_related("customer")
         # Few branches and managers stand behind thousands of departures: fetched once each
-        # instead of once a row (the nightly planner reads every departure, issue 7).
+        # instead of once a row (the nightly planner reads every departure).
         .prefetch_related("customer__branch", "customer__account_manager")
         # No list of departures shows an identity number or phone: decrypting both for
         # thousands of customers was most of the planner's time.

@@ -16,6 +16,7 @@ from accounts.models import Customer, Staff
 from accounts.roles import BRANCH_READERS, Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from . import selectors, services
 from .forms import (
@@ -128,7 +129,7 @@ def revisit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             done = services.revisit_record(task=task, actor=user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            refusal(request, error, form)
         else:
             if done.next_task_id:
                 messages.success(
@@ -152,7 +153,7 @@ def revisit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.revisit_reassign(task=task, actor=user, owner=form.cleaned_data["owner"])
         except ApplicationError as error:
-            messages.error(request, error.message)
+            refusal(request, error)
         else:
             messages.success(request, _("Revisit reassigned."))
     else:
@@ -229,7 +230,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_create(actor=user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            refusal(request, error, form)
         else:
             messages.success(request, _("Event created: now invite customers."))
             return redirect("revisit_event_detail", pk=event.pk)
@@ -299,7 +300,7 @@ def event_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 customers=[allowed[pk] for pk in form.cleaned_data["customers"]],
             )
         except ApplicationError as error:
-            messages.error(request, error.message)
+            refusal(request, error)
         else:
             messages.success(request, _("{n} customer(s) invited.").format(n=added))
     return redirect("revisit_event_detail", pk=event.pk)
@@ -319,7 +320,7 @@ def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 event=event, actor=user, attended_customer_ids=form.cleaned_data["customers"]
             )
         except ApplicationError as error:
-            messages.error(request, error.message)
+            refusal(request, error)
         else:
             messages.success(request, _("Attendance saved: {n} came.").format(n=came))
     return redirect("revisit_event_detail", pk=event.pk)

@@ -1,6 +1,4 @@
-import datetime as dt
 import importlib
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -8,9 +6,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from kernel.calendar import calendar_seed_from_package
-
-# A Wednesday, a trading day, in the morning before the close.
-TEST_NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from tests.builders import TEST_NOW, BranchPeople, make_branch
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +24,17 @@ def seeded_calendar(transactional_db):
     seed_reasons(django_apps, None)
 
 
+@pytest.fixture
+def people(db) -> BranchPeople:
+    """A branch (SH01) with one person per role (tests/builders.py)."""
+    return make_branch()
+
+
+@pytest.fixture
+def other_branch(db) -> BranchPeople:
+    return make_branch("BJ02")
+
+
 @pytest.fixture(autouse=True)
 def frozen_now():
     """Every test starts on a known trading day; tests that cross weekends and holidays
@@ -42,8 +49,9 @@ def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(
-        reason="needs PostgreSQL: SQLite locks the whole database, so row locks under "
-        "concurrent threads cannot be exercised (run with DATABASE_URL=postgres://…)"
+        reason="needs PostgreSQL: SQLite locks the whole database, so row locks and unique "
+        "constraints under concurrent threads cannot be exercised "
+        "(run with DATABASE_URL=postgres://…)"
     )
     for item in items:
         if item.get_closest_marker("postgres_only"):

@@ -14,7 +14,7 @@ from django.apps import apps
 
 from accounts.services import roles_sync
 from tests.accounts.factories import STAFF_PASSWORD, TRADING_PASSWORD
-from tests.transfers.conftest import make_branch
+from tests.builders import make_branch
 from transfers.models import TransferRequest
 
 CHROMIUM = Path("/usr/bin/chromium")

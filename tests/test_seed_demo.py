@@ -18,6 +18,7 @@ from devtools.management.commands.seed_demo import (
 )
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from tests.builders import built_once
 from transfers import services
 from transfers.models import Appointment, Approval, TransferAuditEntry, TransferRequest
 
@@ -53,81 +54,107 @@ def snapshot() -> dict[str, list[tuple]]:
     }
 
 
-def test_seed_demo_run_twice_adds_and_changes_nothing_the_second_time():
-    seed()
-    first = snapshot()
-    seed()
-    assert snapshot() == first
-    assert len(first["customers"]) == 300
+@pytest.fixture(scope="class")
+def _seeded_once(django_db_setup, django_db_blocker):
+    # One demo seeding, on the empty database, for the tests of TestWhatTheSeedMade, in a
+    # transaction rolled back after the class; each test runs in a savepoint of it, so what a
+    # test does (seeding a second time) is rolled back before the next. The tests that seed at
+    # another time of the week seed their own.
+    yield from built_once(django_db_blocker, seed)
 
 
-def test_seed_demo_gives_each_role_a_user_who_logs_in_with_the_demo_password():
-    seed()
-    for username, _display_name, role in STAFF:
-        # With its request, as the login page does: the lockout (django-axes) needs the address.
-        user = authenticate(
-            RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD
+@pytest.fixture
+def seeded(_seeded_once, db) -> None:
+    """The demo data, seeded at the suite's frozen now (as seed() in the test would)."""
+
+
+class TestWhatTheSeedMade:
+    """What one run of the demo seeder made (one seeding for the class), and what a second
+    run adds to it: nothing."""
+
+    def test_seed_demo_run_twice_adds_and_changes_nothing_the_second_time(self, seeded):
+        first = snapshot()
+        seed()
+        assert snapshot() == first
+        assert len(first["customers"]) == 300
+
+    def test_seed_demo_plans_this_weeks_first_revisits_for_important_departures(self, seeded):
+        from revisits.models import RevisitTask
+
+        first = RevisitTask.objects.filter(reason="left_first")
+        # Art. 31: the important customer and the institution who left this week (Wed 2026-11-25)
+        # are revisited by the week's last trading day, Friday 2026-11-27.
+        assert sorted(t.customer.fund_account for t in first) == ["6600000023", "6600000024"]
+        assert {t.due_on for t in first} == {dt.date(2026, 11, 27)}
+        seed()
+        assert RevisitTask.objects.filter(reason="left_first").count() == 2
+
+    def test_seed_demo_gives_each_role_a_user_who_logs_in_with_the_demo_password(self, seeded):
+        for username, _display_name, role in STAFF:
+            # With its request, as the login page does: the lockout (django-axes) needs the address.
+            user = authenticate(
+                RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD
+            )
+            assert user is not None, username
+            assert user.has_role(role) and user.branch.code == BRANCH_CODE and user.is_staff
+        named = {role for _u, _n, role in STAFF}
+        assert named == set(Role)
+        for role in set(Role) - {Role.ACCOUNT_MANAGER}:
+            assert Staff.objects.filter(groups__name=role).count() == 1, role
+        assert Staff.objects.filter(groups__name=Role.ACCOUNT_MANAGER).count() >= 3
+
+    def test_seed_demo_customers_span_every_tier_and_both_kinds_with_well_formed_numbers(
+        self, seeded
+    ):
+        customers = list(Customer.objects.select_related("branch", "account_manager"))
+        individuals = [c for c in customers if c.kind == CustomerKind.INDIVIDUAL]
+        institutions = [c for c in customers if c.kind == CustomerKind.INSTITUTION]
+        assert {c.tier for c in individuals} == set(Tier)
+        assert 15 <= len(institutions) <= 25
+        assert all(c.account_manager.has_role(Role.ACCOUNT_MANAGER) for c in customers)
+        weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+        for c in individuals:
+            assert c.id_type == IdType.RESIDENT_ID and len(c.id_number) == 18
+            total = sum(int(d) * w for d, w in zip(c.id_number[:17], weights, strict=True))
+            assert c.id_number[17] == "10X98765432"[total % 11], c.id_number
+        for c in institutions:
+            assert c.id_type == IdType.CREDIT_CODE and len(c.id_number) == 18
+            assert c.id_number.startswith("91")
+
+    def test_seed_demo_has_customers_held_by_each_blocking_condition_and_unmet_closure(
+        self, seeded
+    ):
+        core = get_core_system()
+        found: set[str] = set()
+        closure_unmet = 0
+        for customer in Customer.objects.select_related("branch"):
+            found |= {c.code for c in core.blocking_conditions(customer, on=beijing_today())}
+            missing = core.closure_conditions_missing(
+                customer, revoking_sh=True, transferring_sz=True
+            )
+            closure_unmet += bool(missing)
+        assert found == BLOCKING_CODES
+        assert closure_unmet >= 5
+
+    def test_seed_demo_customers_confirm_with_the_demo_trading_password(self, seeded):
+        customer = Customer.objects.get(fund_account="6600000001")
+        assert get_core_system().verify_trading_password(customer, DEMO_TRADING_PASSWORD)
+        assert not get_core_system().verify_trading_password(customer, "000000")
+
+    def test_seed_demo_requests_reach_each_demo_state_through_the_services(self, seeded):
+        states = set(TransferRequest.objects.values_list("state", flat=True))
+        assert {"awaiting_approval", "approved", "blocked", "completed", "deferred"} <= states
+        for req in TransferRequest.objects.all():
+            actions = list(req.audit_entries.values_list("action", flat=True))
+            assert actions[0] == "create"
+        receipts = sorted(
+            TransferRequest.objects.filter(state="completed").values_list(
+                "receipt_number", flat=True
+            )
         )
-        assert user is not None, username
-        assert user.has_role(role) and user.branch.code == BRANCH_CODE and user.is_staff
-    named = {role for _u, _n, role in STAFF}
-    assert named == set(Role)
-    for role in set(Role) - {Role.ACCOUNT_MANAGER}:
-        assert Staff.objects.filter(groups__name=role).count() == 1, role
-    assert Staff.objects.filter(groups__name=Role.ACCOUNT_MANAGER).count() >= 3
-
-
-def test_seed_demo_customers_span_every_tier_and_both_kinds_with_well_formed_numbers():
-    seed()
-    customers = list(Customer.objects.select_related("branch", "account_manager"))
-    individuals = [c for c in customers if c.kind == CustomerKind.INDIVIDUAL]
-    institutions = [c for c in customers if c.kind == CustomerKind.INSTITUTION]
-    assert {c.tier for c in individuals} == set(Tier)
-    assert 15 <= len(institutions) <= 25
-    assert all(c.account_manager.has_role(Role.ACCOUNT_MANAGER) for c in customers)
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    for c in individuals:
-        assert c.id_type == IdType.RESIDENT_ID and len(c.id_number) == 18
-        total = sum(int(d) * w for d, w in zip(c.id_number[:17], weights, strict=True))
-        assert c.id_number[17] == "10X98765432"[total % 11], c.id_number
-    for c in institutions:
-        assert c.id_type == IdType.CREDIT_CODE and len(c.id_number) == 18
-        assert c.id_number.startswith("91")
-
-
-def test_seed_demo_has_customers_held_by_each_blocking_condition_and_unmet_closure():
-    seed()
-    core = get_core_system()
-    found: set[str] = set()
-    closure_unmet = 0
-    for customer in Customer.objects.select_related("branch"):
-        found |= {c.code for c in core.blocking_conditions(customer, on=beijing_today())}
-        missing = core.closure_conditions_missing(customer, revoking_sh=True, transferring_sz=True)
-        closure_unmet += bool(missing)
-    assert found == BLOCKING_CODES
-    assert closure_unmet >= 5
-
-
-def test_seed_demo_customers_confirm_with_the_demo_trading_password():
-    seed()
-    customer = Customer.objects.get(fund_account="6600000001")
-    assert get_core_system().verify_trading_password(customer, DEMO_TRADING_PASSWORD)
-    assert not get_core_system().verify_trading_password(customer, "000000")
-
-
-def test_seed_demo_requests_reach_each_demo_state_through_the_services():
-    seed()
-    states = set(TransferRequest.objects.values_list("state", flat=True))
-    assert {"awaiting_approval", "approved", "blocked", "completed", "deferred"} <= states
-    for req in TransferRequest.objects.all():
-        actions = list(req.audit_entries.values_list("action", flat=True))
-        assert actions[0] == "create"
-    receipts = sorted(
-        TransferRequest.objects.filter(state="completed").values_list("receipt_number", flat=True)
-    )
-    assert receipts == [f"{BRANCH_CODE}-2026-{n:06d}" for n in range(1, len(receipts) + 1)]
-    blocked = TransferRequest.objects.get(state="blocked")
-    assert [c["code"] for c in blocked.blocking_conditions] == ["bond_repo_open"]
+        assert receipts == [f"{BRANCH_CODE}-2026-{n:06d}" for n in range(1, len(receipts) + 1)]
+        blocked = TransferRequest.objects.get(state="blocked")
+        assert [c["code"] for c in blocked.blocking_conditions] == ["bond_repo_open"]
 
 
 @pytest.mark.parametrize(
@@ -155,16 +182,3 @@ def test_seed_demo_appointments_booked_before_are_served_and_booked_today_are_re
         with pytest.raises(ApplicationError) as refused:
             services.transfer_request_create(customer=customer, actor=clerk, **items)
         assert refused.value.code == "appointment_required"
-
-
-def test_seed_demo_plans_this_weeks_first_revisits_for_important_departures():
-    from revisits.models import RevisitTask
-
-    seed()
-    first = RevisitTask.objects.filter(reason="left_first")
-    # Art. 31: the important customer and the institution who left this week (Wed 2026-11-25)
-    # are revisited by the week's last trading day, Friday 2026-11-27.
-    assert sorted(t.customer.fund_account for t in first) == ["6600000023", "6600000024"]
-    assert {t.due_on for t in first} == {dt.date(2026, 11, 27)}
-    seed()
-    assert RevisitTask.objects.filter(reason="left_first").count() == 2

@@ -18,7 +18,7 @@ from api.fields import CommentSerializer, EmptySerializer, id_field
 from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
 
-from . import services
+from . import permissions, services
 from .models import (
     ApprovalMode,
     ApprovalStep,
@@ -63,6 +63,7 @@ class TransferRequestSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=RetainedDocument.choices), read_only=True
     )
     password_confirmed = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = TransferRequest
@@ -102,6 +103,7 @@ class TransferRequestSerializer(serializers.ModelSerializer):
             "completed_at",
             "completed_by",
             "ended_at",
+            "available_actions",
         ]
         read_only_fields = fields
 
@@ -140,6 +142,15 @@ class TransferRequestSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(DocumentKind.choices)))
     def get_documents_checked(self, obj: TransferRequest) -> list[str]:
         return sorted(d.kind for d in obj.document_checks.all())
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="What the caller may do with this request now (transfers.permissions).",
+        )
+    )
+    def get_available_actions(self, obj: TransferRequest) -> list[str]:
+        return permissions.action_names(obj, self.context["request"].user)
 
     def get_password_confirmed(self, obj: TransferRequest) -> bool:
         return obj.password_confirmed_at is not None

@@ -11,13 +11,7 @@ from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 
 from .models import ChurnReason, DocumentKind, RetainedDocument
-
-APPROVER_ROLES = (
-    Role.COUNTER_LEAD,
-    Role.ACCOUNT_MANAGER,
-    Role.MARKETING_DIRECTOR,
-    Role.GENERAL_MANAGER,
-)
+from .permissions import APPROVER_ROLES
 
 
 class StaffChoiceField(forms.ModelChoiceField):

@@ -14,7 +14,7 @@ from accounts.masking import mask_id_number, mask_name
 from accounts.models import Staff, Tier
 from kernel import pdf
 from kernel.calendar import BEIJING, beijing_now
-from kernel.errors import ApplicationError
+from kernel.errors import InvalidState
 
 from .models import (
     ApprovalMode,
@@ -229,9 +229,8 @@ def _receipt_lines(req: TransferRequest) -> list[tuple[str, str]]:
 def receipt_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
     """The fee receipt (收据) of a completed request (Art. 12)."""
     if req.state != TransferState.COMPLETED or not req.receipt_number:
-        raise ApplicationError(
+        raise InvalidState(
             _("A receipt is printed only for a completed request."),
-            code="invalid_state",
             details={"state": req.state},
         )
     st = pdf.styles()

@@ -23,7 +23,6 @@ from django.db.models import (
 )
 
 from accounts.models import CustomerKind, Staff, Tier
-from accounts.roles import Role
 from kernel.calendar import CalendarUnknown, TradingCalendar
 
 from . import approval_rules as rules
@@ -100,7 +99,7 @@ def approval_progress(req: TransferRequest) -> list[StepProgress]:
 def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
     """What waits for this person's approval now, in their branch, oldest first: the approvals
     queue. The route is followed in SQL, so a page of the queue loads and shows only its own
-    requests however long the queue is. It selects exactly what awaits_approval_by accepts,
+    requests however long the queue is. It selects exactly what permissions.may_approve accepts,
     the rule for one request (tests/transfers/test_approvals_queue_paging.py compares the two
     over every tier and step)."""
     current = Approval.objects.filter(request=OuterRef("pk"), round=OuterRef("approval_round"))
@@ -171,18 +170,6 @@ def _approval_tier() -> Case:
     )
 
 
-def awaits_approval_by(req: TransferRequest, actor: Staff) -> bool:
-    """Whether this request waits for this person's approval now (the queue's rule, for one
-    request: the request page asks it without loading the whole queue)."""
-    if req.state != TransferState.AWAITING_APPROVAL or req.created_by_id == actor.pk:
-        return False
-    current = [a for a in req.approvals.all() if a.round == req.approval_round]
-    if any(a.approver_id == actor.pk for a in current):
-        return False
-    open_now = rules.open_steps(rules.route_for(req), {a.step for a in current})
-    return any(rules.may_fill(step, staff=actor, request=req) for step in open_now)
-
-
 def overdue_sign_offs(*, branch_id: int, today: dt.date) -> QuerySet[Approval]:
     """Art. 17: phone approvals whose written sign-off is past its due day."""
     return (
@@ -230,10 +217,6 @@ def late_requests(*, branch_id: int, today: dt.date) -> QuerySet[TransferRequest
         .select_related("customer", "customer__branch")
         .order_by("due_on")
     )
-
-
-def sees_overdue_sign_offs(actor: Staff) -> bool:
-    return actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
 
 
 def closure_candidates_latest(*, branch_id: int) -> tuple[dt.date | None, list[ClosureCandidate]]:

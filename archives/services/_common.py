@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, NotFound
+from kernel.workflow import transition_take
 
 from ..models import ArchiveEvent
 
@@ -17,12 +19,12 @@ from ..models import ArchiveEvent
 def require_same_branch(obj_branch_id: int, actor: Staff) -> None:
     if obj_branch_id != actor.branch_id:
         # Another branch's record does not exist as far as this user is concerned.
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
 
 
 def require_role(actor: Staff, *roles: Role, message: str) -> None:
     if not actor.has_role(*roles):
-        raise ApplicationError(message, code="forbidden")
+        raise Forbidden(message)
 
 
 def require_archivist(actor: Staff) -> None:
@@ -36,6 +38,8 @@ def event(
     action: str,
     comment: str = "",
     client_ip: str | None = None,
+    from_state: str = "",
+    to_state: str = "",
     **targets: Any,
 ) -> ArchiveEvent:
     return ArchiveEvent.objects.create(
@@ -44,6 +48,8 @@ def event(
         action=action,
         comment=comment,
         client_ip=client_ip,
+        from_state=from_state,
+        to_state=to_state,
         **targets,
     )
 
@@ -55,23 +61,23 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def apply_transition(obj: Any, name: str, *, actor: Staff | None, by_system: bool = False) -> str:
-    """Takes transition `name` on a locked row after checking the transition table (state
-    and permission); returns the state it left. The caller saves and writes the event."""
-    from django_fsm import can_proceed, has_transition_perm
-
-    method = getattr(obj, name)
-    if not can_proceed(method):
-        raise ApplicationError(
-            _("This cannot be done while it is “{state}”.").format(
-                state=obj.get_state_display()
-                if hasattr(obj, "get_state_display")
-                else obj.get_status_display()
-            ),
-            code="invalid_state",
-        )
-    if not by_system and (actor is None or not has_transition_perm(method, actor)):
-        raise ApplicationError(_("Your role does not allow this step."), code="forbidden")
-    before = getattr(obj, "state", None) or getattr(obj, "status", "")
-    method()
-    return str(before)
+def apply_transition(
+    obj: Any,
+    name: str,
+    *,
+    actor: Staff | None,
+    event_of: dict[str, Any],
+    by_system: bool = False,
+    update_fields: Iterable[str] = (),
+) -> str:
+    """Take transition `name` on a locked row through the one mechanism (kernel.workflow):
+    state and permission checked, saved with `update_fields`, and the archives' event
+    `event_of` written with the states it went from and to. Returns the state it left."""
+    return transition_take(
+        obj,
+        name,
+        actor=actor,
+        by_system=by_system,
+        update_fields=update_fields,
+        record=lambda before, after: event(**event_of, from_state=before, to_state=after),
+    )

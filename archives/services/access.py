@@ -17,10 +17,11 @@ from accounts.models import Branch, Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING
-from kernel.errors import ApplicationError
+from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState
 from notifications.services import notify
 
 from .. import conf
+from ..errors import ArchiveErrorCode
 from ..models import (
     AccessAction,
     AccessLogEntry,
@@ -64,13 +65,13 @@ def access_request_create(
     """Records Art. 6(1): only with the consent of the customer or a person they authorised."""
     require_same_branch(record.branch_id, actor)
     if record.status == RecordStatus.DRAFT:
-        raise ApplicationError(_("This record is not filed yet."), code="invalid_state")
+        raise InvalidState(_("This record is not filed yet."))
     if record.status == RecordStatus.DESTROYED:
-        raise ApplicationError(
+        raise InvalidInput(
             _("Record {number} has been destroyed: there are no files to open.").format(
                 number=record
             ),
-            code="destroyed",
+            code=ArchiveErrorCode.DESTROYED,
         )
     errors = []
     if not purpose.strip():
@@ -84,23 +85,23 @@ def access_request_create(
     if consent_at > timezone.now():
         errors.append(_("Consent cannot be given in the future."))
     if errors:
-        raise ApplicationError(" ".join(errors), code="invalid")
+        raise InvalidInput(" ".join(errors))
     current = live_grant(user=actor, record=record)
     if current is not None:
-        raise ApplicationError(
+        raise Conflict(
             _("You can already open this record's files until {until}.").format(
                 until=f"{current.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
                 if current.expires_at
                 else ""
             ),
-            code="duplicate",
+            code=ArchiveErrorCode.DUPLICATE,
         )
     if AccessRequest.objects.filter(
         record=record, requested_by=actor, state=AccessState.PENDING
     ).exists():
-        raise ApplicationError(
+        raise Conflict(
             _("You have already asked for access to this record; the archivist will decide."),
-            code="duplicate",
+            code=ArchiveErrorCode.DUPLICATE,
         )
     access_request = AccessRequest.objects.create(
         branch_id=record.branch_id,
@@ -143,33 +144,33 @@ def access_request_grant(
     require_same_branch(access_request.branch_id, actor)
     req = _lock(access_request)
     if req.requested_by_id == actor.pk:
-        raise ApplicationError(
-            _("Nobody grants access to themselves: another archivist decides."), code="forbidden"
-        )
+        raise Forbidden(_("Nobody grants access to themselves: another archivist decides."))
     limit = conf.max_grant_days()
     if not 1 <= days <= limit:
-        raise ApplicationError(
-            _("Access is granted for 1 to {limit} days.").format(limit=limit), code="invalid"
-        )
+        raise InvalidInput(_("Access is granted for 1 to {limit} days.").format(limit=limit))
     if req.record.status != RecordStatus.FILED:
-        raise ApplicationError(_("Only a filed record's files can be opened."), code="invalid")
-    before = apply_transition(req, "grant", actor=actor)
+        raise InvalidInput(_("Only a filed record's files can be opened."))
     now = timezone.now()
     decided = req.record_decision(actor, note, at=now)
     req.expires_at = now + dt.timedelta(days=days)
-    req.save(update_fields=["state", *decided, "expires_at"])
-    assign_perm(FILE_PERMISSION, req.requested_by, req.record)
-    event(
-        branch_id=req.branch_id,
+    apply_transition(
+        req,
+        "grant",
         actor=actor,
-        action="access_granted",
-        record=req.record,
-        access_request=req,
-        comment=_("{before} → until {until}").format(
-            before=before, until=f"{req.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
-        ),
-        client_ip=client_ip,
+        update_fields=(*decided, "expires_at"),
+        event_of={
+            "branch_id": req.branch_id,
+            "actor": actor,
+            "action": "access_granted",
+            "record": req.record,
+            "access_request": req,
+            "comment": _("until {until}").format(
+                until=f"{req.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
+            ),
+            "client_ip": client_ip,
+        },
     )
+    assign_perm(FILE_PERMISSION, req.requested_by, req.record)
     notify(
         recipients=[req.requested_by],
         subject=_("Access to {number} granted").format(number=req.record),
@@ -187,18 +188,23 @@ def access_request_refuse(
 ) -> AccessRequest:
     require_same_branch(access_request.branch_id, actor)
     if not note.strip():
-        raise ApplicationError(_("Say why access is refused."), code="invalid")
+        raise InvalidInput(_("Say why access is refused."))
     req = _lock(access_request)
-    apply_transition(req, "refuse", actor=actor)
-    req.save(update_fields=["state", *req.record_decision(actor, note)])
-    event(
-        branch_id=req.branch_id,
+    decided = req.record_decision(actor, note)
+    apply_transition(
+        req,
+        "refuse",
         actor=actor,
-        action="access_refused",
-        record=req.record,
-        access_request=req,
-        comment=req.decision_note,
-        client_ip=client_ip,
+        update_fields=decided,
+        event_of={
+            "branch_id": req.branch_id,
+            "actor": actor,
+            "action": "access_refused",
+            "record": req.record,
+            "access_request": req,
+            "comment": req.decision_note,
+            "client_ip": client_ip,
+        },
     )
     notify(
         recipients=[req.requested_by],
@@ -223,21 +229,26 @@ def _drop_permission_unless_live(user: Staff, record: ArchiveRecord) -> None:
 
 def close_grant(req: AccessRequest, *, name: str, actor: Staff | None, note: str = "") -> None:
     """Revoke or expire a locked grant (the caller is in a transaction)."""
-    apply_transition(req, name, actor=actor, by_system=name == "expire")
     req.closed_at = timezone.now()
     req.closed_by = actor
     if note:
         req.decision_note = (f"{req.decision_note} / {note}" if req.decision_note else note)[:300]
-    req.save(update_fields=["state", "closed_at", "closed_by", "decision_note"])
-    _drop_permission_unless_live(req.requested_by, req.record)
-    event(
-        branch_id=req.branch_id,
+    apply_transition(
+        req,
+        name,
         actor=actor,
-        action=f"access_{req.state}",
-        record=req.record,
-        access_request=req,
-        comment=note,
+        by_system=name == "expire",
+        update_fields=("closed_at", "closed_by", "decision_note"),
+        event_of={
+            "branch_id": req.branch_id,
+            "actor": actor,
+            "action": {"revoke": "access_revoked", "expire": "access_expired"}[name],
+            "record": req.record,
+            "access_request": req,
+            "comment": note,
+        },
     )
+    _drop_permission_unless_live(req.requested_by, req.record)
 
 
 @transaction.atomic
@@ -279,8 +290,9 @@ def has_file_permission(user: Staff, record: ArchiveRecord) -> bool:
 
 
 def _refuse(
-    document: ArchiveDocument, *, actor: Staff, client_ip: str | None, message: str, code: str
-) -> ApplicationError:
+    document: ArchiveDocument, *, actor: Staff, client_ip: str | None, message: str
+) -> Forbidden:
+    """No live grant for this person: the refusal is registered in the access log too."""
     AccessLogEntry.objects.create(
         branch_id=document.record.branch_id,
         user=actor,
@@ -290,7 +302,7 @@ def _refuse(
         purpose=message,
         client_ip=client_ip,
     )
-    return ApplicationError(message, code=code)
+    return Forbidden(message)
 
 
 def watermark_lines(*, viewer: Staff, record: ArchiveRecord, at: dt.datetime) -> list[str]:
@@ -313,11 +325,12 @@ def document_open(
     record = document.record
     require_same_branch(record.branch_id, actor)
     if record.status == RecordStatus.DESTROYED or document.destroyed_at is not None:
-        raise ApplicationError(
-            _("This file was destroyed on approval (records Art. 8)."), code="destroyed"
+        raise InvalidInput(
+            _("This file was destroyed on approval (records Art. 8)."),
+            code=ArchiveErrorCode.DESTROYED,
         )
     if record.status != RecordStatus.FILED:
-        raise ApplicationError(_("This record is not filed yet."), code="invalid_state")
+        raise InvalidState(_("This record is not filed yet."))
     grant = live_grant(user=actor, record=record)
     if grant is None or not has_file_permission(actor, record):
         lapsed = (
@@ -337,22 +350,23 @@ def document_open(
                 "You have no access grant for {number}. Ask for access, stating the purpose "
                 "and the customer's consent (records Art. 6(1))."
             ).format(number=record)
-        raise _refuse(document, actor=actor, client_ip=client_ip, message=message, code="forbidden")
+        raise _refuse(document, actor=actor, client_ip=client_ip, message=message)
     try:
         data = storage.file_read(document.file.name)
     except (FileNotFoundError, OSError) as exc:
         _tell_archivists(document, problem=_("missing"))
-        raise ApplicationError(
-            _("The file is missing from storage; the archivist has been told."), code="missing"
+        raise InvalidInput(
+            _("The file is missing from storage; the archivist has been told."),
+            code=ArchiveErrorCode.MISSING,
         ) from exc
     if hashlib.sha256(data).hexdigest() != document.sha256:
         _tell_archivists(document, problem=_("changed"))
-        raise ApplicationError(
+        raise InvalidInput(
             _(
                 "The stored file no longer matches the one filed, so it is not shown; the "
                 "archivist has been told."
             ),
-            code="integrity",
+            code=ArchiveErrorCode.INTEGRITY,
         )
     now = timezone.now()
     lines = watermark_lines(viewer=actor, record=record, at=now)

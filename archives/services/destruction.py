@@ -15,10 +15,11 @@ from accounts.models import Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from notifications.services import notify
 
 from .. import conf
+from ..errors import ArchiveErrorCode
 from ..models import (
     PAPER_METHODS,
     AccessRequest,
@@ -64,12 +65,12 @@ def _require_past_retention(records: Iterable[ArchiveRecord], *, today: dt.date)
                 )
             )
     if problems:
-        raise ApplicationError(
+        raise InvalidInput(
             _(
                 "Only records past their retention date can be destroyed (records Art. 8; "
                 "customer records are kept at least twenty years): {problems}"
             ).format(problems=" ".join(problems)),
-            code="retention_not_over",
+            code=ArchiveErrorCode.RETENTION_NOT_OVER,
         )
 
 
@@ -98,16 +99,14 @@ def destruction_request_create(
     require_archivist(actor)
     ids = sorted({r.pk for r in records})
     if not ids:
-        raise ApplicationError(_("Choose the records to destroy."), code="invalid")
+        raise InvalidInput(_("Choose the records to destroy."))
     if not reason.strip():
-        raise ApplicationError(_("Say why these records are destroyed."), code="invalid")
+        raise InvalidInput(_("Say why these records are destroyed."))
     if paper_method not in PAPER_METHODS:
-        raise ApplicationError(
-            _("Paper is destroyed by shredding or burning (records Art. 8(2))."), code="invalid"
-        )
+        raise InvalidInput(_("Paper is destroyed by shredding or burning (records Art. 8(2))."))
     locked = _lock_records(ids)
     if len(locked) != len(ids) or any(r.branch_id != actor.branch_id for r in locked):
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
     _require_past_retention(locked, today=beijing_today())
     listed = (
         ArchiveRecord.objects.filter(pk__in=ids, destruction_requests__state__in=OPEN_STATES)
@@ -115,11 +114,11 @@ def destruction_request_create(
         .order_by("number")
     )
     if listed.exists():
-        raise ApplicationError(
+        raise Conflict(
             _("Already listed for destruction: {numbers}.").format(
                 numbers=", ".join(str(r) for r in listed)
             ),
-            code="duplicate",
+            code=ArchiveErrorCode.DUPLICATE,
         )
     request = DestructionRequest.objects.create(
         branch_id=actor.branch_id,
@@ -159,22 +158,26 @@ def destruction_request_approve(
     require_same_branch(destruction_request.branch_id, actor)
     request = _lock(destruction_request)
     if not actor.has_role(Role.COMPANY_HEAD):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the company head approves a destruction (records Art. 8(1))."),
-            code="forbidden",
         )
     _require_past_retention(
         _lock_records(request.records.values_list("pk", flat=True)), today=beijing_today()
     )
-    apply_transition(request, "approve", actor=actor)
-    request.save(update_fields=["state", *request.record_decision(actor, note)])
-    event(
-        branch_id=request.branch_id,
+    decided = request.record_decision(actor, note)
+    apply_transition(
+        request,
+        "approve",
         actor=actor,
-        action="destruction_approved",
-        destruction_request=request,
-        comment=request.decision_note,
-        client_ip=client_ip,
+        update_fields=decided,
+        event_of={
+            "branch_id": request.branch_id,
+            "actor": actor,
+            "action": "destruction_approved",
+            "destruction_request": request,
+            "comment": request.decision_note,
+            "client_ip": client_ip,
+        },
     )
     notify(
         recipients=staff_with_roles(request.branch_id, Role.ARCHIVIST),
@@ -194,22 +197,26 @@ def destruction_request_reject(
 ) -> DestructionRequest:
     require_same_branch(destruction_request.branch_id, actor)
     if not note.strip():
-        raise ApplicationError(_("Say why the destruction is rejected."), code="invalid")
+        raise InvalidInput(_("Say why the destruction is rejected."))
     request = _lock(destruction_request)
     if not actor.has_role(Role.COMPANY_HEAD):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the company head decides on a destruction (records Art. 8(1))."),
-            code="forbidden",
         )
-    apply_transition(request, "reject", actor=actor)
-    request.save(update_fields=["state", *request.record_decision(actor, note)])
-    event(
-        branch_id=request.branch_id,
+    decided = request.record_decision(actor, note)
+    apply_transition(
+        request,
+        "reject",
         actor=actor,
-        action="destruction_rejected",
-        destruction_request=request,
-        comment=request.decision_note,
-        client_ip=client_ip,
+        update_fields=decided,
+        event_of={
+            "branch_id": request.branch_id,
+            "actor": actor,
+            "action": "destruction_rejected",
+            "destruction_request": request,
+            "comment": request.decision_note,
+            "client_ip": client_ip,
+        },
     )
     notify(
         recipients=[request.requested_by],
@@ -252,23 +259,22 @@ def destruction_request_execute(
     require_archivist(actor)
     request = _lock(destruction_request)
     if request.state == DestructionState.PENDING:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The company head has not approved this destruction (records Art. 8(1))."),
-            code="not_approved",
+            code=ArchiveErrorCode.NOT_APPROVED,
         )
     people = {w.pk: w for w in witnesses}
     people.pop(actor.pk, None)
     if any(w.branch_id != actor.branch_id or not w.is_active for w in people.values()):
-        raise ApplicationError(_("Witnesses are active staff of this branch."), code="invalid")
+        raise InvalidInput(_("Witnesses are active staff of this branch."))
     needed = conf.min_destruction_witnesses()
     if len(people) < needed:
-        raise ApplicationError(
+        raise InvalidInput(
             _("At least {n} witnesses besides you must attend the destruction.").format(n=needed),
-            code="witnesses_needed",
+            code=ArchiveErrorCode.WITNESSES_NEEDED,
         )
-    apply_transition(request, "execute", actor=actor)
     if request.decided_by is None or request.decided_at is None:
-        raise ApplicationError(_("The approval is not on record."), code="not_approved")
+        raise InvalidInput(_("The approval is not on record."), code=ArchiveErrorCode.NOT_APPROVED)
     records = _lock_records(request.records.values_list("pk", flat=True))
     _require_past_retention(records, today=beijing_today())
     now = timezone.now()
@@ -295,7 +301,19 @@ def destruction_request_execute(
         )
         record.destruction = request
         record.save(update_fields=["status", "destroyed_at", "destruction_method", "destruction"])
-    request.save(update_fields=["state"])
+    apply_transition(
+        request,
+        "execute",
+        actor=actor,
+        event_of={
+            "branch_id": request.branch_id,
+            "actor": actor,
+            "action": "destruction_executed",
+            "destruction_request": request,
+            "comment": ", ".join(str(r) for r in records),
+            "client_ip": client_ip,
+        },
+    )
     kept = DestructionRecord.objects.create(
         destruction_request=request,
         branch_id=request.branch_id,
@@ -309,14 +327,6 @@ def destruction_request_execute(
         note=note.strip(),
     )
     kept.witnesses.set(list(people.values()))
-    event(
-        branch_id=request.branch_id,
-        actor=actor,
-        action="destruction_executed",
-        destruction_request=request,
-        comment=", ".join(str(r) for r in records),
-        client_ip=client_ip,
-    )
     # Last, once every row is written: a file cannot be un-deleted if the transaction rolled
     # back. Should a deletion fail here, the rows roll back and the integrity check reports
     # whatever was already gone.

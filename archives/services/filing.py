@@ -16,10 +16,11 @@ from accounts.models import Branch, Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, InvalidState
 from notifications.services import notify
-from transfers.models import TransferAuditEntry, TransferRequest, TransferState
+from transfers.models import AuditAction, TransferAuditEntry, TransferRequest, TransferState
 
+from ..errors import ArchiveErrorCode
 from ..models import (
     SCAN_KINDS,
     ArchiveDocument,
@@ -40,10 +41,10 @@ logger = logging.getLogger(__name__)
 # its own audit entry; when the customer later resumes and finishes, that ending is filed
 # again as a separate record, so each ending is filed exactly once.
 ENDING_ACTIONS: dict[str, TransferState] = {
-    "complete": TransferState.COMPLETED,
-    "customer_stays": TransferState.WITHDRAWN,
-    "refuse": TransferState.REFUSED,
-    "defer": TransferState.DEFERRED,
+    AuditAction.COMPLETE: TransferState.COMPLETED,
+    AuditAction.CUSTOMER_STAYS: TransferState.WITHDRAWN,
+    AuditAction.REFUSE: TransferState.REFUSED,
+    AuditAction.DEFER: TransferState.DEFERRED,
 }
 
 
@@ -87,12 +88,12 @@ def _lock_record(record: ArchiveRecord) -> ArchiveRecord:
 
 def _require_draft(record: ArchiveRecord) -> None:
     if record.status != RecordStatus.DRAFT:
-        raise ApplicationError(
+        raise InvalidInput(
             _(
                 "Record {number} is filed and read-only: nothing can be added, changed or "
                 "removed (records Art. 6(3))."
             ).format(number=record),
-            code="read_only",
+            code=ArchiveErrorCode.READ_ONLY,
         )
 
 
@@ -119,11 +120,11 @@ def archive_record_create(
     require_same_branch(customer.branch_id, actor)
     require_archivist(actor)
     if category not in Category.values or medium not in Medium.values:
-        raise ApplicationError(_("Choose a category and a medium."), code="invalid")
+        raise InvalidInput(_("Choose a category and a medium."))
     if not title.strip():
-        raise ApplicationError(_("Give the record a title."), code="invalid")
+        raise InvalidInput(_("Give the record a title."))
     if relationship_ended_on is not None and relationship_ended_on > beijing_today():
-        raise ApplicationError(_("The relationship cannot end in the future."), code="invalid")
+        raise InvalidInput(_("The relationship cannot end in the future."))
     record = ArchiveRecord.objects.create(
         branch_id=customer.branch_id,
         customer=customer,
@@ -154,7 +155,7 @@ def _add_document(
     client_ip: str | None,
 ) -> ArchiveDocument:
     if kind not in SCAN_KINDS:
-        raise ApplicationError(_("Choose what the scan is."), code="invalid")
+        raise InvalidInput(_("Choose what the scan is."))
     data, content_type = storage.read_upload(upload)
     stored = storage.file_store(data=data, content_type=content_type, folder=_folder(record.branch))
     try:
@@ -197,9 +198,8 @@ def archive_document_upload(
     require_same_branch(record.branch_id, actor)
     if record.transfer_request_id is not None:
         if not actor.has_role(Role.ARCHIVIST, *COUNTER_ROLES):
-            raise ApplicationError(
+            raise Forbidden(
                 _("Only counter staff and the archivist add scans to a request's papers."),
-                code="forbidden",
             )
     else:
         require_archivist(actor)
@@ -220,9 +220,8 @@ def archive_scan_upload(
     the close."""
     require_same_branch(request.branch_id, actor)
     if not actor.has_role(Role.ARCHIVIST, *COUNTER_ROLES):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only counter staff and the archivist add scans to a request's papers."),
-            code="forbidden",
         )
     with transaction.atomic():
         # The request's row serialises two clerks creating its draft at once.
@@ -252,9 +251,8 @@ def archive_document_remove(
     require_same_branch(record.branch_id, actor)
     _require_draft(record)
     if document.uploaded_by_id != actor.pk and not actor.has_role(Role.ARCHIVIST):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the person who uploaded a scan, or the archivist, removes it."),
-            code="forbidden",
         )
     name = document.file.name
     event(
@@ -279,18 +277,18 @@ def archive_record_shelve(
     require_archivist(actor)
     record = _lock_record(record)
     if record.medium != Medium.PAPER:
-        raise ApplicationError(_("Only paper records have a place."), code="invalid")
+        raise InvalidInput(_("Only paper records have a place."))
     if record.status == RecordStatus.DESTROYED:
-        raise ApplicationError(_("This record has been destroyed."), code="invalid_state")
+        raise InvalidState(_("This record has been destroyed."))
     if record.cabinet or record.box:
-        raise ApplicationError(
+        raise InvalidInput(
             _("Record {number} is already in {location}.").format(
                 number=record, location=record.location
             ),
-            code="read_only",
+            code=ArchiveErrorCode.READ_ONLY,
         )
     if not cabinet.strip() or not box.strip():
-        raise ApplicationError(_("Give both the cabinet and the box."), code="invalid")
+        raise InvalidInput(_("Give both the cabinet and the box."))
     record.cabinet, record.box = cabinet.strip()[:40], box.strip()[:40]
     record.save(update_fields=["cabinet", "box"])
     event(
@@ -342,22 +340,22 @@ def archive_record_file(
     today = beijing_today()
     business_date = business_date or today
     if business_date > today:
-        raise ApplicationError(_("Papers cannot be filed for a future day."), code="invalid")
+        raise InvalidInput(_("Papers cannot be filed for a future day."))
     record = _lock_record(record)
     _require_draft(record)
     if record.transfer_request_id is not None:
-        raise ApplicationError(
+        raise InvalidInput(
             _("A request's papers are filed by the nightly filing after the close (Art. 15)."),
-            code="invalid",
         )
     if record.medium == Medium.PAPER and not (record.cabinet and record.box):
-        raise ApplicationError(
+        raise InvalidInput(
             _("Say which cabinet and box the paper goes into before filing it."),
-            code="location_needed",
+            code=ArchiveErrorCode.LOCATION_NEEDED,
         )
     if record.medium == Medium.ELECTRONIC and not record.documents.exists():
-        raise ApplicationError(
-            _("An electronic record needs at least one file."), code="documents_needed"
+        raise InvalidInput(
+            _("An electronic record needs at least one file."),
+            code=ArchiveErrorCode.DOCUMENTS_NEEDED,
         )
     _number_and_file(record, actor=actor, business_date=business_date)
     event(
@@ -544,11 +542,11 @@ def archive_file_day(*, branch: Branch, business_date: dt.date) -> dict[str, int
     papers. Runs again safely for any date: what is filed stays filed, once."""
     calendar = TradingCalendar()
     if beijing_now() < close_of(business_date):
-        raise ApplicationError(
+        raise InvalidInput(
             _("The papers of {date} are filed after the close (Art. 15).").format(
                 date=business_date.isoformat()
             ),
-            code="before_close",
+            code=ArchiveErrorCode.BEFORE_CLOSE,
         )
     counts = {"ended": 0, "filed": 0, "already_filed": 0, "failed": 0}
     if not calendar.is_trading_day(business_date):

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
-from kernel.errors import ApplicationError
+from kernel.errors import Conflict, InvalidState, NotFound
 from notifications.services import notify
 
+from ..errors import ArchiveErrorCode
 from ..models import (
     ArchiveRecord,
     InventoryCheck,
@@ -42,8 +43,9 @@ def inventory_start(
         .filter(branch_id=actor.branch_id, state=InventoryState.OPEN)
         .exists()
     ):
-        raise ApplicationError(
-            _("An inventory is already under way: finish it first."), code="duplicate"
+        raise Conflict(
+            _("An inventory is already under way: finish it first."),
+            code=ArchiveErrorCode.DUPLICATE,
         )
     inventory = InventoryCheck.objects.create(
         branch_id=actor.branch_id, started_by=actor, note=note.strip()
@@ -80,9 +82,9 @@ def inventory_mark(
     require_archivist(actor)
     inventory = _lock(inventory)
     if inventory.branch_id != actor.branch_id:
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
     if inventory.state != InventoryState.OPEN:
-        raise ApplicationError(_("This inventory is finished."), code="invalid_state")
+        raise InvalidState(_("This inventory is finished."))
     shown_ids, found_ids = set(shown), set(found)
     items = list(
         InventoryItem.objects.select_for_update(of=("self",))
@@ -105,22 +107,27 @@ def inventory_finish(
     require_archivist(actor)
     inventory = _lock(inventory)
     if inventory.branch_id != actor.branch_id:
-        raise ApplicationError(_("Not found."), code="not_found")
-    apply_transition(inventory, "finish", actor=actor)
+        raise NotFound(_("Not found."))
+    # Whatever was not ticked is missing; saved with the finish or not at all.
     inventory.items.filter(found__isnull=True).update(found=False)
+    missing = list(inventory.items.filter(found=False).select_related("record"))
     inventory.finished_by, inventory.finished_at = actor, timezone.now()
     if note.strip():
         inventory.note = f"{inventory.note}\n{note.strip()}".strip()
-    inventory.save(update_fields=["state", "finished_by", "finished_at", "note"])
-    missing = list(inventory.items.filter(found=False).select_related("record"))
-    event(
-        branch_id=inventory.branch_id,
+    apply_transition(
+        inventory,
+        "finish",
         actor=actor,
-        action="inventory_finished",
-        comment=_("{total} checked, {missing} missing").format(
-            total=inventory.items.count(), missing=len(missing)
-        ),
-        client_ip=client_ip,
+        update_fields=("finished_by", "finished_at", "note"),
+        event_of={
+            "branch_id": inventory.branch_id,
+            "actor": actor,
+            "action": "inventory_finished",
+            "comment": _("{total} checked, {missing} missing").format(
+                total=inventory.items.count(), missing=len(missing)
+            ),
+            "client_ip": client_ip,
+        },
     )
     if missing:
         notify(

@@ -14,9 +14,10 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from kernel.errors import ApplicationError
+from kernel.errors import ApplicationError, InvalidInput
 
 from .. import conf
+from ..errors import ArchiveErrorCode
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -59,16 +60,16 @@ def sniff_content_type(head: bytes) -> str:
             return content_type
     for signature, kind in _PROGRAMS:
         if head.startswith(signature):
-            raise ApplicationError(
+            raise InvalidInput(
                 _(
                     "This file is a program ({kind}), not a scan, whatever its name says. "
                     "It was not stored."
                 ).format(kind=kind),
-                code="executable",
+                code=ArchiveErrorCode.EXECUTABLE,
             )
-    raise ApplicationError(
+    raise InvalidInput(
         _("Only PDF, JPEG or PNG scans can be filed; this file is none of them."),
-        code="file_type",
+        code=ArchiveErrorCode.FILE_TYPE,
     )
 
 
@@ -81,9 +82,9 @@ def _check_opens(data: bytes, content_type: str) -> None:
 
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
-                raise ApplicationError(
+                raise InvalidInput(
                     _("This PDF is password-protected: file an unprotected scan."),
-                    code="encrypted",
+                    code=ArchiveErrorCode.ENCRYPTED,
                 )
             if len(reader.pages) == 0:
                 raise ValueError("no pages")
@@ -95,11 +96,11 @@ def _check_opens(data: bytes, content_type: str) -> None:
     except ApplicationError:
         raise
     except Exception as exc:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The file looks like a {kind} but cannot be opened: it may be damaged.").format(
                 kind=EXTENSIONS[content_type].lstrip(".").upper()
             ),
-            code="damaged",
+            code=ArchiveErrorCode.DAMAGED,
         ) from exc
 
 
@@ -108,20 +109,20 @@ def read_upload(upload: File) -> tuple[bytes, str]:  # type: ignore[type-arg]
     limit = conf.max_upload_bytes()
     size = upload.size or 0
     if size > limit:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The file is {size} MB; the limit is {limit} MB.").format(
                 size=round(size / 1024 / 1024, 1), limit=round(limit / 1024 / 1024, 1)
             ),
-            code="too_large",
+            code=ArchiveErrorCode.TOO_LARGE,
         )
     upload.seek(0)
     data = upload.read(limit + 1)
     if not data:
-        raise ApplicationError(_("The file is empty."), code="empty")
+        raise InvalidInput(_("The file is empty."), code=ArchiveErrorCode.EMPTY)
     if len(data) > limit:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The file is larger than {limit} MB.").format(limit=round(limit / 1024 / 1024, 1)),
-            code="too_large",
+            code=ArchiveErrorCode.TOO_LARGE,
         )
     content_type = sniff_content_type(data[:16])
     _check_opens(data, content_type)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from accounts.models import Staff
 from accounts.roles import Role
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from ..models import (
     AccessRequest,
@@ -84,7 +85,7 @@ def attempt(
     try:
         call()
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
     else:
         messages.success(request, done)
     return then

@@ -14,6 +14,7 @@ from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import client_ip
+from kernel.web import refusal
 
 from .. import selectors, services
 from ..forms import DestructionRequestForm, ExecuteForm, NoteForm, RequiredNoteForm
@@ -45,7 +46,7 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
                     client_ip=client_ip(request),
                 )
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                refusal(request, exc, form)
             else:
                 messages.success(request, _("Sent to the company head for approval."))
                 return redirect("archives:destruction_detail", created.pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role
 from kernel.errors import ApplicationError
 from kernel.request_context import client_ip
+from kernel.web import refusal
 
 from .. import selectors, services
 from ..forms import InventoryMarkForm, NoteForm
@@ -32,7 +33,7 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
                 actor=user, note=form.cleaned_data.get("note", ""), client_ip=client_ip(request)
             )
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            refusal(request, exc)
             return redirect("archives:inventory_list")
         messages.success(request, _("Inventory started: check the records off shelf by shelf."))
         return redirect("archives:inventory_detail", inventory.pk)

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 from accounts.models import Customer
 from accounts.roles import COUNTER_ROLES, Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_now, close_of
-from kernel.errors import ApplicationError
+from kernel.errors import ApplicationError, Forbidden, NotFound
 from kernel.request_context import client_ip
+from kernel.web import refusal
 from transfers.models import TransferRequest
 
 from .. import selectors, services
+from ..errors import ArchiveErrorCode
 from ..forms import AccessRequestForm, DraftForm, RecordSearchForm, ScanForm, ShelveForm
 from ..models import (
     AccessRequest,
@@ -170,7 +172,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
                     client_ip=client_ip(request),
                 )
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                refusal(request, exc, form)
             else:
                 messages.success(request, _("Draft created: add its scans, then file it."))
                 return redirect("archives:record_detail", record.pk)
@@ -196,7 +198,7 @@ def record_upload(request: HttpRequest, pk: int) -> HttpResponse:
             client_ip=client_ip(request),
         )
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
         return render_card(request, record, status=400, scan_form=form)
     messages.success(request, _("Scan stored."))
     return redirect("archives:record_detail", record.pk)
@@ -247,7 +249,7 @@ def record_discard(request: HttpRequest, pk: int) -> HttpResponse:
             record=record, actor=staff(request), client_ip=client_ip(request)
         )
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
         return redirect("archives:record_detail", record.pk)
     messages.success(request, _("Draft discarded."))
     return redirect("archives:record_list")
@@ -267,7 +269,9 @@ def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_REFUSAL_STATUS = {"forbidden": 403, "destroyed": 410, "not_found": 404}
+# A destroyed record is gone for good (410); any other refusal of a copy: forbidden 403,
+# else a conflict with the record's state or grant (409).
+_GONE = {ArchiveErrorCode.DESTROYED}
 
 
 @login_required
@@ -279,14 +283,15 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
         copy = services.document_open(
             document=document, actor=staff(request), download=download, client_ip=client_ip(request)
         )
+    except NotFound as exc:
+        raise Http404 from exc
     except ApplicationError as exc:
-        if exc.code == "not_found":
-            raise Http404 from exc
+        status = 410 if exc.code in _GONE else 403 if isinstance(exc, Forbidden) else 409
         return render(
             request,
             "archives/refused.html",
             {"message": exc.message, "record": document.record},
-            status=_REFUSAL_STATUS.get(exc.code, 409),
+            status=status,
         )
     response = HttpResponse(copy.content, content_type=copy.content_type)
     disposition = "attachment" if download else "inline"
@@ -355,7 +360,7 @@ def access_request_new(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            refusal(request, exc, form)
         else:
             messages.success(request, _("Asked. The archivist decides; you will be told."))
             return redirect("archives:record_detail", record.pk)

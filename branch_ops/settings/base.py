@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jobs.context_processors.calendar_notice",
+                "branch_ops.context_processors.navigation",
             ],
         },
     },

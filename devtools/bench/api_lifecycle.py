@@ -1,4 +1,4 @@
-"""The request lifecycle of issue 7 through /api/v1/: gunicorn with two workers serves the
+"""The request lifecycle, benchmarked, through /api/v1/: gunicorn with two workers serves the
 project's WSGI app, and a few client threads in this process take prepared customers from
 creation to completion over HTTP, as a system holding tokens would (create → documents →
 reason → go on → each approval of the tier's route, by the approver's own token → the

@@ -1,4 +1,4 @@
-"""The bench data set (issue 7), loaded with COPY: customers over ten branches, transfer
+"""The bench data set, loaded with COPY: customers over ten branches, transfer
 requests in every state with their document checks, approvals and audit rows, revisit
 tasks, 60 trading days of the core system's daily figures for the big branch, and archive
 records with files for the integrity check. `scale` shrinks every volume in proportion."""

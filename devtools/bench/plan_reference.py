@@ -1,4 +1,4 @@
-"""The reference for the revisit planner (issue 7): the same tasks, worked out by one plain
+"""The reference for the revisit planner: the same tasks, worked out by one plain
 `INSERT … SELECT` in PostgreSQL, so the planner's time has something to be measured against
 on the same machine and data.
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, NotFound
 
 # Who talks with customers about staying (Art. 8–10): the counter, the account manager, the
 # marketing director and the general manager. The auditor reads only.
@@ -24,28 +24,24 @@ MANAGERS = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
 def require_same_branch(obj_branch_id: int | None, actor: Staff) -> None:
     if obj_branch_id != actor.branch_id:
         # Another branch's record does not exist as far as this user is concerned.
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
 
 
 def require_role(actor: Staff, *roles: str, message: str | None = None) -> None:
     if not actor.has_role(*roles):
-        raise ApplicationError(
-            message or _("Your role does not allow this step."), code="forbidden"
-        )
+        raise Forbidden(message or _("Your role does not allow this step."))
 
 
 def clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ApplicationError(
+        raise InvalidInput(
             _("{field} cannot be empty.").format(field=field),
-            code="invalid",
             details={"field": field},
         )
     if len(value) > max_length:
-        raise ApplicationError(
+        raise InvalidInput(
             _("{field} is too long (at most {n} characters).").format(field=field, n=max_length),
-            code="invalid",
             details={"field": field},
         )
     return value

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, InvalidState
 from notifications.services import notify
 from transfers.models import TransferRequest
 
+from ..errors import RetentionErrorCode
 from ..models import CommissionAgreement, CommissionRange, CommissionStatus
 from ._common import clean_text, require_role, require_same_branch
 
@@ -28,9 +29,9 @@ def _check_rate(rate: Decimal) -> Decimal:
         # A float would carry binary rounding into a price; the forms give Decimals.
         raise TypeError("a commission rate is a Decimal")
     if rate <= 0 or rate >= 1:
-        raise ApplicationError(_("A rate is a fraction above 0 and below 1."), code="invalid")
+        raise InvalidInput(_("A rate is a fraction above 0 and below 1."))
     if rate != rate.quantize(RATE_PLACES):
-        raise ApplicationError(_("Give the rate to at most six decimal places."), code="invalid")
+        raise InvalidInput(_("Give the rate to at most six decimal places."))
     return rate
 
 
@@ -51,23 +52,23 @@ def commission_agree(
     )
     rate = _check_rate(rate)
     if request is not None and request.customer_id != customer.pk:
-        raise ApplicationError(_("That request is another customer's."), code="invalid")
+        raise InvalidInput(_("That request is another customer's."))
     tier = customer.tier
     band = CommissionRange.objects.filter(branch_id=customer.branch_id, tier=tier).first()
     if band is None:
-        raise ApplicationError(
+        raise InvalidInput(
             _(
                 "The branch has no permitted commission range for {tier} customers: the "
                 "general manager sets it first."
             ).format(tier=tier.label),
-            code="no_range",
+            code=RetentionErrorCode.NO_RANGE,
         )
     if rate > band.ceiling_rate:
-        raise ApplicationError(
+        raise InvalidInput(
             _("{rate} is above the branch's highest rate for this tier ({ceiling}).").format(
                 rate=rate, ceiling=band.ceiling_rate
             ),
-            code="above_range",
+            code=RetentionErrorCode.ABOVE_RANGE,
         )
     below = rate < band.floor_rate
     agreement = CommissionAgreement.objects.create(
@@ -106,11 +107,10 @@ def _lock_pending(agreement: CommissionAgreement, actor: Staff) -> CommissionAgr
     )
     locked = CommissionAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     if locked.status != CommissionStatus.PENDING:
-        raise ApplicationError(_("This rate has already been decided."), code="invalid_state")
+        raise InvalidState(_("This rate has already been decided."))
     if locked.agreed_by_id == actor.pk:
-        raise ApplicationError(
+        raise Forbidden(
             _("Someone other than whoever proposed the rate must decide on it."),
-            code="forbidden",
         )
     return locked
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Branch, Customer, Staff
 from accounts.roles import Role
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, InvalidState
 from notifications.services import notify
 from transfers.models import TransferRequest
 
@@ -41,27 +41,25 @@ def commitment_create(
     require_role(actor, *RETENTION_ROLES)
     owner = owner or customer.account_manager or actor
     if owner.branch_id != customer.branch_id or not owner.is_active:
-        raise ApplicationError(_("The owner must be active staff of this branch."), code="invalid")
+        raise InvalidInput(_("The owner must be active staff of this branch."))
     if not owner.has_role(*RETENTION_ROLES):
-        raise ApplicationError(
-            _("{name} cannot own a promise to a customer.").format(name=owner), code="invalid"
-        )
+        raise InvalidInput(_("{name} cannot own a promise to a customer.").format(name=owner))
     if request is not None and request.customer_id != customer.pk:
-        raise ApplicationError(_("That request is another customer's."), code="invalid")
+        raise InvalidInput(_("That request is another customer's."))
     if due_on is not None and within_trading_days is not None:
-        raise ApplicationError(_("Give a due date or a number of trading days, not both."))
+        raise InvalidInput(_("Give a due date or a number of trading days, not both."))
     calendar = TradingCalendar()
     today = beijing_today()
     if due_on is not None:
         if due_on < today:
-            raise ApplicationError(_("The due date cannot be in the past."), code="invalid")
+            raise InvalidInput(_("The due date cannot be in the past."))
         due = calendar.current_or_next_trading_day(due_on)
     else:
         days = within_trading_days
         if days is None:
             days = retention_settings_for(customer.branch).commitment_days_default
         if days < 0 or days > 250:
-            raise ApplicationError(_("Give between 0 and 250 trading days."), code="invalid")
+            raise InvalidInput(_("Give between 0 and 250 trading days."))
         due = calendar.add_trading_days(today, days)
     commitment = Commitment.objects.create(
         branch_id=customer.branch_id,
@@ -88,14 +86,11 @@ def _lock_open(commitment: Commitment, actor: Staff) -> Commitment:
     require_same_branch(commitment.branch_id, actor)
     locked = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
     if locked.status != CommitmentStatus.OPEN:
-        raise ApplicationError(
+        raise InvalidState(
             _("This commitment is already “{status}”.").format(status=locked.get_status_display()),
-            code="invalid_state",
         )
     if actor.pk != locked.owner_id and not actor.has_role(*MANAGERS):
-        raise ApplicationError(
-            _("Only the owner or the branch's managers close a commitment."), code="forbidden"
-        )
+        raise Forbidden(_("Only the owner or the branch's managers close a commitment."))
     return locked
 
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer, Staff
 from accounts.roles import Role
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, InvalidState
 from notifications.services import notify
 
+from ..errors import RetentionErrorCode
 from ..models import (
     AtRiskFlag,
     DepartureKind,
@@ -50,31 +51,26 @@ def departure_reassign(
         message=_("Only the marketing director or general manager reassigns customers."),
     )
     if kind not in DepartureKind.values:
-        raise ApplicationError(_("Unknown kind of departure."), code="invalid")
+        raise InvalidInput(_("Unknown kind of departure."))
     if (to_person is None) == (to_team is None):
-        raise ApplicationError(
-            _("Give the customers to one person or to one service team."), code="invalid"
-        )
+        raise InvalidInput(_("Give the customers to one person or to one service team."))
     if to_team is not None:
         require_same_branch(to_team.branch_id, actor)
         if not to_team.active:
-            raise ApplicationError(_("That service team is no longer active."), code="invalid")
+            raise InvalidInput(_("That service team is no longer active."))
         new_manager = to_team.lead
     else:
         assert to_person is not None
         require_same_branch(to_person.branch_id, actor)
         new_manager = to_person
     if new_manager.pk == departed.pk:
-        raise ApplicationError(
-            _("The customers cannot be given back to the person who left."), code="invalid"
-        )
+        raise InvalidInput(_("The customers cannot be given back to the person who left."))
     if not new_manager.is_active or not new_manager.has_role(Role.ACCOUNT_MANAGER):
         # The approval route needs the customer's own account manager (Art. 9).
-        raise ApplicationError(
+        raise InvalidInput(
             _("{name} is not an active account manager: choose someone who is.").format(
                 name=new_manager
             ),
-            code="invalid",
         )
     today = beijing_today()
     left_on = left_on or today
@@ -86,9 +82,9 @@ def departure_reassign(
         .order_by("pk")
     )
     if not customers:
-        raise ApplicationError(
+        raise InvalidInput(
             _("{name} has no customers at this branch: nothing to reassign.").format(name=departed),
-            code="nothing_to_do",
+            code=RetentionErrorCode.NOTHING_TO_DO,
         )
     departure = StaffDeparture.objects.create(
         branch_id=departed.branch_id,
@@ -166,12 +162,11 @@ def contact_task_complete(
     require_same_branch(task.branch_id, actor)
     locked = RetentionContactTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
     if locked.status != TaskStatus.OPEN:
-        raise ApplicationError(_("This task is already done."), code="invalid_state")
+        raise InvalidState(_("This task is already done."))
     in_team = locked.team is not None and locked.team.members.filter(pk=actor.pk).exists()
     if actor.pk != locked.assigned_to_id and not in_team and not actor.has_role(*MANAGERS):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only whoever the task is assigned to, or their team, completes it."),
-            code="forbidden",
         )
     locked.outcome = clean_text(outcome, field=_("Outcome"), max_length=2000)
     locked.status = TaskStatus.DONE

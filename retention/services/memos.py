@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from kernel.calendar import BEIJING, beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput
 from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
@@ -114,13 +114,12 @@ def memo_update(
         WorkMemo.objects.select_for_update(of=("self",)).select_related("customer").get(pk=memo.pk)
     )
     if not may_edit_memo(locked, actor):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the customer's account manager or the branch's managers edit this memo."),
-            code="forbidden",
         )
     changed = follow_up_on is not None and follow_up_on != locked.follow_up_on
     if changed and follow_up_on < beijing_today():  # type: ignore[operator]
-        raise ApplicationError(_("The next follow-up cannot be in the past."), code="invalid")
+        raise InvalidInput(_("The next follow-up cannot be in the past."))
     locked.main_reasons = clean_text(main_reasons, field=_("Main reasons"), max_length=2000)
     locked.contact_phone = clean_text(
         contact_phone, field=_("Contact phone"), max_length=30, required=False

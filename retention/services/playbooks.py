@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, InvalidState
 from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
 from ..models import Playbook, PlaybookStep, RetentionAttempt
@@ -55,9 +55,7 @@ def playbook_publish(
     if actor is not None:
         if branch is None:
             if not actor.is_superuser:
-                raise ApplicationError(
-                    _("Only head office changes the firm-wide playbooks."), code="forbidden"
-                )
+                raise Forbidden(_("Only head office changes the firm-wide playbooks."))
         elif not actor.is_superuser:
             require_same_branch(branch.pk, actor)
             require_role(
@@ -71,9 +69,9 @@ def playbook_publish(
         text_en = clean_text(step.text_en, field=_("Step"), max_length=300, required=False)
         cleaned.append(StepText(text_zh, text_en, step.key.strip()))
     if not cleaned:
-        raise ApplicationError(_("A playbook needs at least one step."), code="invalid")
+        raise InvalidInput(_("A playbook needs at least one step."))
     if len({s.text_zh for s in cleaned}) != len(cleaned):
-        raise ApplicationError(_("Two steps have the same wording."), code="invalid")
+        raise InvalidInput(_("Two steps have the same wording."))
 
     # Publishers of one reason queue here, so two revisions never take the same number.
     ChurnReason.objects.select_for_update(of=("self",)).get(pk=reason.pk)
@@ -122,30 +120,23 @@ def attempt_record(
     # Read under lock so an attempt is never added to a request that has just ended.
     req = TransferRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if req.primary_reason_id is None:
-        raise ApplicationError(
+        raise InvalidState(
             _("Record the customer's reason first: the playbook follows from it."),
-            code="invalid_state",
         )
     if req.state in ENDED_STATES:
-        raise ApplicationError(
-            _("The request has ended: nothing more can be recorded on it."), code="invalid_state"
-        )
+        raise InvalidState(_("The request has ended: nothing more can be recorded on it."))
     reason_ids = {req.primary_reason_id, *req.other_reasons.values_list("pk", flat=True)}
     if playbook.reason_id not in reason_ids or playbook.branch_id not in (None, req.branch_id):
-        raise ApplicationError(
-            _("That playbook is not for this customer's reasons."), code="invalid"
-        )
+        raise InvalidInput(_("That playbook is not for this customer's reasons."))
     wanted = {int(pk) for pk in steps_done}
     steps = list(PlaybookStep.objects.filter(playbook=playbook, pk__in=wanted))
     if len(steps) != len(wanted):
-        raise ApplicationError(_("Some ticked steps are not in this playbook."), code="invalid")
+        raise InvalidInput(_("Some ticked steps are not in this playbook."))
     answer = clean_text(
         customer_answer, field=_("Customer's answer"), max_length=2000, required=False
     )
     if not steps and not answer:
-        raise ApplicationError(
-            _("Tick what was done or note the customer's answer."), code="invalid"
-        )
+        raise InvalidInput(_("Tick what was done or note the customer's answer."))
     attempt = RetentionAttempt.objects.create(
         request=req, playbook=playbook, customer_answer=answer, recorded_by=actor
     )

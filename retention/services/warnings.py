@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import InvalidInput, InvalidState
 from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
@@ -65,11 +65,10 @@ def metrics_load(*, branch: Branch, rows: Iterable[MetricsRow]) -> MetricsLoadRe
     rows = list(rows)
     for row in rows:
         if not isinstance(row.assets, Decimal) or row.assets < 0 or row.trades_count < 0:
-            raise ApplicationError(
+            raise InvalidInput(
                 _("Bad figures for {account} on {date}.").format(
                     account=row.fund_account, date=row.date
                 ),
-                code="invalid",
             )
     accounts = {r.fund_account for r in rows}
     ids = dict(
@@ -118,7 +117,7 @@ def complaint_record(
     require_role(actor, *RETENTION_ROLES)
     received_on = received_on or beijing_today()
     if received_on > beijing_today():
-        raise ApplicationError(_("A complaint cannot be received in the future."), code="invalid")
+        raise InvalidInput(_("A complaint cannot be received in the future."))
     complaint = Complaint.objects.create(
         branch_id=customer.branch_id,
         customer=customer,
@@ -142,7 +141,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Staff, resolution: str) ->
     require_role(actor, *RETENTION_ROLES)
     locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if locked.status != ComplaintStatus.OPEN:
-        raise ApplicationError(_("This complaint is already resolved."), code="invalid_state")
+        raise InvalidState(_("This complaint is already resolved."))
     locked.resolution = clean_text(resolution, field=_("Resolution"), max_length=2000)
     locked.status = ComplaintStatus.RESOLVED
     locked.resolved_on = beijing_today()
@@ -400,9 +399,8 @@ def metrics_rows_from_csv(source: Iterable[str]) -> list[MetricsRow]:
     reader = csv.DictReader(source)
     missing = [c for c in METRICS_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The file lacks the columns: {columns}.").format(columns=", ".join(missing)),
-            code="invalid",
         )
     rows: list[MetricsRow] = []
     errors: list[str] = []
@@ -422,10 +420,9 @@ def metrics_rows_from_csv(source: Iterable[str]) -> list[MetricsRow]:
         except (ValueError, InvalidOperation):
             errors.append(str(line))
     if errors:
-        raise ApplicationError(
+        raise InvalidInput(
             _("Unreadable lines (nothing was loaded): {lines}.").format(
                 lines=", ".join(errors[:20])
             ),
-            code="invalid",
         )
     return rows

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Staff
 from accounts.roles import BRANCH_READERS
-from kernel.errors import ApplicationError
 
 M = TypeVar("M", bound=Model)
 
@@ -38,16 +36,6 @@ def branch_object(
     obj = get_object_or_404(queryset.filter(**{lookup: user.branch_id}), pk=pk)
     require_reader(user)
     return obj
-
-
-def refusal(request: HttpRequest, error: ApplicationError, form: BaseForm | None = None) -> None:
-    """A service said no: a 404 stays a 404; anything else is shown to the user."""
-    if error.code == "not_found":
-        raise Http404(error.message)
-    if form is not None:
-        form.add_error(None, error.message)
-    else:
-        messages.error(request, error.message)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

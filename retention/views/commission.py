@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from ..forms import DecisionForm
 from ..models import CommissionAgreement, CommissionRange, CommissionStatus
 from ..services import commission_approve, commission_refuse
-from ._common import branch_object, refusal, require_reader, staff
+from ._common import branch_object, require_reader, staff
 
 
 @login_required

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from ..forms import CancelForm, EvidenceForm
 from ..models import Commitment
 from ..selectors import commitments_for_owner, overdue_commitments
 from ..services import commitment_cancel, commitment_keep
-from ._common import branch_object, refusal, require_reader, safe_next, staff, status_for
+from ._common import branch_object, require_reader, safe_next, staff, status_for
 
 
 @login_required

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 from transfers.models import TransferRequest
 
 from ..forms import AttemptForm
 from ..models import Playbook
 from ..selectors import playbook_panel_context
 from ..services import attempt_record
-from ._common import branch_object, refusal, safe_next, staff
+from ._common import branch_object, safe_next, staff
 
 
 def _request(request: HttpRequest, pk: int) -> TransferRequest:

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 from transfers.models import TransferRequest
 
 from ..forms import CommissionForm, CommitmentForm, ComplaintForm
 from ..models import AtRiskFlag, CommissionRange
 from ..selectors import customer_retention_badges
 from ..services import commission_agree, commitment_create, complaint_record
-from ._common import branch_object, refusal, staff, status_for
+from ._common import branch_object, staff, status_for
 
 
 def _customer(request: HttpRequest, pk: int) -> Customer:

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from ..forms import DepartureForm, OutcomeForm
 from ..models import RetentionContactTask, StaffDeparture
 from ..selectors import contact_tasks_for
 from ..services import contact_task_complete, departure_reassign
-from ._common import branch_object, refusal, require_reader, safe_next, staff, status_for
+from ._common import branch_object, require_reader, safe_next, staff, status_for
 
 
 @login_required

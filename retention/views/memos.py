@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from ..forms import MemoForm
 from ..models import MemoOutcome, WorkMemo
 from ..pdf import memo_pdf
 from ..services import memo_update
 from ..services.memos import may_edit_memo
-from ._common import branch_object, refusal, require_reader, staff, status_for
+from ._common import branch_object, require_reader, staff, status_for
 
 
 def _memos():  # type: ignore[no-untyped-def]

@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from ..forms import ResolutionForm
 from ..models import Complaint
 from ..selectors import at_risk_for, retention_settings_for
 from ..services import complaint_resolve
-from ._common import branch_object, refusal, require_reader, staff, status_for
+from ._common import branch_object, require_reader, staff, status_for
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Staff
 from accounts.roles import Role
 from kernel.calendar import BEIJING, TradingCalendar
-from kernel.errors import ApplicationError
+from kernel.errors import NotFound
 
 from ..models import RevisitTask
 
@@ -75,7 +75,7 @@ def earliest_free(
 def require_same_branch(branch_id: int, actor: Staff) -> None:
     if branch_id != actor.branch_id:
         # Another branch's record does not exist as far as this user is concerned.
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
 
 
 def is_supervisor(actor: Staff) -> bool:

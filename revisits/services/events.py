@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import Role
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput, InvalidState, NotFound
 
 from ..models import EventInvitation, RevisitEvent
 from ._common import is_supervisor, require_same_branch
@@ -29,12 +29,11 @@ def event_create(
     *, actor: Staff, title: str, starts_at: dt.datetime, place: str, programme: str = ""
 ) -> RevisitEvent:
     if not is_supervisor(actor):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the marketing director or general manager organises events."),
-            code="forbidden",
         )
     if not title.strip() or not place.strip():
-        raise ApplicationError(_("Give the event a title and a place."))
+        raise InvalidInput(_("Give the event a title and a place."))
     return RevisitEvent.objects.create(
         branch_id=actor.branch_id,
         title=title.strip(),
@@ -51,12 +50,12 @@ def event_invite(*, event: RevisitEvent, actor: Staff, customers: Iterable[Custo
     Returns how many were newly invited."""
     require_same_branch(event.branch_id, actor)
     if not may_invite(actor):
-        raise ApplicationError(_("You may not invite customers to events."), code="forbidden")
+        raise Forbidden(_("You may not invite customers to events."))
     if event.starts_at < timezone.now():
-        raise ApplicationError(_("The event has already started."), code="invalid_state")
+        raise InvalidState(_("The event has already started."))
     chosen = list(customers)
     if any(c.branch_id != event.branch_id for c in chosen):
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
     before = event.invitations.count()
     EventInvitation.objects.bulk_create(
         [EventInvitation(event=event, customer=c, invited_by=actor) for c in chosen],
@@ -73,11 +72,9 @@ def event_mark_attendance(
     many attended."""
     require_same_branch(event.branch_id, actor)
     if not may_invite(actor):
-        raise ApplicationError(_("You may not mark attendance."), code="forbidden")
+        raise Forbidden(_("You may not mark attendance."))
     if event.starts_at > timezone.now():
-        raise ApplicationError(
-            _("Attendance is marked once the event has started."), code="invalid_state"
-        )
+        raise InvalidState(_("Attendance is marked once the event has started."))
     came = set(attended_customer_ids)
     now = timezone.now()
     invitations = list(event.invitations.select_for_update().order_by("pk"))

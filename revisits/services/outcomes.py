@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Staff
 from accounts.roles import Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState
 
+from ..errors import RevisitErrorCode
 from ..models import RULE_SOURCE, Channel, Reason, RevisitTask, TaskStatus, Topic
 from ._common import free_due_date, is_supervisor, on_or_before, require_same_branch
 from .rules import revisit_rules_for
@@ -63,34 +64,39 @@ def revisit_record(
     contact, if agreed — or the rule's own rhythm — becomes the next task."""
     require_same_branch(task.branch_id, actor)
     if not may_record(task, actor):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the task's owner, the marketing director or the general manager records it."),
-            code="forbidden",
         )
     locked = _lock(task)
     if locked.status != TaskStatus.OPEN:
-        raise ApplicationError(_("This revisit is already recorded."), code="already_recorded")
+        raise Conflict(
+            _("This revisit is already recorded."), code=RevisitErrorCode.ALREADY_RECORDED
+        )
     today = beijing_today()
     if done_on > today:
-        raise ApplicationError(
-            _("A revisit cannot be recorded before it happens."), code="in_the_future"
+        raise InvalidInput(
+            _("A revisit cannot be recorded before it happens."),
+            code=RevisitErrorCode.IN_THE_FUTURE,
         )
     if channel not in Channel.values:
-        raise ApplicationError(_("Choose how the customer was contacted."))
+        raise InvalidInput(_("Choose how the customer was contacted."))
     if locked.reason == Reason.INSTITUTION_VISIT and channel != Channel.VISIT:
-        raise ApplicationError(
+        raise InvalidInput(
             _("Art. 32: an institution's yearly revisit is a visit in person."),
-            code="visit_required",
+            code=RevisitErrorCode.VISIT_REQUIRED,
         )
     chosen = [t for t in Topic.values if t in set(topics)]
     if not chosen:
-        raise ApplicationError(
-            _("Tick at least one topic the revisit covered (Art. 31)."), code="topics_missing"
+        raise InvalidInput(
+            _("Tick at least one topic the revisit covered (Art. 31)."),
+            code=RevisitErrorCode.TOPICS_MISSING,
         )
     if not outcome.strip():
-        raise ApplicationError(_("Write down what the customer said."), code="outcome_missing")
+        raise InvalidInput(
+            _("Write down what the customer said."), code=RevisitErrorCode.OUTCOME_MISSING
+        )
     if next_contact_on is not None and next_contact_on <= done_on:
-        raise ApplicationError(_("The next contact must come after this one."))
+        raise InvalidInput(_("The next contact must come after this one."))
 
     locked.status = TaskStatus.DONE
     locked.done_on = done_on
@@ -148,7 +154,7 @@ def _next_task(done: RevisitTask, *, next_contact_on: dt.date | None) -> Revisit
     except CalendarUnknown:
         latest = None
     if next_contact_on is not None and next_contact_on > (latest or limit):
-        raise ApplicationError(
+        raise InvalidInput(
             _(
                 "Art. {article}: the next contact must be on or before {date} ({value} {unit})."
             ).format(
@@ -157,7 +163,7 @@ def _next_task(done: RevisitTask, *, next_contact_on: dt.date | None) -> Revisit
                 value=rule.value,
                 unit=RULE_SOURCE[successor]["unit"],
             ),
-            code="next_contact_too_late",
+            code=RevisitErrorCode.NEXT_CONTACT_TOO_LATE,
         )
     due = next_contact_on or latest
     if due is None:
@@ -202,17 +208,14 @@ def revisit_reassign(*, task: RevisitTask, actor: Staff, owner: Staff) -> Revisi
     the branch (the owner is away, or left: Art. 28)."""
     require_same_branch(task.branch_id, actor)
     if not is_supervisor(actor):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the marketing director or general manager reassigns revisits."),
-            code="forbidden",
         )
     if owner.branch_id != task.branch_id or not owner.is_active or not owner.has_role(*OWNER_ROLES):
-        raise ApplicationError(
-            _("Choose an active account manager or director of this branch."), code="invalid"
-        )
+        raise InvalidInput(_("Choose an active account manager or director of this branch."))
     locked = _lock(task)
     if locked.status != TaskStatus.OPEN:
-        raise ApplicationError(_("Only an open revisit can be reassigned."), code="invalid_state")
+        raise InvalidState(_("Only an open revisit can be reassigned."))
     locked.owner = owner
     locked.save(update_fields=["owner"])
     return locked

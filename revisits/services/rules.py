@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidInput
 
+from ..errors import RevisitErrorCode
 from ..models import RULE_SOURCE, Channel, Direction, Reason, RevisitRule
 from ._common import is_supervisor, require_same_branch
 
@@ -35,25 +36,24 @@ def revisit_rule_check(*, kind: str, value: int) -> None:
     source = RULE_SOURCE[Reason(kind)]
     article = source["article"]
     if source["direction"] == Direction.AT_MOST and value > source["max"]:
-        raise ApplicationError(
+        raise InvalidInput(
             _(
                 "Art. {article} allows at most {limit} {unit}: a branch may tighten the rule, "
                 "not loosen it."
             ).format(article=article, limit=source["max"], unit=source["unit"]),
-            code="rule_too_loose",
+            code=RevisitErrorCode.RULE_TOO_LOOSE,
         )
     if source["direction"] == Direction.AT_LEAST and value < source["min"]:
-        raise ApplicationError(
+        raise InvalidInput(
             _(
                 "Art. {article} needs at least {limit} {unit}: a branch may tighten the rule, "
                 "not loosen it."
             ).format(article=article, limit=source["min"], unit=source["unit"]),
-            code="rule_too_loose",
+            code=RevisitErrorCode.RULE_TOO_LOOSE,
         )
     if not source["min"] <= value <= source["max"]:
-        raise ApplicationError(
+        raise InvalidInput(
             _("Choose a value from {low} to {high}.").format(low=source["min"], high=source["max"]),
-            code="invalid",
         )
 
 
@@ -63,9 +63,8 @@ def revisit_rule_set(
 ) -> RevisitRule:
     require_same_branch(rule.branch_id, actor)
     if not is_supervisor(actor):
-        raise ApplicationError(
+        raise Forbidden(
             _("Only the marketing director or general manager changes the revisit rules."),
-            code="forbidden",
         )
     revisit_rule_check(kind=rule.kind, value=value)
     locked = RevisitRule.objects.select_for_update().get(pk=rule.pk)
@@ -74,7 +73,7 @@ def revisit_rule_set(
         locked.channel = Channel.VISIT  # Art. 32: in person, whatever the setting says
     elif channel is not None:
         if channel not in Channel.values:
-            raise ApplicationError(_("Unknown channel."), code="invalid")
+            raise InvalidInput(_("Unknown channel."))
         locked.channel = channel
     locked.updated_by = actor
     locked.save(update_fields=["value", "channel", "updated_by", "updated_at"])

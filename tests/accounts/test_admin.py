@@ -10,14 +10,9 @@ from django.urls import reverse
 
 from accounts.models import Branch, Tier
 from tests.accounts.factories import StaffFactory
-from tests.transfers.conftest import make_branch
+from tests.builders import make_branch
 
 CUSTOMERS = "admin:accounts_customer_changelist"
-
-
-@pytest.fixture
-def people(db):
-    return make_branch("SH01")
 
 
 @pytest.fixture

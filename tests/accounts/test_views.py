@@ -8,23 +8,13 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from tests.accounts.factories import STAFF_PASSWORD, StaffFactory
-from tests.transfers.conftest import make_branch, to_awaiting_approval
+from tests.builders import to_awaiting_approval
 
 
 @pytest.fixture
 def client(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-@pytest.fixture
-def people(db):
-    return make_branch()
-
-
-@pytest.fixture
-def other_branch(db):
-    return make_branch("BJ02")
 
 
 def test_pages_send_an_anonymous_visitor_to_sign_in(client, db):

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from tests.api.conftest import assert_error_shape, token_client
+from tests.builders import assert_error_shape, token_client
 
 
 def test_the_schema_validates_without_warnings(tmp_path):

@@ -1,8 +1,13 @@
 """Idempotency-Key: a repeat returns the first response and never acts twice; the same key
 with another body is a 422."""
 
-from tests.api.conftest import assert_error_shape, session_client, token_client
-from tests.transfers.conftest import WRONG_PASSWORD, to_state
+from tests.builders import (
+    WRONG_PASSWORD,
+    assert_error_shape,
+    session_client,
+    to_state,
+    token_client,
+)
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
 

@@ -16,8 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import token_client
-from tests.transfers.conftest import make_branch, to_state
+from tests.builders import built_once, make_branch, to_state, token_client
 from transfers.models import TransferState
 
 CHECKS = [
@@ -40,8 +39,7 @@ def keep_the_test_connection_open():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def role_headers(db):
+def _build_role_headers() -> list[dict[str, str]]:
     """The branch's data — requests in several states — and one token per role."""
     people = make_branch("SA01")
     stranger = make_branch("SB02")
@@ -64,6 +62,18 @@ def role_headers(db):
         client = token_client(branch, acting_as=person)
         headers.append({"Authorization": client._credentials["HTTP_AUTHORIZATION"]})
     return headers
+
+
+@pytest.fixture(scope="module")
+def _role_headers_once(django_db_setup, django_db_blocker):
+    # Built once for the module's operations, in a transaction rolled back after the last;
+    # each test (all of an operation's examples) runs in a savepoint of it, rolled back after.
+    yield from built_once(django_db_blocker, _build_role_headers)
+
+
+@pytest.fixture
+def role_headers(_role_headers_once, db) -> list[dict[str, str]]:
+    return _role_headers_once
 
 
 # Loaded at collection from the app itself: the schema view reads no database.

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import TRADING_PASSWORD
-from tests.api.conftest import assert_error_shape, session_client, token_client
+from tests.builders import assert_error_shape, session_client, token_client
 from transfers.models import Approval, ApprovalMode, TransferRequest, TransferState
 
 
@@ -76,13 +76,13 @@ def test_a_system_token_runs_a_request_from_creation_to_completion(people):
 
 
 def test_a_token_acts_only_as_its_person_and_an_approver_token_approves_in_person(people):
-    from tests.transfers.conftest import to_awaiting_approval
+    from tests.builders import to_awaiting_approval
 
     req = to_awaiting_approval(people, people.customer("ordinary"))
     url = f"/api/v1/requests/{req.pk}"
     # The clerk received it: the clerk's token cannot approve it (nobody approves their own).
     clerk_api = token_client(people)
-    assert_error_shape(post(clerk_api, f"{url}/approve/"), 400, "self_approval")
+    assert_error_shape(post(clerk_api, f"{url}/approve/"), 403, "self_approval")
     # The auditor's token cannot take the counter's steps: the services check the person.
     auditor_api = token_client(people, acting_as=people.auditor)
     assert_error_shape(post(auditor_api, f"{url}/stays/"), 403, "forbidden")
@@ -108,7 +108,7 @@ def test_a_missing_scope_is_a_403_in_the_error_shape(people):
     assert "transfers:write" in body["message"]
     assert reader.get("/api/v1/requests/").status_code == 200
     no_approvals = token_client(people, scopes=["transfers:read", "transfers:write"])
-    from tests.transfers.conftest import to_awaiting_approval
+    from tests.builders import to_awaiting_approval
 
     req = to_awaiting_approval(people, customer)
     assert_error_shape(
@@ -122,7 +122,7 @@ def test_a_missing_scope_is_a_403_in_the_error_shape(people):
 
 
 def test_another_branchs_objects_are_404(people, other_branch):
-    from tests.transfers.conftest import to_awaiting_approval
+    from tests.builders import to_awaiting_approval
 
     theirs = other_branch.customer()
     their_request = to_awaiting_approval(other_branch, theirs)

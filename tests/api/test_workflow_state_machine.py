@@ -27,7 +27,7 @@ from accounts.models import Staff
 from core_system.adapters import get_core_system
 from kernel.errors import ApplicationError
 from tests.accounts.factories import TRADING_PASSWORD
-from tests.transfers.conftest import WRONG_PASSWORD, make_branch, reason, set_core_state
+from tests.builders import WRONG_PASSWORD, make_branch, reason, set_core_state
 from transfers import approval_rules as rules
 from transfers import services
 from transfers.models import (

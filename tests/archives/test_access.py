@@ -24,8 +24,15 @@ from archives.models import (
 from archives.services.access import FILE_PERMISSION
 from kernel.errors import ApplicationError
 from tests.accounts.factories import StaffFactory
-
-from .conftest import BEIJING, ask_access, filed_record, granted, image_bytes, pdf_bytes, upload
+from tests.builders import (
+    BEIJING,
+    ask_access,
+    filed_record,
+    granted,
+    image_bytes,
+    pdf_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from archives.models import AccessLogEntry, ArchiveRecord, RetentionRule
-
-from .conftest import filed_record, granted
+from tests.builders import filed_record, granted
 
 pytestmark = pytest.mark.django_db
 

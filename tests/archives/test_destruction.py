@@ -21,8 +21,7 @@ from archives.selectors import destruction_candidates
 from archives.services.storage import file_secure_delete, file_store
 from kernel.errors import ApplicationError
 from tests.accounts.factories import StaffFactory
-
-from .conftest import TODAY, filed_record, granted
+from tests.builders import TODAY, filed_record, granted
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,8 @@ from archives.services import archive_file_day, archive_scan_upload
 from jobs.models import JobOutcome
 from jobs.registry import job_run
 from kernel.errors import ApplicationError
-from tests.transfers.conftest import to_completed, to_state
+from tests.builders import AFTER_CLOSE, BEIJING, TODAY, pdf_bytes, to_completed, to_state, upload
 from transfers.models import TransferState
-
-from .conftest import AFTER_CLOSE, BEIJING, TODAY, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +127,7 @@ def test_a_request_ended_after_the_close_is_filed_with_the_next_trading_day(arch
 
 
 def test_a_deferred_request_that_later_completes_files_each_ending_once(arch, frozen_now):
-    from tests.transfers.conftest import approvers_for
+    from tests.builders import approvers_for
     from transfers import services as transfers
 
     req = to_state(arch.people, TransferState.DEFERRED)

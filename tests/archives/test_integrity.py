@@ -10,8 +10,7 @@ from archives.services import archive_integrity_check
 from jobs.models import JobOutcome
 from jobs.registry import job_run
 from notifications.models import Notification
-
-from .conftest import TODAY, filed_record
+from tests.builders import TODAY, filed_record
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from archives.models import InventoryState, Medium
 from archives.selectors import paper_by_location
 from kernel.errors import ApplicationError
 from notifications.models import Notification
-
-from .conftest import filed_record
+from tests.builders import filed_record
 
 pytestmark = pytest.mark.django_db
 

@@ -2,18 +2,24 @@
 when filings race and when one of them rolls back."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from archives import services
 from archives.models import ArchiveRecord, Category, Medium
 from archives.services.numbering import archive_number_next
-from tests.transfers.conftest import to_state
+from tests.builders import (
+    AFTER_CLOSE,
+    TODAY,
+    filed_record,
+    make_archives_branch,
+    pdf_bytes,
+    to_state,
+    upload,
+)
+from tests.concurrency import all_at_once
 from transfers.models import ChurnReason, TransferState
-
-from .conftest import AFTER_CLOSE, TODAY, filed_record, make_archives_branch, pdf_bytes, upload
 
 
 class Rollback(Exception):
@@ -78,28 +84,6 @@ def race_branch(seeded_calendar):
         defaults={"name_zh": "住址搬迁、交通不便", "name_en": "Moved house", "article": 20},
     )
     return make_archives_branch()
-
-
-def all_at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def work(index, job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = (job(), None)
-        except Exception as exc:
-            outcomes[index] = (None, exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung on a lock"
-    return outcomes
 
 
 @pytest.mark.postgres_only

@@ -6,8 +6,7 @@ import pytest
 from archives import services
 from archives.models import ArchiveDocument, ArchiveRecord, Medium, RecordStatus
 from kernel.errors import ApplicationError
-
-from .conftest import filed_record, pdf_bytes, upload
+from tests.builders import filed_record, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

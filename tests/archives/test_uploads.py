@@ -7,8 +7,7 @@ from archives import services
 from archives.models import ArchiveDocument, Medium
 from archives.services.storage import EXTENSIONS, sniff_content_type
 from kernel.errors import ApplicationError
-
-from .conftest import image_bytes, pdf_bytes, upload
+from tests.builders import image_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

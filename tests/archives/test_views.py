@@ -18,10 +18,19 @@ from archives.models import (
     Medium,
     RecordStatus,
 )
-from tests.transfers.conftest import to_state
+from tests.builders import (
+    AFTER_CLOSE,
+    TODAY,
+    ask_access,
+    built_once,
+    filed_record,
+    granted,
+    make_archives_branch,
+    pdf_bytes,
+    to_state,
+    upload,
+)
 from transfers.models import TransferState
-
-from .conftest import AFTER_CLOSE, TODAY, ask_access, filed_record, granted, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +42,7 @@ def login(client, user):
     return client
 
 
-@pytest.fixture
-def their_objects(other):
+def _their_objects_of(other):
     """One of each object a URL names, all belonging to the other branch."""
     import datetime as dt
 
@@ -93,33 +101,58 @@ OBJECT_URLS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "key", "method"), OBJECT_URLS)
-def test_another_branchs_object_is_a_404_on_every_url(
-    client, arch, their_objects, name, key, method
-):
-    # Our archivist (and our company head for the decisions) ask for their objects.
-    user = arch.head if "approve" in name or "reject" in name else arch.archivist
-    url = reverse(name, args=[their_objects[key].pk])
-    response = getattr(login(client, user), method)(url, {"note": "x", "days": 3})
-    assert response.status_code == 404
-    assert AccessLogEntry.objects.count() == 0
+class TestAnotherBranchsObjects:
+    """Our archivist meets the other branch's objects. One world for the class: our branch
+    (arch), the other (other) and one of each of its objects, built once in a transaction
+    rolled back after the class; each test runs in a savepoint of it, rolled back after it."""
 
+    @pytest.fixture(scope="class")
+    @classmethod
+    def _world_once(cls, django_db_setup, django_db_blocker):
+        def build():
+            arch, other = make_archives_branch(), make_archives_branch("BJ02")
+            return {"arch": arch, "other": other, "their_objects": _their_objects_of(other)}
 
-def test_another_branchs_records_are_not_listed_or_reported(client, arch, their_objects):
-    theirs = their_objects["record"]
-    card_url = reverse("archives:record_detail", args=[theirs.pk])
-    login(client, arch.archivist)
-    listing = client.get(reverse("archives:record_list"), {"q": theirs.number})
-    assert list(listing.context["records"]) == []
-    assert card_url not in listing.content.decode()
-    for page in (
-        client.get(reverse("archives:filing_day", args=[TODAY.isoformat()])),
-        client.get(reverse("archives:grants")),
-        client.get(reverse("archives:destruction_list")),
-        client.get(reverse("archives:integrity_list")),
+        yield from built_once(django_db_blocker, build)
+
+    @pytest.fixture
+    def arch(self, _world_once, db):
+        return _world_once["arch"]
+
+    @pytest.fixture
+    def other(self, _world_once, db):
+        return _world_once["other"]
+
+    @pytest.fixture
+    def their_objects(self, _world_once, db):
+        return _world_once["their_objects"]
+
+    @pytest.mark.parametrize(("name", "key", "method"), OBJECT_URLS)
+    def test_another_branchs_object_is_a_404_on_every_url(
+        self, client, arch, their_objects, name, key, method
     ):
-        assert card_url not in page.content.decode()
-        assert theirs.number not in page.content.decode()
+        # Our archivist (and our company head for the decisions) ask for their objects.
+        user = arch.head if "approve" in name or "reject" in name else arch.archivist
+        url = reverse(name, args=[their_objects[key].pk])
+        response = getattr(login(client, user), method)(url, {"note": "x", "days": 3})
+        assert response.status_code == 404
+        assert AccessLogEntry.objects.count() == 0
+
+    def test_another_branchs_records_are_not_listed_or_reported(self, client, arch, their_objects):
+        theirs = their_objects["record"]
+        card_url = reverse("archives:record_detail", args=[theirs.pk])
+        login(client, arch.archivist)
+        listing = client.get(reverse("archives:record_list"), {"q": theirs.number})
+        assert list(listing.context["records"]) == []
+        assert card_url not in listing.content.decode()
+        for page in (
+            client.get(reverse("archives:filing_day", args=[TODAY.isoformat()])),
+            client.get(reverse("archives:grants")),
+            client.get(reverse("archives:destruction_list")),
+            client.get(reverse("archives:integrity_list")),
+        ):
+            assert card_url not in page.content.decode()
+            assert theirs.number not in page.content.decode()
 
 
 def test_every_page_opens_for_the_archivist(client, arch):

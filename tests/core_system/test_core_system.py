@@ -9,7 +9,7 @@ import pytest
 from core_system.adapters import Condition, DailyExportCoreSystem, get_core_system
 from core_system.models import CoreAccountState
 from tests.accounts.factories import TRADING_PASSWORD, CoreAccountStateFactory, CustomerFactory
-from tests.transfers.conftest import approvers_for, make_branch, to_awaiting_approval
+from tests.builders import approvers_for, make_branch, to_awaiting_approval
 from transfers import services
 from transfers.models import TransferState
 

@@ -6,7 +6,7 @@ from accounts.services import roles_sync
 from api.models import SystemToken
 from devtools.bench.api_lifecycle import Case, Http, drive, issue_keys, unused_cases
 from tests.accounts.factories import TRADING_PASSWORD
-from tests.transfers.conftest import make_branch, new_request
+from tests.builders import make_branch, new_request
 from transfers.models import ApprovalMode, ApprovalStep, TransferRequest, TransferState
 
 

@@ -23,22 +23,11 @@ from kernel.errors import ApplicationError
 from notifications.models import Notification
 from revisits.models import Reason, RevisitTask
 from tests.accounts.factories import StaffFactory
-from tests.revisits.conftest import departed
-from tests.transfers.conftest import make_branch
+from tests.builders import departed
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 D = dt.date
 TODAY = D(2026, 11, 25)
-
-
-@pytest.fixture
-def people(db):
-    return make_branch()
-
-
-@pytest.fixture
-def other_branch(db):
-    return make_branch("BJ02")
 
 
 @pytest.fixture

@@ -20,14 +20,22 @@ from retention.services import (
     commitment_keep,
     monthly_report_prepare,
 )
-
-from .conftest import at, defers, go_through, in_retention, page, stays, tick
+from tests.builders import (
+    at,
+    built_once,
+    defers,
+    go_through,
+    in_retention,
+    make_branch,
+    page,
+    stays,
+    tick,
+)
 
 NOVEMBER = dt.date(2026, 11, 1)
 
 
-@pytest.fixture
-def month_data(people, frozen_now):
+def _build_month(frozen_now):
     """October: one left (300 000, moved away), one stayed.
     November: promises 1 kept on time, 1 kept late, 1 open, 1 cancelled; then
       c1 ordinary 100 000, moved away → left to 甲证券
@@ -35,6 +43,7 @@ def month_data(people, frozen_now):
       c3 ordinary, moved away, online trading shown → stayed
       c4 ordinary 50 000, moved away, online trading shown → left to 甲证券
       c5 ordinary, competition → deferred."""
+    people = make_branch()
     at(frozen_now, dt.date(2026, 10, 20))
     go_through(people, in_retention(people, people.customer(assets="300000"), broker="甲证券"))
     stays(people, in_retention(people))
@@ -69,6 +78,25 @@ def month_data(people, frozen_now):
     go_through(people, c4)
     defers(people, in_retention(people, reason_code="competition"), dt.date(2026, 12, 9))
     return people
+
+
+@pytest.fixture(scope="module")
+def _month_once(django_db_setup, django_db_blocker):
+    # Every test of the module reads this month: built once, in a transaction rolled back
+    # after the last test; each test runs in a savepoint of it, rolled back after it.
+    yield from built_once(django_db_blocker, _build_month, clock=True)
+
+
+@pytest.fixture
+def month_data(_month_once, db):
+    """`people`'s branch with the month described in _build_month."""
+    return _month_once
+
+
+@pytest.fixture
+def people(month_data):
+    """The branch of month_data (the suite's people fixture would build a second SH01)."""
+    return month_data
 
 
 def test_the_months_figures_match_the_hand_count(month_data):

@@ -10,8 +10,7 @@ from kernel.errors import ApplicationError
 from notifications.models import Notification
 from retention.models import CommissionRange, CommissionStatus
 from retention.services import commission_agree, commission_approve, commission_refuse
-
-from .conftest import page
+from tests.builders import page
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from retention.services import (
     commitment_keep,
     commitments_escalate_overdue,
 )
-
-from .conftest import at, defers, in_retention, page
+from tests.builders import at, defers, in_retention, page
 
 
 def test_a_promise_due_in_trading_days_skips_national_day(people, frozen_now):

@@ -21,8 +21,7 @@ from retention.services import (
     metrics_load,
 )
 from tests.accounts.factories import StaffFactory
-
-from .conftest import defers, in_retention, page
+from tests.builders import defers, in_retention, page
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -17,12 +17,10 @@ from retention.services import (
     departure_reassign,
 )
 from tests.accounts.factories import StaffFactory
+from tests.builders import built_once, defers, in_retention, make_branch
 
-from .conftest import defers, in_retention
 
-
-@pytest.fixture
-def theirs(other_branch):
+def _theirs_of(other_branch):
     """One of everything, in the other branch."""
     o = other_branch
     customer = o.customer()
@@ -75,40 +73,72 @@ URLS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "name", "kind"), URLS)
-def test_another_branchs_object_is_not_found(people, theirs, en_client, method, name, kind):
-    en_client.force_login(people.md)
-    url = reverse(name, args=[theirs[kind]])
-    response = getattr(en_client, method)(
-        url, {"playbook": 1, "evidence": "x", "decision": "approve"} if method == "post" else None
-    )
-    assert response.status_code == 404
+class TestAnotherBranchsObjects:
+    """The user meets the other branch's objects. One world for the class: the user's branch
+    (people), the other (other_branch) and one of everything in it (theirs), built once in a
+    transaction rolled back after the class; each test runs in a savepoint of it, rolled
+    back after it."""
 
+    @pytest.fixture(scope="class")
+    @classmethod
+    def _world_once(cls, django_db_setup, django_db_blocker):
+        def build():
+            people, other_branch = make_branch(), make_branch("BJ02")
+            return {
+                "people": people,
+                "other_branch": other_branch,
+                "theirs": _theirs_of(other_branch),
+            }
 
-def test_lists_show_only_the_users_branch(people, theirs, en_client):
-    en_client.force_login(people.md)
-    for name in (
-        "retention_home",
-        "retention_commitments",
-        "retention_commission",
-        "retention_memos",
-        "retention_at_risk",
-        "retention_departures",
-        "retention_tasks",
-        "retention_analysis",
+        yield from built_once(django_db_blocker, build)
+
+    @pytest.fixture
+    def people(self, _world_once, db):
+        return _world_once["people"]
+
+    @pytest.fixture
+    def other_branch(self, _world_once, db):
+        return _world_once["other_branch"]
+
+    @pytest.fixture
+    def theirs(self, _world_once, db):
+        return _world_once["theirs"]
+
+    @pytest.mark.parametrize(("method", "name", "kind"), URLS)
+    def test_another_branchs_object_is_not_found(
+        self, people, theirs, en_client, method, name, kind
     ):
-        response = en_client.get(reverse(name))
-        assert response.status_code == 200, name
-        body = response.content.decode()
-        assert "他行的承诺" not in body and "BJ02" not in body, name
-        assert f"/retention/memos/{theirs['memo']}/" not in body, name
-        assert f"/retention/customers/{theirs['customer']}/" not in body, name
+        en_client.force_login(people.md)
+        url = reverse(name, args=[theirs[kind]])
+        response = getattr(en_client, method)(
+            url,
+            {"playbook": 1, "evidence": "x", "decision": "approve"} if method == "post" else None,
+        )
+        assert response.status_code == 404
 
+    def test_lists_show_only_the_users_branch(self, people, theirs, en_client):
+        en_client.force_login(people.md)
+        for name in (
+            "retention_home",
+            "retention_commitments",
+            "retention_commission",
+            "retention_memos",
+            "retention_at_risk",
+            "retention_departures",
+            "retention_tasks",
+            "retention_analysis",
+        ):
+            response = en_client.get(reverse(name))
+            assert response.status_code == 200, name
+            body = response.content.decode()
+            assert "他行的承诺" not in body and "BJ02" not in body, name
+            assert f"/retention/memos/{theirs['memo']}/" not in body, name
+            assert f"/retention/customers/{theirs['customer']}/" not in body, name
 
-def test_the_exports_are_the_users_branch(people, theirs, en_client):
-    en_client.force_login(people.md)
-    csv = en_client.get(reverse("retention_analysis_csv")).content.decode("utf-8-sig")
-    assert people.branch.name in csv and "BJ02" not in csv
+    def test_the_exports_are_the_users_branch(self, people, theirs, en_client):
+        en_client.force_login(people.md)
+        csv = en_client.get(reverse("retention_analysis_csv")).content.decode("utf-8-sig")
+        assert people.branch.name in csv and "BJ02" not in csv
 
 
 def test_the_archivist_has_no_retention_pages(people, en_client):

@@ -13,9 +13,8 @@ from kernel.errors import ApplicationError
 from notifications.models import Notification
 from retention.models import MemoOutcome, WorkMemo
 from retention.services import memo_update
+from tests.builders import defers, go_through, in_retention, page, stays, tick
 from transfers import services
-
-from .conftest import defers, go_through, in_retention, page, stays, tick
 
 FOLLOW_UP = dt.date(2026, 12, 9)
 

@@ -7,11 +7,10 @@ from kernel.errors import ApplicationError
 from retention.models import Playbook, RetentionAttempt
 from retention.selectors import playbook_current
 from retention.services import StepText, attempt_record, playbook_publish
+from tests.builders import in_retention, reason, tick
+from tests.builders import page as text
 from transfers import services
 from transfers.models import ChurnReason, TransferState
-
-from .conftest import in_retention, reason, tick
-from .conftest import page as text
 
 # The first step of each seeded playbook, as the clerk reads it in English.
 FIRST_STEPS = {

@@ -3,18 +3,15 @@ re-run): the unique constraints keyed on the business date make the second one a
 Only PostgreSQL lets two writers really overlap; SQLite serialises them."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from jobs.models import JobOutcome, JobTrigger
 from jobs.registry import job_run
 from notifications.models import Notification
 from revisits.models import RevisitTask
-from tests.transfers.conftest import make_branch
-
-from .conftest import deferred, departed, important, institution
+from tests.builders import deferred, departed, important, institution, make_branch
+from tests.concurrency import all_at_once
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -24,26 +21,6 @@ TODAY = dt.date(2026, 11, 25)
 @pytest.fixture
 def people(seeded_calendar):
     return make_branch()
-
-
-def all_at_once(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def work(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung on a lock"
-    return results
 
 
 def run(people, name):
@@ -62,8 +39,10 @@ def test_two_planners_at_once_plan_every_revisit_exactly_once(people):
     departed(people, institution(people), on=dt.date(2025, 12, 1))
     deferred(people, people.customer(), on=dt.date(2026, 11, 20), follow_up_on=dt.date(2026, 12, 4))
 
-    runs = all_at_once([run(people, "revisits.plan") for _ in range(4)])
+    outcomes = all_at_once([run(people, "revisits.plan") for _ in range(4)])
 
+    assert [error for _result, error in outcomes] == [None] * 4
+    runs = [result for result, _error in outcomes]
     assert [r.outcome for r in runs] == [JobOutcome.SUCCEEDED] * 4, [r.message for r in runs]
     planned = keys()
     assert len(planned) == len(set(planned))
@@ -77,8 +56,10 @@ def test_two_reminder_runs_at_once_tell_each_owner_once(people):
     departed(people, important(people), on=dt.date(2026, 11, 20))
     job_run(name="revisits.plan", business_date=TODAY, trigger="command", branch=people.branch)
 
-    runs = all_at_once([run(people, "revisits.remind") for _ in range(3)])
+    outcomes = all_at_once([run(people, "revisits.remind") for _ in range(3)])
 
+    assert [error for _result, error in outcomes] == [None] * 3
+    runs = [result for result, _error in outcomes]
     assert {r.outcome for r in runs} == {JobOutcome.SUCCEEDED}
     assert Notification.objects.filter(recipient=people.am).count() == 1
     assert sum(r.counts.get("reminded", 0) for r in runs) == 1

@@ -10,8 +10,7 @@ from kernel.errors import ApplicationError
 from revisits.models import Channel, Reason, RevisitTask, TaskStatus, Topic
 from revisits.services import revisit_reassign, revisit_record, revisits_plan
 from tests.accounts.factories import StaffFactory
-
-from .conftest import departed, important, institution
+from tests.builders import departed, important, institution
 
 D = dt.date
 ALL_TOPICS = list(Topic.values)
@@ -145,7 +144,7 @@ def test_another_branch_cannot_record(people, other_branch, first_week):
 
 
 def test_one_off_revisit_with_a_next_contact_creates_a_follow_up(people, calendar):
-    from tests.revisits.test_planning import make_commitment
+    from tests.builders import make_commitment
 
     customer = people.customer("ordinary")
     make_commitment(people, customer, D(2026, 12, 10))

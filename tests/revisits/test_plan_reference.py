@@ -8,9 +8,7 @@ import pytest
 from devtools.bench.plan_reference import plan_reference_sql
 from revisits.models import RevisitTask
 from revisits.services import revisits_plan
-
-from .conftest import deferred, departed, important, institution
-from .test_planning import make_commitment
+from tests.builders import deferred, departed, important, institution, make_commitment
 
 pytestmark = pytest.mark.postgres_only
 

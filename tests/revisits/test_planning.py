@@ -12,9 +12,8 @@ from accounts.roles import Role
 from revisits.models import Channel, Reason, RevisitRule, RevisitTask, TaskStatus
 from revisits.services import revisit_rules_for, revisits_plan
 from tests.accounts.factories import StaffFactory
+from tests.builders import deferred, departed, emptied, important, institution, make_commitment
 from transfers.models import TransferRequest, TransferState
-
-from .conftest import deferred, departed, emptied, important, institution
 
 D = dt.date
 
@@ -211,19 +210,6 @@ def test_deferred_contacts_stop_once_the_customer_decides(people, calendar):
 
 
 # --- Art. 29, 34: promises ---------------------------------------------------------------
-
-
-def make_commitment(people, customer, due_on, owner=None):
-    from retention.models import Commitment
-
-    return Commitment.objects.create(
-        branch=people.branch,
-        customer=customer,
-        what="升级交易软件",
-        owner=owner or people.am,
-        due_on=due_on,
-        created_by=people.clerk,
-    )
 
 
 def test_open_promise_gets_a_contact_two_trading_days_before_it_is_due(people, calendar):

@@ -20,9 +20,8 @@ from revisits.models import (
 )
 from revisits.services import revisit_rules_for, revisits_plan
 from tests.accounts.factories import StaffFactory
+from tests.builders import beijing, departed, important, institution
 from transfers.models import ClosureCandidate
-
-from .conftest import beijing, departed, important, institution
 
 D = dt.date
 

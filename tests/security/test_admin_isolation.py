@@ -13,7 +13,7 @@ from accounts.roles import Role
 from core_system.models import CoreAccountState
 from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
-from tests.transfers.conftest import make_branch, to_awaiting_approval, to_completed
+from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
 from transfers import services
 from transfers.models import Appointment, Approval, FeeSchedule, TransferAuditEntry
 
@@ -22,8 +22,7 @@ PROJECT_APPS = {"accounts", "branch_ops", "transfers", "retention", "revisits", 
 MARKERS = ("BJ02", "北京", "7777")
 
 
-@pytest.fixture
-def branches(db):
+def _build_branches():
     """Branch SH01 with a viewer who may view everything; branch BJ02 with a record of
     every kind, each carrying a marker no SH01 page could contain."""
     here = make_branch("SH01")
@@ -44,6 +43,19 @@ def branches(db):
     viewer = StaffFactory(branch=here.branch, display_name="上海查看", roles=[Role.GENERAL_MANAGER])
     viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
     return here, there, viewer, completed, waiting
+
+
+@pytest.fixture(scope="module")
+def _branches_once(django_db_setup, django_db_blocker):
+    # Built once for the module (every test that touches the database uses it), in a
+    # transaction rolled back after the last; each test runs in a savepoint of it.
+    yield from built_once(django_db_blocker, _build_branches)
+
+
+@pytest.fixture
+def branches(_branches_once, db):
+    """(here, there, viewer, completed, waiting): see _build_branches."""
+    return _branches_once
 
 
 def project_admins():

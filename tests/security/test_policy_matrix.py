@@ -11,13 +11,15 @@ import json
 import os
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
+from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
 from tests.security.policy_matrix import EXCLUDED, MATRIX, ROLES
-from tests.transfers.conftest import make_branch, to_awaiting_approval, to_completed
 from transfers import services
 
 ABSENT_PK = 987654  # for record kinds without a builder yet: exists in no branch
@@ -88,8 +90,7 @@ def _url(name: str, kind: str | None, records: dict) -> str:
     return reverse(name, kwargs={"pk": pk})
 
 
-@pytest.fixture
-def world(db):
+def _build_world() -> dict:
     own, other = make_branch("SH01"), make_branch("BJ02")
     staff = {
         role: StaffFactory(branch=own.branch, roles=[role], username=f"own-{role}")
@@ -97,22 +98,43 @@ def world(db):
     }
     return {
         "staff": staff,
+        "sessions": {role: _signed_in(user) for role, user in staff.items()},
         "own": _records(own),
         "other": _records(other),
     }
 
 
+def _signed_in(user) -> str:
+    """A session of `user`, signed in once for the module: the key of its cookie. Each test
+    sends it instead of signing in nine times (each sign-in also writes django-axes' log)."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker):
+    # Two branches with records, built once for the module's ~140 tests; each test runs in a
+    # savepoint rolled back after it (a GET may write: a look at a customer is logged).
+    yield from built_once(django_db_blocker, _build_world)
+
+
+@pytest.fixture
+def world(_world_once, db):
+    return _world_once
+
+
 def _observe(client, world, name: str, kind: str | None) -> dict[str, list[int]]:
     seen: dict[str, list[int]] = {"own": [], "other": []}
     for role in ROLES:
-        client.force_login(world["staff"][role])
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][role]
         for side in ("own", "other"):
             url = _url(name, kind, world[side])
             seen[side].append(client.get(url).status_code)
             if side == "other" and kind not in (None, "day", "path"):
                 # An action on another branch's record is refused before anything happens.
                 assert client.post(url, {}).status_code in (403, 404, 405), (name, role)
-        client.logout()
+        del client.cookies[settings.SESSION_COOKIE_NAME]  # signed out for the next role
     return seen
 
 

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.accounts.factories import StaffFactory
+from tests.builders import to_approved, to_awaiting_approval, to_completed
 from transfers import services
 from transfers.admin import AuditEntryInline, TransferAuditEntryAdmin
 from transfers.models import (
@@ -19,8 +20,6 @@ from transfers.models import (
     TransferRequest,
     TransferState,
 )
-
-from .conftest import to_approved, to_awaiting_approval, to_completed
 
 QUEUE = "admin:transfers_approvalqueueitem_changelist"
 SIGN_OFFS = "admin:transfers_pendingsignoff_changelist"

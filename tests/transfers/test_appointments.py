@@ -8,10 +8,9 @@ import pytest
 
 from accounts.roles import Role
 from kernel.errors import ApplicationError
+from tests.builders import new_request, person
 from transfers import services
 from transfers.models import Appointment, TransferRequest, TransferState
-
-from .conftest import new_request, person
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 WEDNESDAY = dt.date(2026, 11, 25)

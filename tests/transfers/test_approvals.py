@@ -12,16 +12,20 @@ from accounts.services import customer_set_tier
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
 from kernel.models import ExchangeHoliday
-from transfers import selectors, services
-from transfers.models import Approval, ApprovalMode, TransferRequest, TransferState
-
-from .conftest import (
+from tests.builders import (
     audit_rows,
     person,
     reason,
-    required_documents,
     state_of,
     to_awaiting_approval,
+)
+from transfers import selectors, services
+from transfers.models import (
+    Approval,
+    ApprovalMode,
+    TransferRequest,
+    TransferState,
+    required_documents,
 )
 
 S = TransferState

@@ -1,6 +1,6 @@
 """The approvals queue (issue 7): routed in SQL, so a page costs the same however long the queue
 is, and paged like the request list. Whatever SQL selects must be exactly what the one Python
-rule, awaits_approval_by, accepts: the rule the request page asks."""
+rule, permissions.may_approve, accepts: the rule the request page asks."""
 
 import datetime as dt
 import itertools
@@ -12,10 +12,10 @@ from django.urls import reverse
 from accounts.models import Customer, CustomerKind, Staff
 from accounts.roles import Role
 from tests.accounts.factories import CustomerFactory
+from tests.builders import BranchPeople, make_branch, person
 from transfers.models import Approval, ApprovalStep, TransferRequest, TransferState
-from transfers.selectors import awaits_approval_by, requests_awaiting
-
-from .conftest import BranchPeople, make_branch, person
+from transfers.permissions import may_approve
+from transfers.selectors import requests_awaiting
 
 S = TransferState
 A = ApprovalStep
@@ -79,7 +79,7 @@ def _python_rule(actor: Staff) -> list[int]:
         .prefetch_related("approvals")
         .order_by("created_at", "pk")
     )
-    return [req.pk for req in everything if awaits_approval_by(req, actor)]
+    return [req.pk for req in everything if may_approve(actor, req)]
 
 
 @pytest.fixture

@@ -9,10 +9,7 @@ from accounts.roles import Role
 from core_system.models import CoreAccountState
 from kernel.errors import ApplicationError
 from tests.accounts.factories import CoreAccountStateFactory
-from transfers import services
-from transfers.models import TransferRequest, TransferState
-
-from .conftest import (
+from tests.builders import (
     approvers_for,
     audit_rows,
     person,
@@ -21,6 +18,8 @@ from .conftest import (
     to_approved,
     to_awaiting_approval,
 )
+from transfers import services
+from transfers.models import TransferRequest, TransferState
 
 S = TransferState
 TODAY = dt.date(2026, 11, 25)

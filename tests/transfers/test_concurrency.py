@@ -3,19 +3,17 @@ and unique under concurrent completions, and two directors approving the same re
 the same moment produce one approval and one clear refusal."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from accounts.roles import Role
 from kernel.errors import ApplicationError
 from tests.accounts.factories import TRADING_PASSWORD
+from tests.builders import make_branch, person, to_awaiting_approval, to_completed, to_processing
+from tests.concurrency import all_at_once
 from transfers import services
 from transfers.models import Approval, ApprovalStep, TransferRequest, TransferState
 from transfers.services.processing import required_retained
-
-from .conftest import make_branch, person, to_awaiting_approval, to_completed, to_processing
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -24,29 +22,6 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 def people(seeded_calendar):
     # seeded_calendar also puts back the churn reasons a transactional flush empties.
     return make_branch()
-
-
-def all_at_once(jobs):
-    """Run each job in its own thread, released together; returns (result, error) pairs."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def work(index, job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = (job(), None)
-        except Exception as exc:
-            outcomes[index] = (None, exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung on a lock"
-    return outcomes
 
 
 def completion(req, actor):

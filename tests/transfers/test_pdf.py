@@ -5,11 +5,10 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from kernel.errors import ApplicationError
+from tests.builders import to_approved, to_awaiting_approval, to_completed
 from transfers import services
 from transfers.models import TransferState
 from transfers.pdf import business_form_pdf, receipt_pdf
-
-from .conftest import to_approved, to_awaiting_approval, to_completed
 
 
 def text_of(data: bytes) -> str:

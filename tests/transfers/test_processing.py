@@ -16,6 +16,15 @@ from kernel.errors import ApplicationError
 from kernel.models import CalendarYear, ExchangeHoliday
 from notifications.models import Notification
 from tests.accounts.factories import TRADING_PASSWORD
+from tests.builders import (
+    audit_rows,
+    person,
+    set_core_state,
+    state_of,
+    to_approved,
+    to_completed,
+    to_processing,
+)
 from transfers import services
 from transfers.models import (
     FeeItem,
@@ -26,16 +35,6 @@ from transfers.models import (
     TransferState,
 )
 from transfers.services.processing import required_retained
-
-from .conftest import (
-    audit_rows,
-    person,
-    set_core_state,
-    state_of,
-    to_approved,
-    to_completed,
-    to_processing,
-)
 
 S = TransferState
 BEIJING = ZoneInfo("Asia/Shanghai")

@@ -1,6 +1,5 @@
+from tests.builders import to_completed
 from transfers.models import TransferState
-
-from .conftest import to_completed
 
 
 def test_ordinary_customer_sz_transfer_runs_from_reception_to_receipt(people):

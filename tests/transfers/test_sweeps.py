@@ -8,7 +8,7 @@ import pytest
 
 from core_system.models import CoreAccountState
 from notifications.models import Notification
-from tests.revisits.conftest import beijing, departed
+from tests.builders import beijing, departed
 from transfers.models import (
     Approval,
     ApprovalMode,

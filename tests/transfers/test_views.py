@@ -2,7 +2,6 @@
 the assertions are on what the user sees (status, state, message)."""
 
 import datetime as dt
-import importlib.util
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,15 @@ from accounts.roles import Role
 from core_system.models import CoreAccountState
 from notifications.models import Notification
 from tests.accounts.factories import TRADING_PASSWORD, StaffFactory
+from tests.builders import (
+    built_once,
+    make_branch,
+    reason,
+    to_approved,
+    to_awaiting_approval,
+    to_completed,
+    to_processing,
+)
 from transfers import services
 from transfers.models import (
     Approval,
@@ -28,10 +36,7 @@ from transfers.models import (
     TransferState,
 )
 
-from .conftest import reason, to_approved, to_awaiting_approval, to_completed, to_processing
-
 S = TransferState
-HAS_PDF = importlib.util.find_spec("transfers.pdf") is not None
 
 
 @pytest.fixture
@@ -115,8 +120,7 @@ def test_every_url_name_has_an_isolation_case():
     assert url_names() == covered, "add the new URL to the isolation cases"
 
 
-@pytest.fixture
-def branch_records(people):
+def _records_of(people) -> dict:
     """One of each record a URL can point at, all in `people`'s branch."""
     customer = people.customer("ordinary")
     req = to_awaiting_approval(people, customer)
@@ -136,58 +140,77 @@ def branch_records(people):
     }
 
 
-@pytest.mark.parametrize("name", sorted(PK_CASES))
-def test_another_branchs_record_is_not_found_on_every_url(
-    client, branch_records, other_branch, name
-):
-    kind, method = PK_CASES[name]
-    obj = branch_records[kind]
-    url = reverse(name, kwargs={"pk": obj.pk})
-    as_user(client, all_roles_person(other_branch.branch))
-    response = getattr(client, method)(url, {"reason": "x", "comment": "x", "note": "x"})
-    assert response.status_code == 404
-    req = branch_records["request"]
-    req.refresh_from_db()
-    assert req.state == S.AWAITING_APPROVAL
-    assert Approval.objects.filter(request=req).count() == 1
+def _build_records_world() -> dict:
+    people = make_branch()
+    return {"people": people, "other_branch": make_branch("BJ02"), "records": _records_of(people)}
 
 
-@pytest.mark.parametrize("name", sorted(PK_CASES))
-def test_the_same_url_is_found_for_the_own_branch(client, branch_records, people, name):
-    """The control for the test above: the 404 comes from the branch, not from the URL."""
-    if name.endswith("_pdf") and not HAS_PDF:
-        pytest.skip("transfers/pdf.py is not there yet")
-    kind, _method = PK_CASES[name]
-    url = reverse(name, kwargs={"pk": branch_records[kind].pk})
-    as_user(client, all_roles_person(people.branch) if kind != "notification" else people.lead)
-    # A GET has no effect anywhere: pages render, actions redirect to the request page, and
-    # POST-only URLs answer 405.
-    assert client.get(url).status_code in (200, 302, 405)
+@pytest.fixture(scope="class")
+def _records_world_once(django_db_setup, django_db_blocker):
+    # Built once for the ~80 isolation tests of TestIsolation, in a transaction rolled back
+    # after the class (before the module's other tests, which build their own); each test runs
+    # in a savepoint of it, rolled back after it, so every test sees the records as built.
+    yield from built_once(django_db_blocker, _build_records_world)
 
 
-@pytest.mark.parametrize("name", sorted(LIST_CASES))
-def test_lists_never_show_another_branchs_customers(client, branch_records, other_branch, name):
-    customer = branch_records["customer"]
-    url = reverse(name) + LIST_CASES[name].format(fund_account=customer.fund_account)
-    as_user(client, all_roles_person(other_branch.branch))
-    response = client.get(url)
-    assert response.status_code == 200
-    page = response.content.decode()
-    for req in (branch_records["request"], branch_records["completed"]):
-        assert reverse("request_detail", kwargs={"pk": req.pk}) not in page
-    assert reverse("customer_detail", kwargs={"pk": customer.pk}) not in page
-    assert customer.masked_id_number not in page
+@pytest.fixture
+def records_world(_records_world_once, db) -> dict:
+    """`people` (SH01), `other_branch` (BJ02) and `records`, `people`'s records."""
+    return _records_world_once
 
 
-@pytest.mark.parametrize("name", sorted(set(PK_CASES) | set(LIST_CASES)))
-def test_every_page_and_action_needs_a_signed_in_user(client, branch_records, name):
-    kwargs = {"pk": branch_records[PK_CASES[name][0]].pk} if name in PK_CASES else {}
-    url = reverse(name, kwargs=kwargs)
-    response = (
-        client.post(url) if name in PK_CASES and PK_CASES[name][1] == "post" else client.get(url)
-    )
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+class TestIsolation:
+    """Another branch's records are a 404 on every URL, lists never show them, every URL
+    needs a signed-in user. One world for the class (see records_world)."""
+
+    @pytest.mark.parametrize("name", sorted(PK_CASES))
+    def test_another_branchs_record_is_not_found_on_every_url(self, client, records_world, name):
+        branch_records, other_branch = records_world["records"], records_world["other_branch"]
+        kind, method = PK_CASES[name]
+        obj = branch_records[kind]
+        url = reverse(name, kwargs={"pk": obj.pk})
+        as_user(client, all_roles_person(other_branch.branch))
+        response = getattr(client, method)(url, {"reason": "x", "comment": "x", "note": "x"})
+        assert response.status_code == 404
+        req = branch_records["request"]
+        req.refresh_from_db()
+        assert req.state == S.AWAITING_APPROVAL
+        assert Approval.objects.filter(request=req).count() == 1
+
+    @pytest.mark.parametrize("name", sorted(PK_CASES))
+    def test_the_same_url_is_found_for_the_own_branch(self, client, records_world, name):
+        """The control for the test above: the 404 comes from the branch, not from the URL."""
+        branch_records, people = records_world["records"], records_world["people"]
+        kind, _method = PK_CASES[name]
+        url = reverse(name, kwargs={"pk": branch_records[kind].pk})
+        as_user(client, all_roles_person(people.branch) if kind != "notification" else people.lead)
+        # A GET has no effect anywhere: pages render, actions redirect to the request page, and
+        # POST-only URLs answer 405.
+        assert client.get(url).status_code in (200, 302, 405)
+
+    @pytest.mark.parametrize("name", sorted(LIST_CASES))
+    def test_lists_never_show_another_branchs_customers(self, client, records_world, name):
+        branch_records, other_branch = records_world["records"], records_world["other_branch"]
+        customer = branch_records["customer"]
+        url = reverse(name) + LIST_CASES[name].format(fund_account=customer.fund_account)
+        as_user(client, all_roles_person(other_branch.branch))
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        for req in (branch_records["request"], branch_records["completed"]):
+            assert reverse("request_detail", kwargs={"pk": req.pk}) not in page
+        assert reverse("customer_detail", kwargs={"pk": customer.pk}) not in page
+        assert customer.masked_id_number not in page
+
+    @pytest.mark.parametrize("name", sorted(set(PK_CASES) | set(LIST_CASES)))
+    def test_every_page_and_action_needs_a_signed_in_user(self, client, records_world, name):
+        branch_records = records_world["records"]
+        kwargs = {"pk": branch_records[PK_CASES[name][0]].pk} if name in PK_CASES else {}
+        url = reverse(name, kwargs=kwargs)
+        posts = name in PK_CASES and PK_CASES[name][1] == "post"
+        response = client.post(url) if posts else client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
 
 
 def test_junk_in_place_of_a_number_is_not_found(client, people):
@@ -774,12 +797,9 @@ def test_the_archivist_sees_customers_but_not_requests(client, people):
     assert f"#{req.pk}" not in page.content.decode()
 
 
-# --- Printing (the PDF kit is another helper's; these run once it is there) -----------------
-
-needs_pdf = pytest.mark.skipif(not HAS_PDF, reason="transfers/pdf.py is not there yet")
+# --- Printing ----------------------------------------------------------------------------
 
 
-@needs_pdf
 def test_the_business_form_prints_as_a_pdf(client, people):
     req = to_awaiting_approval(people, people.customer())
     as_user(client, people.clerk)
@@ -789,7 +809,6 @@ def test_the_business_form_prints_as_a_pdf(client, people):
     assert response.content.startswith(b"%PDF")
 
 
-@needs_pdf
 def test_the_receipt_prints_once_completed(client, people):
     req = to_completed(people, people.customer())
     as_user(client, people.clerk)

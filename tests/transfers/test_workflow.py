@@ -12,17 +12,7 @@ from accounts.roles import Role
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from tests.accounts.factories import TRADING_PASSWORD
-from transfers import selectors, services
-from transfers.models import (
-    DocumentCheck,
-    DocumentKind,
-    TransferAuditEntry,
-    TransferRequest,
-    TransferState,
-)
-from transfers.services.processing import required_retained
-
-from .conftest import (
+from tests.builders import (
     approvers_for,
     audit_rows,
     new_request,
@@ -33,6 +23,15 @@ from .conftest import (
     to_awaiting_approval,
     to_state,
 )
+from transfers import selectors, services
+from transfers.models import (
+    DocumentCheck,
+    DocumentKind,
+    TransferAuditEntry,
+    TransferRequest,
+    TransferState,
+)
+from transfers.services.processing import required_retained
 
 S = TransferState
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -670,14 +669,16 @@ def test_another_branchs_customer_cannot_be_served(people, other_branch):
     assert caught.value.code == "not_found"
 
 
+# The append-only trigger is PostgreSQL's; SQLite relies on the ORM guard. Skipped at
+# collection there (tests/conftest.py), before the transactional fixture could start and
+# flush the shared SQLite test database at teardown.
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("statement", ["UPDATE {t} SET comment = 'x'", "DELETE FROM {t}"])
 def test_the_audit_trail_refuses_sql_changes_in_postgresql(seeded_calendar, statement):
     from django.db import DatabaseError, connection, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the append-only trigger is PostgreSQL's; SQLite relies on the ORM guard")
-    from .conftest import make_branch
+    from tests.builders import make_branch
 
     people = make_branch()
     req = to_state(people, S.RETENTION)

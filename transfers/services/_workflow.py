@@ -5,13 +5,13 @@ the caller's transaction."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import Staff
 from accounts.roles import COUNTER_ROLES
-from kernel.errors import ApplicationError
+from kernel.errors import Forbidden, InvalidState, NotFound
+from kernel.workflow import transition_take
 
-from ..models import TransferAuditEntry, TransferRequest
+from ..models import AuditAction, TransferAuditEntry, TransferRequest
 
 
 def lock_request(request: TransferRequest) -> TransferRequest:
@@ -26,22 +26,21 @@ def lock_request(request: TransferRequest) -> TransferRequest:
 def require_same_branch(obj_branch_id: int, actor: Staff) -> None:
     if obj_branch_id != actor.branch_id:
         # Another branch's record does not exist as far as this user is concerned.
-        raise ApplicationError(_("Not found."), code="not_found")
+        raise NotFound(_("Not found."))
 
 
 def require_counter(actor: Staff) -> None:
     """Art. 8, 11: reception and processing are the counter's work."""
     if not actor.has_role(*COUNTER_ROLES):
-        raise ApplicationError(_("Only counter staff can do this."), code="forbidden")
+        raise Forbidden(_("Only counter staff can do this."))
 
 
 def require_state(req: TransferRequest, *states: str) -> None:
     if req.state not in states:
-        raise ApplicationError(
+        raise InvalidState(
             _("This cannot be done while the request is “{state}”.").format(
                 state=req.get_state_display()
             ),
-            code="invalid_state",
             details={"state": req.state},
         )
 
@@ -58,7 +57,7 @@ def audit(
     return TransferAuditEntry.objects.create(
         request=req,
         actor=actor,
-        action=action,
+        action=AuditAction(action),  # an unknown code is a programming error, never stored
         from_state=from_state,
         to_state=req.state,
         comment=comment,
@@ -76,22 +75,17 @@ def apply_transition(
     by_system: bool = False,
     update_fields: tuple[str, ...] = (),
 ) -> None:
-    """Take transition `name` on a locked request. `by_system` marks the transitions that
-    only the services take after their own checks (they have no human permission)."""
-    method = getattr(req, name)
-    if not can_proceed(method, check_conditions=False):
-        require_state(req)  # no state allows it from here: raises the readable message
-    if not can_proceed(method):
-        raise ApplicationError(
-            _("The request is not ready for this step."), code="conditions_unmet"
-        )
-    if not by_system and not has_transition_perm(method, actor):
-        raise ApplicationError(
-            _("Your role does not allow this step."), code="forbidden", details={"action": name}
-        )
-    from_state = req.state
-    method()
-    req.save(update_fields=["state", *update_fields])
-    audit(
-        req, actor=actor, action=name, from_state=from_state, comment=comment, client_ip=client_ip
+    """Take transition `name` on a locked request, through the one mechanism
+    (kernel.workflow): state, conditions and permission checked, saved, audited. `by_system`
+    marks the transitions that only the services take after their own checks."""
+    transition_take(
+        req,
+        name,
+        actor=actor,
+        by_system=by_system,
+        update_fields=update_fields,
+        state_refusal=_("This cannot be done while the request is “{state}”."),
+        record=lambda before, _after: audit(
+            req, actor=actor, action=name, from_state=before, comment=comment, client_ip=client_ip
+        ),
     )

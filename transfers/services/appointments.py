@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
 from kernel.calendar import beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Conflict, Forbidden, InvalidInput
 
+from ..errors import TransferErrorCode
 from ..models import Appointment
 from ._workflow import require_same_branch
 
@@ -24,21 +25,19 @@ def appointment_book(
     require_same_branch(host.branch_id, actor)
     # The customer calls the director or general manager, or the counter takes the booking.
     if not actor.has_role(*BOOKERS):
-        raise ApplicationError(
+        raise Forbidden(
             _(
                 "Appointments are booked by counter staff, the marketing director or the general "
                 "manager."
             ),
-            code="forbidden",
         )
     if not host.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
-        raise ApplicationError(
+        raise InvalidInput(
             _("Appointments are with the marketing director or the general manager."),
-            code="invalid",
         )
     if Appointment.objects.filter(customer=customer, transfer_request__isnull=True).exists():
-        raise ApplicationError(
-            _("This customer already has an open appointment."), code="duplicate"
+        raise Conflict(
+            _("This customer already has an open appointment."), code=TransferErrorCode.DUPLICATE
         )
     return Appointment.objects.create(
         branch_id=customer.branch_id,
@@ -57,9 +56,7 @@ def appointment_record_findings(
     """What the director or general manager learned of the reason, and what they tried."""
     require_same_branch(appointment.branch_id, actor)
     if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
-        raise ApplicationError(
-            _("Only the director or general manager records this."), code="forbidden"
-        )
+        raise Forbidden(_("Only the director or general manager records this."))
     appointment.findings = findings.strip()
     appointment.save(update_fields=["findings"])
     return appointment

@@ -11,10 +11,18 @@ from accounts.models import Staff
 from accounts.roles import COUNTER_ROLES
 from core_system.adapters import get_core_system
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState
 
 from .. import approval_rules as rules
-from ..models import Approval, ApprovalMode, ApprovalStep, TransferRequest, TransferState
+from ..errors import TransferErrorCode
+from ..models import (
+    Approval,
+    ApprovalMode,
+    ApprovalStep,
+    AuditAction,
+    TransferRequest,
+    TransferState,
+)
 from ._workflow import (
     apply_transition,
     audit,
@@ -36,38 +44,43 @@ def done_steps(req: TransferRequest) -> set[str]:
 def _step_for(req: TransferRequest, approver: Staff) -> ApprovalStep:
     """The step this person can fill now, or a message that says why none."""
     if approver.pk == req.created_by_id:
-        raise ApplicationError(
-            _("Nobody approves a request they received themselves."), code="self_approval"
+        raise Forbidden(
+            _("Nobody approves a request they received themselves."),
+            code=TransferErrorCode.SELF_APPROVAL,
         )
     route = rules.route_for(req)
     done = done_steps(req)
     if Approval.objects.filter(request=req, round=req.approval_round, approver=approver).exists():
-        raise ApplicationError(
-            _("You have already approved this request."), code="already_approved"
+        raise Conflict(
+            _("You have already approved this request."), code=TransferErrorCode.ALREADY_APPROVED
         )
     theirs = [step for step in route if rules.may_fill(step, staff=approver, request=req)]
     if not theirs:
         if approver.has_role(rules.STEP_ROLE[ApprovalStep.ACCOUNT_MANAGER]) and (
             ApprovalStep.ACCOUNT_MANAGER in route
         ):
-            raise ApplicationError(
-                _("Only the customer's own account manager approves for them."), code="not_theirs"
+            raise Forbidden(
+                _("Only the customer's own account manager approves for them."),
+                code=TransferErrorCode.NOT_THEIRS,
             )
-        raise ApplicationError(
-            _("This customer's tier needs no approval from your role."), code="not_in_route"
+        raise Forbidden(
+            _("This customer's tier needs no approval from your role."),
+            code=TransferErrorCode.NOT_IN_ROUTE,
         )
     open_now = rules.open_steps(route, done)
     for step in theirs:
         if step in open_now:
             return step
     if all(step in done for step in theirs):
-        raise ApplicationError(_("This step has already been approved."), code="already_approved")
-    raise ApplicationError(
+        raise Conflict(
+            _("This step has already been approved."), code=TransferErrorCode.ALREADY_APPROVED
+        )
+    raise Conflict(
         _(
             "Not yet: the counter lead and the account manager approve first, then the marketing "
             "director, and the general manager last."
         ),
-        code="not_yet",
+        code=TransferErrorCode.NOT_YET,
     )
 
 
@@ -127,11 +140,10 @@ def _record(
             # Whoever loses the race for the last step hears that it was already approved
             # (or why it was never theirs), not merely that the state moved on.
             _step_for(req, approver)
-        raise ApplicationError(
+        raise InvalidState(
             _("This request is not awaiting approval (it is “{state}”).").format(
                 state=req.get_state_display()
             ),
-            code="invalid_state",
         )
     step = _step_for(req, approver)
     now = timezone.now()
@@ -154,13 +166,11 @@ def _record(
             )
     except IntegrityError as exc:
         # Two people approving the same step at the same moment: one wins.
-        raise ApplicationError(
-            _("Someone else has just approved this step; reload the request."), code="conflict"
-        ) from exc
+        raise Conflict(_("Someone else has just approved this step; reload the request.")) from exc
     audit(
         req,
         actor=recorded_by,
-        action=f"approve_{step}" if mode == ApprovalMode.IN_PERSON else f"phone_approve_{step}",
+        action=AuditAction.of_approval(step, by_phone=mode != ApprovalMode.IN_PERSON),
         from_state=req.state,
         comment=(f"{approver} — " if mode == ApprovalMode.PHONE else "") + approval.note,
         client_ip=client_ip,
@@ -201,13 +211,9 @@ def transfer_record_phone_approval(
     require_same_branch(request.branch_id, actor)
     require_same_branch(approver.branch_id, actor)
     if not actor.has_role(*COUNTER_ROLES):
-        raise ApplicationError(
-            _("Phone approvals are recorded by counter staff."), code="forbidden"
-        )
+        raise Forbidden(_("Phone approvals are recorded by counter staff."))
     if approver.pk == actor.pk:
-        raise ApplicationError(
-            _("Approve in person: a phone approval is someone else's."), code="invalid"
-        )
+        raise InvalidInput(_("Approve in person: a phone approval is someone else's."))
     req = lock_request(request)
     return _record(
         req,
@@ -231,20 +237,20 @@ def approval_sign_off(
         .get(pk=approval.pk)
     )
     if locked.approver_id != actor.pk:
-        raise ApplicationError(
-            _("Only the approver signs off their own phone approval."), code="forbidden"
-        )
+        raise Forbidden(_("Only the approver signs off their own phone approval."))
     if locked.mode != ApprovalMode.PHONE:
-        raise ApplicationError(_("This approval was given in person."), code="invalid")
+        raise InvalidInput(_("This approval was given in person."))
     if locked.signed_off_at is not None:
-        raise ApplicationError(_("This approval is already signed off."), code="already_signed")
+        raise Conflict(
+            _("This approval is already signed off."), code=TransferErrorCode.ALREADY_SIGNED
+        )
     locked.signed_off_at = timezone.now()
     locked.save(update_fields=["signed_off_at"])
     req = locked.request
     audit(
         req,
         actor=actor,
-        action=f"sign_off_{locked.step}",
+        action=AuditAction.of_sign_off(locked.step),
         from_state=req.state,
         client_ip=client_ip,
     )
@@ -259,13 +265,11 @@ def transfer_send_back(
     for their own customer). Approvals given so far lapse."""
     require_same_branch(request.branch_id, actor)
     if not comment.strip():
-        raise ApplicationError(_("Say why the request is sent back."), code="invalid")
+        raise InvalidInput(_("Say why the request is sent back."))
     req = lock_request(request)
     require_state(req, TransferState.AWAITING_APPROVAL)
     if not any(rules.may_fill(step, staff=actor, request=req) for step in rules.route_for(req)):
-        raise ApplicationError(
-            _("Only an approver on this request's route can send it back."), code="forbidden"
-        )
+        raise Forbidden(_("Only an approver on this request's route can send it back."))
     req.approval_round += 1
     apply_transition(
         req,

@@ -13,9 +13,10 @@ from accounts.models import Staff
 from accounts.roles import Role
 from core_system.adapters import Condition, get_core_system
 from kernel.calendar import beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import ApplicationError, InvalidInput
 from notifications.services import notify
 
+from ..errors import TransferErrorCode
 from ..hooks import request_outcome_settled
 from ..models import (
     FeeItem,
@@ -62,11 +63,11 @@ def transfer_start_processing(
     require_state(req, TransferState.APPROVED)
     missing = closure_conditions_missing(req)
     if missing:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The fund account cannot be closed yet: {missing}").format(
                 missing=" ".join(c.message for c in missing)
             ),
-            code="closure_conditions",
+            code=TransferErrorCode.CLOSURE_CONDITIONS,
             details={"missing": [c.code for c in missing]},
         )
     settle_after_check(req, actor=actor, client_ip=client_ip)
@@ -105,8 +106,9 @@ def transfer_confirm_password(
             audit(
                 req, actor=actor, action="password_wrong", from_state=req.state, client_ip=client_ip
             )
-            failure = ApplicationError(
-                _("Wrong password. {left} tries left.").format(left=left), code="wrong_password"
+            failure = InvalidInput(
+                _("Wrong password. {left} tries left.").format(left=left),
+                code=TransferErrorCode.WRONG_PASSWORD,
             )
         else:
             apply_transition(
@@ -127,12 +129,12 @@ def transfer_confirm_password(
                 body=str(req.customer),
                 link=f"/requests/{req.pk}/",
             )
-            failure = ApplicationError(
+            failure = InvalidInput(
                 _(
                     "Wrong password five times: the request is locked and the counter lead has "
                     "been told."
                 ),
-                code="password_locked",
+                code=TransferErrorCode.PASSWORD_LOCKED,
             )
     raise failure
 
@@ -199,16 +201,17 @@ def transfer_complete(
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
     if req.state == TransferState.PROCESSING and req.password_confirmed_at is None:
-        raise ApplicationError(
-            _("The customer has not confirmed with their password yet."), code="password_needed"
+        raise InvalidInput(
+            _("The customer has not confirmed with their password yet."),
+            code=TransferErrorCode.PASSWORD_NEEDED,
         )
     missing = [k for k in required_retained(req) if k not in retained]
     if missing:
-        raise ApplicationError(
+        raise InvalidInput(
             _("Keep these before completing: {missing}.").format(
                 missing="、".join(str(k.label) for k in missing)
             ),
-            code="retained_missing",
+            code=TransferErrorCode.RETAINED_MISSING,
         )
     req.fee_amount = fee_for(req)
     now = timezone.now()

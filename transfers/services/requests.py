@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff, Tier
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import Conflict, InvalidInput, InvalidState
 
+from ..errors import TransferErrorCode
 from ..hooks import request_outcome_settled
 from ..models import (
     ENDED_STATES,
@@ -57,8 +58,10 @@ def appointment_for_counter(
             "director or general manager at least one trading day before. Booked today, the "
             "earliest date is {earliest}."
         ).format(earliest=earliest.isoformat())
-    raise ApplicationError(
-        message, code="appointment_required", details={"earliest": earliest.isoformat()}
+    raise InvalidInput(
+        message,
+        code=TransferErrorCode.APPOINTMENT_REQUIRED,
+        details={"earliest": earliest.isoformat()},
     )
 
 
@@ -98,17 +101,17 @@ def transfer_request_create(
     if by_agent and (not agent_name.strip() or not agent_id_number.strip()):
         errors.append(_("Give the agent's name and identity number."))
     if errors:
-        raise ApplicationError(" ".join(errors), code="invalid")
+        raise InvalidInput(" ".join(errors))
 
     open_request = (
         TransferRequest.objects.filter(customer=customer).exclude(state__in=ENDED_STATES).first()
     )
     if open_request is not None:
-        raise ApplicationError(
+        raise Conflict(
             _("This customer already has an open request (#{pk}): continue that one.").format(
                 pk=open_request.pk
             ),
-            code="duplicate",
+            code=TransferErrorCode.DUPLICATE,
             details={"request": open_request.pk},
         )
 
@@ -153,15 +156,15 @@ def transfer_documents_verify(
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
     if req.state != TransferState.RECEIVED:
-        raise ApplicationError(_("The documents have already been checked."), code="invalid_state")
+        raise InvalidState(_("The documents have already been checked."))
     checked = [c for c in checked if c in DocumentKind.values]
     missing = missing_documents(req, checked)
     if missing:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The request cannot go on without: {missing}.").format(
                 missing="、".join(str(kind.label) for kind in missing)
             ),
-            code="documents_missing",
+            code=TransferErrorCode.DOCUMENTS_MISSING,
             details={"missing": [str(k) for k in missing]},
         )
     DocumentCheck.objects.bulk_create(
@@ -185,7 +188,7 @@ def transfer_refuse(
     an authorised agent."""
     require_same_branch(request.branch_id, actor)
     if not reason.strip():
-        raise ApplicationError(_("Say why the request is refused."), code="invalid")
+        raise InvalidInput(_("Say why the request is refused."))
     req = lock_request(request)
     req.refusal_reason = reason.strip()[:300]
     req.ended_at = timezone.now()
@@ -216,11 +219,9 @@ def transfer_reason_record(
     require_counter(actor)
     req = lock_request(request)
     if req.state not in (TransferState.DOCUMENTS_VERIFIED, TransferState.RETENTION):
-        raise ApplicationError(
-            _("The reason is recorded after the documents are verified."), code="invalid_state"
-        )
+        raise InvalidState(_("The reason is recorded after the documents are verified."))
     if not primary_reason.active:
-        raise ApplicationError(_("That reason is no longer in use."), code="invalid")
+        raise InvalidInput(_("That reason is no longer in use."))
     others = [r for r in other_reasons if r.pk != primary_reason.pk]
     req.primary_reason = primary_reason
     req.reason_note = note.strip()
@@ -256,9 +257,9 @@ def transfer_go_on(
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
     if req.customer.account_manager_id is None:
-        raise ApplicationError(
+        raise InvalidInput(
             _("The customer has no account manager to co-approve: assign one first."),
-            code="no_account_manager",
+            code=TransferErrorCode.NO_ACCOUNT_MANAGER,
         )
     apply_transition(req, "go_on", actor=actor, comment=comment, client_ip=client_ip)
     return req
@@ -296,7 +297,7 @@ def transfer_defer(
     given so far lapse: when they come back, the decision is taken afresh."""
     require_same_branch(request.branch_id, actor)
     if follow_up_on <= beijing_today():
-        raise ApplicationError(_("The follow-up date must be in the future."), code="invalid")
+        raise InvalidInput(_("The follow-up date must be in the future."))
     req = lock_request(request)
     req.follow_up_on = follow_up_on
     req.approval_round += 1

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from accounts.models import Staff
 from kernel.errors import ApplicationError
 from kernel.request_context import client_ip
+from kernel.web import refusal
 
 from .. import services
 from ..forms import (
@@ -58,7 +59,7 @@ def _run(
     try:
         call(req, user, form.cleaned_data if form is not None else {}, client_ip(request))
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
         if form is not None:
             # Re-render so what was entered (ticks, dates, text) stays as it was.
             return render_detail(request, req, status=400, **{form_name: form})
@@ -272,7 +273,7 @@ def request_password(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         _confirm_password(req, staff(request), form.cleaned_data, client_ip(request))
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
     else:
         messages.success(request, _("The customer has confirmed with their password."))
     return redirect("request_detail", pk=req.pk)

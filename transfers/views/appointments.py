@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
 from kernel.errors import ApplicationError
+from kernel.web import refusal
 
 from .. import services
 from ..forms import AppointmentBookForm, AppointmentFindingsForm
@@ -45,7 +46,7 @@ def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
             findings=form.cleaned_data["findings"],
         )
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
     else:
         messages.success(request, _("Appointment booked."))
     return redirect("customer_detail", pk=customer.pk)
@@ -67,7 +68,7 @@ def appointment_findings(request: HttpRequest, pk: int) -> HttpResponse:
             appointment=appointment, actor=user, findings=form.cleaned_data["findings"]
         )
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
     else:
         messages.success(request, _("What was learned is recorded."))
     return redirect("customer_detail", pk=appointment.customer_id)

@@ -14,14 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import client_ip
+from kernel.web import refusal
 from notifications.selectors import inbox_unread
 
-from .. import selectors, services
-from ..forms import APPROVER_ROLES
+from .. import permissions, selectors, services
 from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
 from ._common import staff
 
@@ -43,21 +42,21 @@ def home(request: HttpRequest) -> HttpResponse:
     today = beijing_today()
     calendar = TradingCalendar()
     context: dict = {"today": today}
-    if user.has_role(*APPROVER_ROLES):
+    if permissions.is_approver(user):
         # The oldest few; the approvals queue pages through the rest.
         awaiting = selectors.requests_awaiting(user)
         context["awaiting"] = _with_days_left(awaiting[:HOME_QUEUE_ROWS], today, calendar)
         context["awaiting_count"] = awaiting.count()
     context["my_sign_offs"] = list(selectors.pending_sign_offs_for(user))
-    if selectors.sees_overdue_sign_offs(user):
+    if permissions.sees_overdue_sign_offs(user):
         context["overdue_sign_offs"] = list(
             selectors.overdue_sign_offs(branch_id=user.branch_id, today=today)
         )
-    if user.has_role(Role.GENERAL_MANAGER):
+    if permissions.sees_late_requests(user):
         context["late"] = _with_days_left(
             selectors.late_requests(branch_id=user.branch_id, today=today), today, calendar
         )
-    if user.has_role(*COUNTER_ROLES):
+    if permissions.works_counter(user):
         branch_requests = TransferRequest.objects.for_branch(user.branch).select_related(
             "customer", "customer__branch"
         )
@@ -82,14 +81,14 @@ def home(request: HttpRequest) -> HttpResponse:
             ).order_by("-ended_at")
         )
     context["notifications"] = inbox_unread(user)
-    context["is_reader"] = user.has_role(*BRANCH_READERS)
+    context["is_reader"] = permissions.reads_requests(user)
     return render(request, "transfers/home.html", context)
 
 
 @login_required
 def approvals_queue(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    if not user.has_role(*APPROVER_ROLES):
+    if not permissions.is_approver(user):
         raise PermissionDenied
     # Paged like the request list: one approver may hold well over a thousand at full volume.
     page = Paginator(selectors.requests_awaiting(user), 50).get_page(request.GET.get("page"))
@@ -111,7 +110,7 @@ def approval_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.approval_sign_off(approval=approval, actor=user, client_ip=client_ip(request))
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refusal(request, exc)
     else:
         messages.success(
             request,

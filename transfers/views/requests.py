@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Tier
 from accounts.pii import customer_match_q, pii_digest
-from accounts.roles import COUNTER_ROLES
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import client_ip
+from kernel.web import refusal
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..forms import (
     ApproveForm,
     CommentForm,
@@ -40,36 +40,6 @@ from ..services.requests import appointment_for_counter
 from ._common import branch_request, require_reader, staff
 
 S = TransferState
-
-
-def _may(req: TransferRequest, user: Any, transition: str) -> bool:
-    """Whether the transition table lets this person take `transition` from the current
-    state. Conditions (documents ticked, password given) are left to the service, which
-    says what is missing."""
-    meta = getattr(req, transition)._django_fsm
-    return bool(meta.has_transition(req.state) and meta.has_transition_perm(req, req.state, user))
-
-
-def _available_actions(req: TransferRequest, user: Any) -> dict[str, bool]:
-    is_counter = user.has_role(*COUNTER_ROLES)
-    awaiting = req.state == S.AWAITING_APPROVAL
-    return {
-        "documents": _may(req, user, "verify_documents"),
-        "refuse": _may(req, user, "refuse"),
-        "reason": _may(req, user, "record_reason") or (is_counter and req.state == S.RETENTION),
-        "go_on": _may(req, user, "go_on"),
-        "stays": _may(req, user, "customer_stays"),
-        "defer": _may(req, user, "defer"),
-        "resume": _may(req, user, "resume"),
-        "approve": selectors.awaits_approval_by(req, user),
-        "phone_approval": awaiting and is_counter,
-        "send_back": _may(req, user, "send_back"),
-        "recheck": is_counter and req.state == S.BLOCKED,
-        "start": _may(req, user, "start_processing"),
-        "password": is_counter and req.state == S.PROCESSING and req.password_confirmed_at is None,
-        "unlock": _may(req, user, "unlock_password"),
-        "complete": _may(req, user, "complete"),
-    }
 
 
 def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> dict[str, Any]:
@@ -119,7 +89,8 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "retained_labels": [
             k.label for k in retained_kinds if k.value in (req.retained_documents or [])
         ],
-        "can": _available_actions(req, user),
+        "can": permissions.available_actions(req, user),
+        "panel": permissions.panels(req),
         "password_tries_left": MAX_PASSWORD_TRIES - req.password_failures,
         "audit_entries": list(req.audit_entries.all()),
         **defaults,
@@ -149,7 +120,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         Customer.objects.for_branch(user.branch).select_related("branch", "account_manager"),
         pk=pk,
     )
-    if not user.has_role(*COUNTER_ROLES):
+    if not permissions.may_start_request(user):
         messages.error(request, _("Only counter staff can start a request."))
         return redirect("customer_detail", pk=customer.pk)
 
@@ -163,7 +134,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 customer=customer, actor=user, client_ip=client_ip(request), **form.cleaned_data
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            refusal(request, exc, form)
         else:
             messages.success(request, _("Request #{pk} received.").format(pk=req.pk))
             return redirect("request_detail", pk=req.pk)

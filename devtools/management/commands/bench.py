@@ -1,4 +1,4 @@
-"""`manage.py bench generate|run|all|job` — the scale benchmarks of issue 7.
+"""`manage.py bench generate|run|all|job` — the scale benchmarks (docs/PERFORMANCE.md).
 
 manage.py bench all --scale 1.0          # load the data set, run everything, write the report
 manage.py bench job revisits.plan        # one nightly job, timed, in this process (the

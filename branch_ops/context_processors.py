@@ -1,0 +1,29 @@
+"""The navigation every page shows, composed from each app's own rule of who may open what
+(templates read `nav`, never role names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from jobs import permissions as jobs_may
+from transfers import permissions as transfers_may
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    reads = transfers_may.reads_requests(user)
+    return {
+        "nav": {
+            "requests": reads,
+            "approvals": transfers_may.is_approver(user),
+            "retention": reads,
+            "revisits": reads,
+            "jobs": jobs_may.may_read_runs(user),
+            "calendar": jobs_may.may_see_calendar(user),
+            "counter": transfers_may.works_counter(user),
+        }
+    }

@@ -1,0 +1,106 @@
+"""Commission ranges per tier and the rates agreed with customers (Art. 27)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Tier
+from kernel.models import Decision
+
+# ---------------------------------------------------------------------------------------
+# Commission (Art. 27)
+# ---------------------------------------------------------------------------------------
+
+
+class CommissionRange(models.Model):
+    """The branch's permitted commission range for a tier, as a fraction of the amount
+    traded (0.000250 = 万分之二点五). Decimal, never float: a rate is money."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch",
+        on_delete=models.CASCADE,
+        related_name="commission_ranges",
+        verbose_name=_("branch"),
+    )
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
+    floor_rate = models.DecimalField(_("lowest rate"), max_digits=8, decimal_places=6)
+    ceiling_rate = models.DecimalField(_("highest rate"), max_digits=8, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("commission range")
+        verbose_name_plural = _("commission ranges")
+        ordering = ["branch", "tier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "tier"], name="one_commission_range_per_tier"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(floor_rate__gt=0)
+                & models.Q(ceiling_rate__gte=models.F("floor_rate")),
+                name="commission_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()}: {self.floor_rate}–{self.ceiling_rate}"
+
+
+class CommissionStatus(models.TextChoices):
+    AGREED = "agreed", _("Agreed within the range")
+    PENDING = "pending", _("Below the floor: awaiting the marketing director")
+    APPROVED = "approved", _("Below the floor: approved")
+    REFUSED = "refused", _("Below the floor: refused")
+
+
+class CommissionAgreement(Decision):
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    customer = models.ForeignKey(
+        "accounts.Customer",
+        on_delete=models.PROTECT,
+        related_name="commission_agreements",
+        verbose_name=_("customer"),
+    )
+    request = models.ForeignKey(
+        "transfers.TransferRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("request"),
+    )
+    rate = models.DecimalField(_("rate"), max_digits=8, decimal_places=6)
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
+    floor_rate = models.DecimalField(_("floor at the time"), max_digits=8, decimal_places=6)
+    ceiling_rate = models.DecimalField(_("ceiling at the time"), max_digits=8, decimal_places=6)
+    status = models.CharField(_("status"), max_length=20, choices=CommissionStatus.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agreed by"),
+    )
+    agreed_at = models.DateTimeField(_("agreed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commission agreement")
+        verbose_name_plural = _("commission agreements")
+        ordering = ["-agreed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="commission_rate_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["agreed", "pending"])
+                | models.Q(decided_by__isnull=False),
+                name="commission_decision_has_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.rate}"
+
+    @property
+    def rate_display(self) -> str:
+        """万分之几, as the counter says it: 0.000250 → 2.5‱."""
+        return f"{(self.rate * 10000).normalize():f}‱"

@@ -1,0 +1,352 @@
+"""The transfer request, read-only, with its inlines and papers, and the audit trail on its own."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, cast
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_mixins import (
+    BranchScopedAdmin,
+    PiiSearchAdminMixin,
+    ReadOnlyInline,
+)
+from accounts.masking import mask_id_number, mask_name
+from accounts.models import Tier
+from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
+from kernel.errors import ApplicationError
+
+from .. import selectors
+from ..models import (
+    Approval,
+    DocumentCheck,
+    RetainedDocument,
+    TransferAuditEntry,
+    TransferRequest,
+    TransferState,
+)
+from ..pdf import business_form_pdf, receipt_pdf
+from ._common import _request_link, _staff
+
+
+def _tier_label(req: TransferRequest) -> str:
+    customer = req.customer
+    label = str(Tier(customer.approval_tier).label)
+    if customer.is_institution:
+        return gettext("%(tier)s (institution)") % {"tier": label}
+    return label
+
+
+# ---------------------------------------------------------------------------------------
+# The request, read-only, with what hangs off it.
+
+
+class DocumentCheckInline(ReadOnlyInline):
+    model = DocumentCheck
+    fields = ("kind", "checked_by", "checked_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DocumentCheck]:
+        return super().get_queryset(request).select_related("checked_by")
+
+
+class ApprovalInline(ReadOnlyInline):
+    model = Approval
+    fields = (
+        "round",
+        "step",
+        "approver",
+        "mode",
+        "approved_at",
+        "recorded_by",
+        "note",
+        "sign_off_due_on",
+        "signed_off_at",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Approval]:
+        return super().get_queryset(request).select_related("approver", "recorded_by")
+
+
+class AuditEntryInline(ReadOnlyInline):
+    """The audit trail: append-only, for everyone, superusers included."""
+
+    model = TransferAuditEntry
+    fields = ("at", "actor", "action", "from_state", "to_state", "comment", "client_ip")
+    verbose_name_plural = _("audit trail")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TransferAuditEntry]:
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
+    """The record as it stands. Every change is made at the counter or in the approvals
+    queue, through the services, so here nothing is added, changed or deleted."""
+
+    branch_lookup = "branch"
+    list_display = (
+        "number",
+        "customer",
+        "tier",
+        "items",
+        "state",
+        "created_at",
+        "due_on",
+    )
+    list_filter: ClassVar[tuple[str, ...]] = (
+        "state",
+        "wants_sz_transfer",
+        "wants_sh_revocation",
+        "wants_closure",
+    )
+    search_fields = (
+        "=customer__fund_account",
+        "customer__name",
+        "=receipt_number",
+    )
+    date_hierarchy: ClassVar[str | None] = "created_at"
+    list_select_related = ("customer", "customer__branch")
+    inlines = (DocumentCheckInline, ApprovalInline, AuditEntryInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "branch",
+                    "customer",
+                    "tier",
+                    "state",
+                    "created_by",
+                    "created_at",
+                    "due_on",
+                    "days_left",
+                    "appointment",
+                    "papers",
+                )
+            },
+        ),
+        (
+            _("What the customer asks for"),
+            {
+                "fields": (
+                    "wants_sz_transfer",
+                    "sz_receiving_broker",
+                    "sz_receiving_seat",
+                    "wants_sh_revocation",
+                    "wants_closure",
+                )
+            },
+        ),
+        (_("Agent"), {"fields": ("by_agent", "agent_name_masked", "agent_id_masked")}),
+        (_("Reason"), {"fields": ("primary_reason", "other_reasons", "reason_note")}),
+        (
+            _("Blocking conditions (Art. 16)"),
+            {"fields": ("blocking_display", "blocking_checked_at")},
+        ),
+        (
+            _("Outcome"),
+            {
+                "fields": (
+                    "follow_up_on",
+                    "refusal_reason",
+                    "fee_amount",
+                    "receipt_number",
+                    "retained_display",
+                    "completed_by",
+                    "completed_at",
+                    "ended_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = (
+        "number",
+        "tier",
+        "days_left",
+        "papers",
+        "agent_name_masked",
+        "agent_id_masked",
+        "blocking_display",
+        "retained_display",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TransferRequest]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "branch",
+                "customer",
+                "customer__branch",
+                "created_by",
+                "completed_by",
+                "primary_reason",
+                "appointment",
+                "appointment__host",
+            )
+        )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not obj.by_agent:
+            fieldsets = [fs for fs in fieldsets if "by_agent" not in fs[1]["fields"]]
+        return fieldsets
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("request number"), ordering="pk")
+    def number(self, obj: TransferRequest) -> str:
+        return f"#{obj.pk}"
+
+    @admin.display(description=_("tier"))
+    def tier(self, obj: TransferRequest) -> str:
+        return _tier_label(obj)
+
+    @admin.display(description=_("asks for"))
+    def items(self, obj: TransferRequest) -> str:
+        return "、".join(obj.items_display)
+
+    @admin.display(description=_("trading days left"))
+    def days_left(self, obj: TransferRequest) -> str:
+        try:
+            left = selectors.trading_days_left(
+                obj, today=beijing_today(), calendar=TradingCalendar()
+            )
+        except CalendarUnknown as exc:
+            return exc.message
+        if left is None:
+            return "—"
+        if left < 0:
+            return ngettext(
+                "late by %(days)d trading day", "late by %(days)d trading days", -left
+            ) % {"days": -left}
+        return str(left)
+
+    @admin.display(description=_("agent's name"))
+    def agent_name_masked(self, obj: TransferRequest) -> str:
+        return mask_name(obj.agent_name)
+
+    @admin.display(description=_("agent's identity number"))
+    def agent_id_masked(self, obj: TransferRequest) -> str:
+        return mask_id_number(obj.agent_id_number)
+
+    @admin.display(description=_("blocking conditions found"))
+    def blocking_display(self, obj: TransferRequest) -> str:
+        if not obj.blocking_conditions:
+            return "—"
+        return format_html_join(
+            "", "<div>{}</div>", ((c.get("message", ""),) for c in obj.blocking_conditions)
+        )
+
+    @admin.display(description=_("documents retained"))
+    def retained_display(self, obj: TransferRequest) -> str:
+        labels = dict(RetainedDocument.choices)
+        return "、".join(str(labels.get(k, k)) for k in obj.retained_documents) or "—"
+
+    @admin.display(description=_("papers"))
+    def papers(self, obj: TransferRequest) -> str:
+        info = self.opts.app_label, self.opts.model_name
+        links = [
+            format_html(
+                '<a href="{}" target="_blank">{}</a>',
+                reverse("admin:{}_{}_business_form".format(*info), args=[obj.pk]),
+                gettext("Business form (PDF)"),
+            )
+        ]
+        if obj.state == TransferState.COMPLETED:
+            links.append(
+                format_html(
+                    '<a href="{}" target="_blank">{}</a>',
+                    reverse("admin:{}_{}_receipt".format(*info), args=[obj.pk]),
+                    gettext("Receipt (PDF)"),
+                )
+            )
+        return format_html_join(" · ", "{}", ((link,) for link in links))
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/business-form.pdf",
+                view(self.business_form_view),
+                name="{}_{}_business_form".format(*info),
+            ),
+            path(
+                "<path:object_id>/receipt.pdf",
+                view(self.receipt_view),
+                name="{}_{}_receipt".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _viewable(self, request: HttpRequest, object_id: str) -> TransferRequest:
+        obj = cast(TransferRequest, self.get_object(request, unquote(object_id)))  # or 404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def business_form_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        obj = self._viewable(request, object_id)
+        return _pdf_response(
+            business_form_pdf(obj, printed_by=_staff(request)), f"business-form-{obj.pk}.pdf"
+        )
+
+    def receipt_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        obj = self._viewable(request, object_id)
+        try:
+            data = receipt_pdf(obj, printed_by=_staff(request))
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        return _pdf_response(data, f"receipt-{obj.receipt_number}.pdf")
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@admin.register(TransferAuditEntry)
+class TransferAuditEntryAdmin(BranchScopedAdmin):
+    """The audit trail on its own, for the auditor's searches. Append-only: no one adds,
+    changes or deletes an entry here, superusers included."""
+
+    branch_lookup = "request__branch"
+    list_display = ("at", "request_link", "actor", "action", "from_state", "to_state", "comment")
+    list_filter = ("to_state",)
+    search_fields = ("=request__customer__fund_account", "=request__receipt_number", "action")
+    date_hierarchy = "at"
+    list_select_related = ("request", "actor")
+    fields = ("at", "request", "actor", "action", "from_state", "to_state", "comment", "client_ip")
+
+    @admin.display(description=_("request"), ordering="request")
+    def request_link(self, obj: TransferAuditEntry) -> str:
+        return _request_link(obj.request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,25 @@
+"""The stable codes of the transfer request's refusals (kernel.errors says what kind each is)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TransferErrorCode(models.TextChoices):
+    ALREADY_APPROVED = "already_approved", _("this step is already approved")
+    ALREADY_SIGNED = "already_signed", _("the written sign-off is already given")
+    APPOINTMENT_REQUIRED = (
+        "appointment_required",
+        _("the customer must book an appointment first (Art. 18)"),
+    )
+    CLOSURE_CONDITIONS = "closure_conditions", _("the fund account cannot be closed yet (Art. 19)")
+    DOCUMENTS_MISSING = "documents_missing", _("documents are missing (Art. 4)")
+    DUPLICATE = "duplicate", _("this is already recorded")
+    NO_ACCOUNT_MANAGER = "no_account_manager", _("the customer has no account manager")
+    NOT_IN_ROUTE = "not_in_route", _("this person is not on the approval route")
+    NOT_THEIRS = "not_theirs", _("the customer is not this account manager's")
+    NOT_YET = "not_yet", _("an earlier step is not approved yet (Art. 9, 10, 17)")
+    PASSWORD_LOCKED = "password_locked", _("the customer password is locked after wrong attempts")
+    PASSWORD_NEEDED = "password_needed", _("the customer has not confirmed with their password")
+    RETAINED_MISSING = "retained_missing", _("copies to keep are missing (Art. 13)")
+    SELF_APPROVAL = "self_approval", _("one cannot approve a request one received")
+    WRONG_PASSWORD = "wrong_password", _("the customer password is wrong")

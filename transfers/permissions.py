@@ -1,0 +1,155 @@
+"""Who may do what with a transfer request: the one vocabulary the services, the pages, the
+admin and the API use. A predicate answers for one person and one request now; the services
+still refuse, with the reason, whatever slips past a page (a stale form, a raced click).
+
+The workflow's own table — which transition from which state, by which role — is the
+request's FSM (transfers/models.py): `may_take` reads it instead of restating it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Staff
+from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
+
+from . import approval_rules as rules
+from .models import TransferRequest, TransferState
+
+S = TransferState
+
+# Everyone who can hold a step of some approval route (Art. 9, 10, 17), read off the routes.
+APPROVER_ROLES: tuple[Role, ...] = tuple(
+    dict.fromkeys(rules.STEP_ROLE[step] for route in rules.ROUTES.values() for step in route)
+)
+# Who sees the overdue written sign-offs (Art. 17) and late requests of the branch.
+SUPERVISOR_ROLES = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+
+
+def works_counter(actor: Staff) -> bool:
+    """Receives customers and carries requests through processing (Art. 4, 8, 11)."""
+    return actor.has_role(*COUNTER_ROLES)
+
+
+def reads_requests(actor: Staff) -> bool:
+    """Sees the branch's requests (the archivist and company head work on the archives)."""
+    return actor.has_role(*BRANCH_READERS)
+
+
+def is_approver(actor: Staff) -> bool:
+    return actor.has_role(*APPROVER_ROLES)
+
+
+def sees_overdue_sign_offs(actor: Staff) -> bool:
+    return actor.has_role(*SUPERVISOR_ROLES)
+
+
+def sees_late_requests(actor: Staff) -> bool:
+    """Requests past the customer's two trading days go to the general manager."""
+    return actor.has_role(Role.GENERAL_MANAGER)
+
+
+def may_start_request(actor: Staff) -> bool:
+    return works_counter(actor)
+
+
+def may_take(actor: Staff, request: TransferRequest, transition: str) -> bool:
+    """Whether the transition table lets this person take `transition` from the current
+    state. Conditions (documents ticked, password given) are left to the service, which
+    says what is missing."""
+    meta = getattr(request, transition)._django_fsm
+    return bool(
+        meta.has_transition(request.state)
+        and meta.has_transition_perm(request, request.state, actor)
+    )
+
+
+def may_approve(actor: Staff, request: TransferRequest) -> bool:
+    """The request waits for this person's approval now: awaiting approval, not received by
+    them, not approved by them in this round, and a step of its route that is open and that
+    they hold (the queue's rule, for one request)."""
+    if request.state != S.AWAITING_APPROVAL or request.created_by_id == actor.pk:
+        return False
+    current = [a for a in request.approvals.all() if a.round == request.approval_round]
+    if any(a.approver_id == actor.pk for a in current):
+        return False
+    open_now = rules.open_steps(rules.route_for(request), {a.step for a in current})
+    return any(rules.may_fill(step, staff=actor, request=request) for step in open_now)
+
+
+def may_record_phone_approval(actor: Staff, request: TransferRequest) -> bool:
+    """Art. 17: an approver who is out approves by phone; the counter records it."""
+    return request.state == S.AWAITING_APPROVAL and works_counter(actor)
+
+
+def may_recheck(actor: Staff, request: TransferRequest) -> bool:
+    return request.state == S.BLOCKED and works_counter(actor)
+
+
+def may_confirm_password(actor: Staff, request: TransferRequest) -> bool:
+    """The customer types their own password at the counter (conduct quiz Q2, Q3)."""
+    return (
+        request.state == S.PROCESSING
+        and request.password_confirmed_at is None
+        and works_counter(actor)
+    )
+
+
+def may_record_reason(actor: Staff, request: TransferRequest) -> bool:
+    """Art. 8: the reason is recorded after the documents, and may be corrected during the
+    retention talk."""
+    return may_take(actor, request, "record_reason") or (
+        request.state == S.RETENTION and works_counter(actor)
+    )
+
+
+def may_see_scans(actor: Staff, request: TransferRequest) -> bool:
+    return works_counter(actor)
+
+
+def may_print_receipt(actor: Staff, request: TransferRequest) -> bool:
+    return request.state == S.COMPLETED
+
+
+def available_actions(request: TransferRequest, actor: Staff) -> dict[str, bool]:
+    """What this person may do with this request now, by action name: the request page's
+    `can`, and the API's `available_actions`."""
+    return {
+        "documents": may_take(actor, request, "verify_documents"),
+        "refuse": may_take(actor, request, "refuse"),
+        "reason": may_record_reason(actor, request),
+        "go_on": may_take(actor, request, "go_on"),
+        "stays": may_take(actor, request, "customer_stays"),
+        "defer": may_take(actor, request, "defer"),
+        "resume": may_take(actor, request, "resume"),
+        "approve": may_approve(actor, request),
+        "phone_approval": may_record_phone_approval(actor, request),
+        "send_back": may_take(actor, request, "send_back"),
+        "recheck": may_recheck(actor, request),
+        "start": may_take(actor, request, "start_processing"),
+        "password": may_confirm_password(actor, request),
+        "unlock": may_take(actor, request, "unlock_password"),
+        "complete": may_take(actor, request, "complete"),
+        "print_receipt": may_print_receipt(actor, request),
+        "scans": may_see_scans(actor, request),
+    }
+
+
+def action_names(request: TransferRequest, actor: Staff) -> list[str]:
+    return sorted(name for name, allowed in available_actions(request, actor).items() if allowed)
+
+
+def panels(request: TransferRequest) -> dict[str, Any]:
+    """Which parts of the request page apply in its current state (templates never compare
+    state names)."""
+    state = request.state
+    ended = state in (S.COMPLETED, S.REFUSED, S.WITHDRAWN)
+    return {
+        "in_retention": state == S.RETENTION,
+        "playbook": state in (S.DOCUMENTS_VERIFIED, S.RETENTION),
+        "locked": state == S.PASSWORD_LOCKED,
+        "completed": state == S.COMPLETED,
+        "refused": state == S.REFUSED,
+        "withdrawn": state == S.WITHDRAWN,
+        "deferred": state == S.DEFERRED,
+        "closure_pending": request.wants_closure and not ended,
+    }
