@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from archives import permissions as archives_may
 from jobs import permissions as jobs_may
 from transfers import permissions as transfers_may
 
@@ -25,5 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "jobs": jobs_may.may_read_runs(user),
             "calendar": jobs_may.may_see_calendar(user),
             "counter": transfers_may.works_counter(user),
+            "archive_grants": archives_may.may_see_grants(user),
+            "archive_inventory": archives_may.may_see_inventory(user),
+            "archive_integrity": archives_may.may_see_integrity(user),
+            "archive_destruction": archives_may.may_see_destruction(user),
         }
     }

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from accounts.models import Staff
-from accounts.roles import Role
 from kernel.errors import ApplicationError
 from kernel.web import refusal
 
@@ -25,16 +24,15 @@ from ..models import (
     InventoryCheck,
 )
 
+
 # Who reads the archivist's pages (the queue, inventories, destructions, integrity).
-ARCHIVE_READERS = (Role.ARCHIVIST, Role.COMPANY_HEAD, Role.AUDITOR)
-
-
 def staff(request: HttpRequest) -> Staff:
     return request.user  # type: ignore[return-value]
 
 
-def require_roles(user: Staff, *roles: Role) -> None:
-    if not user.has_role(*roles):
+def require(allowed: bool) -> None:
+    """A page's gate: its app's predicate said no (archives/permissions.py)."""
+    if not allowed:
         raise PermissionDenied
 
 

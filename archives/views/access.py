@@ -16,7 +16,8 @@ from kernel.request_context import client_ip
 from .. import services
 from ..forms import GrantForm, NoteForm, RequiredNoteForm
 from ..models import AccessRequest, AccessState
-from ._common import attempt, branch_access_request, require_roles, staff
+from ..permissions import may_see_grants
+from ._common import attempt, branch_access_request, require, staff
 
 
 @login_required
@@ -32,7 +33,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
 @login_required
 def grants_queue(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    require_roles(user, Role.ARCHIVIST, Role.AUDITOR)
+    require(may_see_grants(user))
     mine = AccessRequest.objects.filter(branch=user.branch).select_related(
         "record", "record__customer", "requested_by", "decided_by"
     )

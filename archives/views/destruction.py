@@ -19,11 +19,11 @@ from kernel.web import refusal
 from .. import selectors, services
 from ..forms import DestructionRequestForm, ExecuteForm, NoteForm, RequiredNoteForm
 from ..models import DestructionRequest, DestructionState
+from ..permissions import may_file, may_see_destruction
 from ._common import (
-    ARCHIVE_READERS,
     attempt,
     branch_destruction,
-    require_roles,
+    require,
     staff,
 )
 
@@ -31,11 +31,11 @@ from ._common import (
 @login_required
 def destruction_list(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    require_roles(user, *ARCHIVE_READERS)
+    require(may_see_destruction(user))
     candidates = selectors.destruction_candidates(branch=user.branch, today=beijing_today())
     form = DestructionRequestForm(request.POST or None, candidates=candidates)
     if request.method == "POST":
-        require_roles(user, Role.ARCHIVIST)
+        require(may_file(user))
         if form.is_valid():
             try:
                 created = services.destruction_request_create(
@@ -70,7 +70,7 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     destruction = branch_destruction(request, pk)
     user = staff(request)
-    require_roles(user, *ARCHIVE_READERS)
+    require(may_see_destruction(user))
     context = {
         "destruction": destruction,
         "records": destruction.records.select_related("customer").order_by("number"),

@@ -17,15 +17,16 @@ from kernel.web import refusal
 from .. import selectors, services
 from ..forms import InventoryMarkForm, NoteForm
 from ..models import InventoryCheck, InventoryState
-from ._common import attempt, branch_inventory, require_roles, staff
+from ..permissions import may_file, may_see_inventory
+from ._common import attempt, branch_inventory, require, staff
 
 
 @login_required
 def inventory_list(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    require_roles(user, Role.ARCHIVIST, Role.AUDITOR)
+    require(may_see_inventory(user))
     if request.method == "POST":
-        require_roles(user, Role.ARCHIVIST)
+        require(may_file(user))
         form = NoteForm(request.POST)
         form.is_valid()
         try:
@@ -51,7 +52,7 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
 def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = branch_inventory(request, pk)
     user = staff(request)
-    require_roles(user, Role.ARCHIVIST, Role.AUDITOR)
+    require(may_see_inventory(user))
     items = list(inventory.items.select_related("record", "record__customer", "checked_by"))
     if request.method == "POST":
         form = InventoryMarkForm(request.POST, item_ids=[i.pk for i in items])

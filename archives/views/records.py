@@ -32,12 +32,13 @@ from ..models import (
     Medium,
     RecordStatus,
 )
+from ..permissions import may_add_scans, may_file
 from ..services.access import has_file_permission
 from ._common import (
     attempt,
     branch_document,
     branch_record,
-    require_roles,
+    require,
     staff,
 )
 
@@ -147,7 +148,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def record_new(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    require_roles(user, Role.ARCHIVIST)
+    require(may_file(user))
     form = DraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -318,7 +319,7 @@ def request_scans(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(
         TransferRequest.objects.for_branch(user.branch).select_related("customer"), pk=pk
     )
-    require_roles(user, Role.ARCHIVIST, *COUNTER_ROLES)
+    require(may_add_scans(user))
     form = ScanForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

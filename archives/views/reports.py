@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.roles import Role
 from jobs.models import JobRun
 
 from .. import selectors
 from ..models import ArchiveRecord, IntegrityCheck, RecordStatus
-from ._common import branch_integrity, require_roles, staff
+from ..permissions import may_see_integrity
+from ._common import branch_integrity, require, staff
 from .records import last_filing_day
 
 
@@ -60,7 +60,7 @@ def filing_day(request: HttpRequest, day: str) -> HttpResponse:
 @login_required
 def integrity_list(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    require_roles(user, Role.ARCHIVIST, Role.GENERAL_MANAGER, Role.AUDITOR)
+    require(may_see_integrity(user))
     checks = IntegrityCheck.objects.filter(branch=user.branch).order_by("-business_date")[:60]
     return render(request, "archives/integrity_list.html", {"checks": checks})
 
@@ -68,6 +68,6 @@ def integrity_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def integrity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = branch_integrity(request, pk)
-    require_roles(staff(request), Role.ARCHIVIST, Role.GENERAL_MANAGER, Role.AUDITOR)
+    require(may_see_integrity(staff(request)))
     findings = check.findings.select_related("document", "document__record")
     return render(request, "archives/integrity_detail.html", {"check": check, "findings": findings})
