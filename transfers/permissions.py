@@ -48,6 +48,11 @@ def sees_late_requests(actor: Staff) -> bool:
     return actor.has_role(Role.GENERAL_MANAGER)
 
 
+def sees_closure_candidates(actor: Staff) -> bool:
+    """Art. 19: the accounts ready to close are the counter's to work, and management's to see."""
+    return actor.has_role(*COUNTER_ROLES, *SUPERVISOR_ROLES, Role.AUDITOR)
+
+
 def may_start_request(actor: Staff) -> bool:
     return works_counter(actor)
 

@@ -95,6 +95,11 @@ def test_a_token_acts_only_as_its_person_and_an_approver_token_approves_in_perso
         "in_person",
         people.lead.pk,
     )
+    assert "approve" not in r.json()["available_actions"]
+    # Art. 9, 10, 17: each step is approved once; a second approval conflicts with the first.
+    assert_error_shape(
+        post(lead_api, f"{url}/approve/", {"note": "again"}), 409, "already_approved"
+    )
 
 
 def test_a_missing_scope_is_a_403_in_the_error_shape(people):

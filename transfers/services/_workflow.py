@@ -7,10 +7,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from accounts.roles import COUNTER_ROLES
 from kernel.errors import Forbidden, InvalidState, NotFound
 from kernel.workflow import transition_take
 
+from .. import permissions
 from ..models import AuditAction, TransferAuditEntry, TransferRequest
 
 
@@ -31,7 +31,7 @@ def require_same_branch(obj_branch_id: int, actor: Staff) -> None:
 
 def require_counter(actor: Staff) -> None:
     """Art. 8, 11: reception and processing are the counter's work."""
-    if not actor.has_role(*COUNTER_ROLES):
+    if not permissions.works_counter(actor):
         raise Forbidden(_("Only counter staff can do this."))
 
 

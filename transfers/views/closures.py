@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.roles import COUNTER_ROLES, Role
-
+from .. import permissions
 from ..selectors import closure_candidates_latest
 from ._common import staff
 
@@ -17,9 +16,7 @@ from ._common import staff
 def closure_list(request: HttpRequest) -> HttpResponse:
     """The fund accounts the latest sweep found ready to close, for the counter lead."""
     user = staff(request)
-    if not user.has_role(
-        *COUNTER_ROLES, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR
-    ):
+    if not permissions.sees_closure_candidates(user):
         raise PermissionDenied
     found_on, candidates = closure_candidates_latest(branch_id=user.branch_id)
     return render(
@@ -28,6 +25,6 @@ def closure_list(request: HttpRequest) -> HttpResponse:
         {
             "found_on": found_on,
             "candidates": candidates,
-            "is_counter": user.has_role(*COUNTER_ROLES),
+            "is_counter": permissions.works_counter(user),
         },
     )

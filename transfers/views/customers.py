@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.models import AccessChannel, Customer, Staff
-from accounts.roles import BRANCH_READERS, COUNTER_ROLES
 from accounts.selectors import customer_search as search
 from accounts.services import customer_access_record
 from kernel.request_context import client_ip
 
+from .. import permissions
 from ..forms import AppointmentBookForm
 from ..models import ENDED_STATES
 
@@ -39,7 +39,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    is_counter = user.has_role(*COUNTER_ROLES)
+    is_counter = permissions.works_counter(user)
     # PIPL Art. 51: every look at a customer's page is logged; the full identity number and
     # phone are shown only to the counter, which verifies the person in front of it, and only
     # when asked for.
@@ -53,7 +53,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     # The archivist and company head see the customer, not the requests (their work is the
     # archives).
-    if user.has_role(*BRANCH_READERS):
+    if permissions.reads_requests(user):
         requests = list(customer.transfer_requests.select_related("created_by"))
         context.update(
             {
