@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.utils.translation import gettext_lazy as _
 
 REFUSAL = "append-only: this record is never changed or removed"
 
@@ -36,6 +38,35 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError(REFUSAL)
+
+
+class TransitionEntry(AppendOnlyModel):
+    """One audit row of a workflow object's change (kernel.workflow.transition_take): who,
+    when, from where, which action from which state to which, and what they said. Each app's
+    trail adds the object it is about and its own `action` choices (a TextChoices, labelled
+    once), and a migration adds the append-only trigger on PostgreSQL."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,  # a nightly job acts as nobody
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=30, blank=True)
+    to_state = models.CharField(_("to"), max_length=30, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action}"
 
 
 _FUNCTION = """

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,3 +74,10 @@ class InvalidState(Conflict):
     does not hold)."""
 
     default_code = ErrorCode.INVALID_STATE
+
+
+def require_same_branch(obj_branch_id: int | None, actor: Any) -> None:
+    """Another branch's record does not exist as far as this person is concerned: a 404,
+    never a 403 that would confirm it is there."""
+    if obj_branch_id != actor.branch_id:
+        raise NotFound(gettext("Not found."))

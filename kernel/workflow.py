@@ -40,6 +40,14 @@ def unmet_conditions(obj: Any, name: str) -> list[Condition]:
     return [c for c in transition.conditions or () if not c(obj)]
 
 
+def may_take(obj: Any, name: str, actor: Any) -> bool:
+    """Whether the transition table lets this person take `name` from the object's current
+    state (source and permission; conditions are the service's to explain)."""
+    meta = getattr(obj, name)._django_fsm
+    state = getattr(obj, _state_field(obj, name))
+    return bool(meta.has_transition(state) and meta.has_transition_perm(obj, state, actor))
+
+
 def _state_field(obj: Any, name: str) -> str:
     field = getattr(obj, name)._django_fsm.field
     return field if isinstance(field, str) else field.name

@@ -16,6 +16,7 @@ from accounts.models import Customer, Staff
 from accounts.roles import BRANCH_READERS, Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from . import selectors, services
@@ -33,12 +34,8 @@ from .services.events import may_invite
 from .services.outcomes import may_record
 
 
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
-
-
 def _reader(request: HttpRequest) -> Staff:
-    user = _staff(request)
+    user = acting_staff(request)
     # The archivist and company head work on the archives, not on customers who left.
     if not user.has_role(*BRANCH_READERS):
         raise PermissionDenied
@@ -89,7 +86,7 @@ def revisit_late(request: HttpRequest) -> HttpResponse:
 
 
 def _branch_task(request: HttpRequest, pk: int) -> tuple[Staff, RevisitTask]:
-    user = _staff(request)
+    user = acting_staff(request)
     task = get_object_or_404(selectors.task_list_queryset(user.branch_id), pk=pk)
     _reader(request)
     return user, task
@@ -243,7 +240,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 
 def _branch_event(request: HttpRequest, pk: int) -> tuple[Staff, RevisitEvent]:
-    user = _staff(request)
+    user = acting_staff(request)
     event = get_object_or_404(selectors.events_for_branch(user.branch_id), pk=pk)
     _reader(request)
     return user, event

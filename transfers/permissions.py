@@ -11,6 +11,7 @@ from typing import Any
 
 from accounts.models import Staff
 from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
+from kernel import workflow
 
 from . import approval_rules as rules
 from .models import TransferRequest, TransferState
@@ -61,11 +62,7 @@ def may_take(actor: Staff, request: TransferRequest, transition: str) -> bool:
     """Whether the transition table lets this person take `transition` from the current
     state. Conditions (documents ticked, password given) are left to the service, which
     says what is missing."""
-    meta = getattr(request, transition)._django_fsm
-    return bool(
-        meta.has_transition(request.state)
-        and meta.has_transition_perm(request, request.state, actor)
-    )
+    return workflow.may_take(request, transition, actor)
 
 
 def may_approve(actor: Staff, request: TransferRequest) -> bool:

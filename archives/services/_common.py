@@ -10,16 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from kernel.errors import Forbidden, NotFound
+from kernel.errors import Forbidden
 from kernel.workflow import transition_take
 
 from ..models import ArchiveEvent
-
-
-def require_same_branch(obj_branch_id: int, actor: Staff) -> None:
-    if obj_branch_id != actor.branch_id:
-        # Another branch's record does not exist as far as this user is concerned.
-        raise NotFound(_("Not found."))
 
 
 def require_role(actor: Staff, *roles: Role, message: str) -> None:

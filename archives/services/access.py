@@ -17,7 +17,7 @@ from accounts.models import Branch, Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING
-from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState
+from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 
 from .. import conf
@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..selectors import live_grant
 from . import storage, watermark
-from ._common import apply_transition, event, require_same_branch
+from ._common import apply_transition, event
 
 FILE_PERMISSION = "archives.view_archive_files"
 FILE_CODENAME = "view_archive_files"

@@ -15,7 +15,7 @@ from accounts.models import Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import beijing_today
-from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, require_same_branch
 from notifications.services import notify
 
 from .. import conf
@@ -37,7 +37,6 @@ from ._common import (
     apply_transition,
     event,
     require_archivist,
-    require_same_branch,
 )
 from .access import close_grant
 

@@ -16,7 +16,7 @@ from accounts.models import Branch, Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
-from kernel.errors import Forbidden, InvalidInput, InvalidState
+from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 from transfers.models import AuditAction, TransferAuditEntry, TransferRequest, TransferState
 
@@ -31,7 +31,7 @@ from ..models import (
     RecordStatus,
 )
 from . import storage
-from ._common import event, require_archivist, require_same_branch
+from ._common import event, require_archivist
 from .numbering import archive_number_next, retention_until_for
 
 logger = logging.getLogger(__name__)

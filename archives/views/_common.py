@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from accounts.models import Staff
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from ..models import (
@@ -25,11 +25,6 @@ from ..models import (
 )
 
 
-# Who reads the archivist's pages (the queue, inventories, destructions, integrity).
-def staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
-
-
 def require(allowed: bool) -> None:
     """A page's gate: its app's predicate said no (archives/permissions.py)."""
     if not allowed:
@@ -38,7 +33,7 @@ def require(allowed: bool) -> None:
 
 def branch_record(request: HttpRequest, pk: int) -> ArchiveRecord:
     return get_object_or_404(
-        ArchiveRecord.objects.for_branch(staff(request).branch).select_related(
+        ArchiveRecord.objects.for_branch(acting_staff(request).branch).select_related(
             "customer", "transfer_request", "branch"
         ),
         pk=pk,
@@ -47,7 +42,7 @@ def branch_record(request: HttpRequest, pk: int) -> ArchiveRecord:
 
 def branch_document(request: HttpRequest, pk: int) -> ArchiveDocument:
     return get_object_or_404(
-        ArchiveDocument.objects.filter(record__branch=staff(request).branch).select_related(
+        ArchiveDocument.objects.filter(record__branch=acting_staff(request).branch).select_related(
             "record", "record__customer"
         ),
         pk=pk,
@@ -56,7 +51,7 @@ def branch_document(request: HttpRequest, pk: int) -> ArchiveDocument:
 
 def branch_access_request(request: HttpRequest, pk: int) -> AccessRequest:
     return get_object_or_404(
-        AccessRequest.objects.filter(branch=staff(request).branch).select_related(
+        AccessRequest.objects.filter(branch=acting_staff(request).branch).select_related(
             "record", "requested_by"
         ),
         pk=pk,
@@ -64,15 +59,21 @@ def branch_access_request(request: HttpRequest, pk: int) -> AccessRequest:
 
 
 def branch_inventory(request: HttpRequest, pk: int) -> InventoryCheck:
-    return get_object_or_404(InventoryCheck.objects.filter(branch=staff(request).branch), pk=pk)
+    return get_object_or_404(
+        InventoryCheck.objects.filter(branch=acting_staff(request).branch), pk=pk
+    )
 
 
 def branch_destruction(request: HttpRequest, pk: int) -> DestructionRequest:
-    return get_object_or_404(DestructionRequest.objects.filter(branch=staff(request).branch), pk=pk)
+    return get_object_or_404(
+        DestructionRequest.objects.filter(branch=acting_staff(request).branch), pk=pk
+    )
 
 
 def branch_integrity(request: HttpRequest, pk: int) -> IntegrityCheck:
-    return get_object_or_404(IntegrityCheck.objects.filter(branch=staff(request).branch), pk=pk)
+    return get_object_or_404(
+        IntegrityCheck.objects.filter(branch=acting_staff(request).branch), pk=pk
+    )
 
 
 def attempt(

@@ -11,19 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 
 from .. import services
 from ..forms import GrantForm, NoteForm, RequiredNoteForm
 from ..models import AccessRequest, AccessState
 from ..permissions import may_see_grants
-from ._common import attempt, branch_access_request, require, staff
+from ._common import attempt, branch_access_request, require
 
 
 @login_required
 def my_access(request: HttpRequest) -> HttpResponse:
     requests = (
-        AccessRequest.objects.filter(requested_by=staff(request))
+        AccessRequest.objects.filter(requested_by=acting_staff(request))
         .select_related("record", "record__customer", "decided_by")
         .order_by("-pk")[:100]
     )
@@ -32,7 +32,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def grants_queue(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require(may_see_grants(user))
     mine = AccessRequest.objects.filter(branch=user.branch).select_related(
         "record", "record__customer", "requested_by", "decided_by"
@@ -61,7 +61,7 @@ def grant_access(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.access_request_grant(
             access_request=access_request,
-            actor=staff(request),
+            actor=acting_staff(request),
             days=form.cleaned_data["days"],
             note=form.cleaned_data["note"],
             client_ip=client_ip(request),
@@ -83,7 +83,7 @@ def refuse_access(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.access_request_refuse(
             access_request=access_request,
-            actor=staff(request),
+            actor=acting_staff(request),
             note=form.cleaned_data["note"],
             client_ip=client_ip(request),
         ),
@@ -102,7 +102,7 @@ def revoke_access(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.access_grant_revoke(
             access_request=access_request,
-            actor=staff(request),
+            actor=acting_staff(request),
             note=form.cleaned_data.get("note", ""),
             client_ip=client_ip(request),
         ),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
 from .. import selectors, services
@@ -24,13 +24,12 @@ from ._common import (
     attempt,
     branch_destruction,
     require,
-    staff,
 )
 
 
 @login_required
 def destruction_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require(may_see_destruction(user))
     candidates = selectors.destruction_candidates(branch=user.branch, today=beijing_today())
     form = DestructionRequestForm(request.POST or None, candidates=candidates)
@@ -69,7 +68,7 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     destruction = branch_destruction(request, pk)
-    user = staff(request)
+    user = acting_staff(request)
     require(may_see_destruction(user))
     context = {
         "destruction": destruction,
@@ -96,7 +95,7 @@ def destruction_approve(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.destruction_request_approve(
             destruction_request=destruction,
-            actor=staff(request),
+            actor=acting_staff(request),
             note=form.cleaned_data.get("note", ""),
             client_ip=client_ip(request),
         ),
@@ -117,7 +116,7 @@ def destruction_reject(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.destruction_request_reject(
             destruction_request=destruction,
-            actor=staff(request),
+            actor=acting_staff(request),
             note=form.cleaned_data["note"],
             client_ip=client_ip(request),
         ),
@@ -130,7 +129,7 @@ def destruction_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def destruction_execute(request: HttpRequest, pk: int) -> HttpResponse:
     destruction = branch_destruction(request, pk)
-    user = staff(request)
+    user = acting_staff(request)
     form = ExecuteForm(request.POST, branch=user.branch, actor=user)
     if not form.is_valid():
         messages.error(request, _("Tick the witnesses present."))

@@ -11,19 +11,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from kernel.errors import ApplicationError
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
 from .. import selectors, services
 from ..forms import InventoryMarkForm, NoteForm
 from ..models import InventoryCheck, InventoryState
 from ..permissions import may_file, may_see_inventory
-from ._common import attempt, branch_inventory, require, staff
+from ._common import attempt, branch_inventory, require
 
 
 @login_required
 def inventory_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require(may_see_inventory(user))
     if request.method == "POST":
         require(may_file(user))
@@ -51,7 +51,7 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = branch_inventory(request, pk)
-    user = staff(request)
+    user = acting_staff(request)
     require(may_see_inventory(user))
     items = list(inventory.items.select_related("record", "record__customer", "checked_by"))
     if request.method == "POST":
@@ -91,7 +91,7 @@ def inventory_finish(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.inventory_finish(
             inventory=inventory,
-            actor=staff(request),
+            actor=acting_staff(request),
             note=form.cleaned_data.get("note", ""),
             client_ip=client_ip(request),
         ),

@@ -16,7 +16,7 @@ from accounts.models import Customer
 from accounts.roles import COUNTER_ROLES, Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_now, close_of
 from kernel.errors import ApplicationError, Forbidden, NotFound
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from transfers.models import TransferRequest
 
@@ -39,7 +39,6 @@ from ._common import (
     branch_document,
     branch_record,
     require,
-    staff,
 )
 
 
@@ -58,7 +57,7 @@ def last_filing_day() -> dt.date | None:
 
 @login_required
 def archives_index(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     branch = user.branch
     context = {
         "last_day": last_filing_day(),
@@ -92,21 +91,21 @@ def record_list(request: HttpRequest) -> HttpResponse:
     records = None
     if form.is_valid():
         records = selectors.archive_record_search(
-            branch=staff(request).branch,
+            branch=acting_staff(request).branch,
             query=form.cleaned_data["q"],
             category=form.cleaned_data["category"],
             status=form.cleaned_data["status"],
             year=form.cleaned_data["year"],
         )
     elif not request.GET:
-        records = selectors.archive_record_search(branch=staff(request).branch, limit=50)
+        records = selectors.archive_record_search(branch=acting_staff(request).branch, limit=50)
     return render(request, "archives/record_list.html", {"form": form, "records": records})
 
 
 def render_card(
     request: HttpRequest, record: ArchiveRecord, status: int = 200, **forms
 ) -> HttpResponse:  # type: ignore[no-untyped-def]
-    user = staff(request)
+    user = acting_staff(request)
     grant = selectors.live_grant(user=user, record=record)
     can_open = (
         record.status == RecordStatus.FILED
@@ -147,7 +146,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def record_new(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require(may_file(user))
     form = DraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -193,7 +192,7 @@ def record_upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.archive_document_upload(
             record=record,
-            actor=staff(request),
+            actor=acting_staff(request),
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
             client_ip=client_ip(request),
@@ -212,7 +211,7 @@ def record_file(request: HttpRequest, pk: int) -> HttpResponse:
     return attempt(
         request,
         lambda: services.archive_record_file(
-            record=record, actor=staff(request), client_ip=client_ip(request)
+            record=record, actor=acting_staff(request), client_ip=client_ip(request)
         ),
         done=_("Filed. The record is read-only from now on."),
         then=redirect("archives:record_detail", record.pk),
@@ -231,7 +230,7 @@ def record_shelve(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.archive_record_shelve(
             record=record,
-            actor=staff(request),
+            actor=acting_staff(request),
             cabinet=form.cleaned_data["cabinet"],
             box=form.cleaned_data["box"],
             client_ip=client_ip(request),
@@ -247,7 +246,7 @@ def record_discard(request: HttpRequest, pk: int) -> HttpResponse:
     record = branch_record(request, pk)
     try:
         services.archive_record_discard(
-            record=record, actor=staff(request), client_ip=client_ip(request)
+            record=record, actor=acting_staff(request), client_ip=client_ip(request)
         )
     except ApplicationError as exc:
         refusal(request, exc)
@@ -263,7 +262,7 @@ def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return attempt(
         request,
         lambda: services.archive_document_remove(
-            document=document, actor=staff(request), client_ip=client_ip(request)
+            document=document, actor=acting_staff(request), client_ip=client_ip(request)
         ),
         done=_("Scan removed from the draft."),
         then=redirect("archives:record_detail", document.record_id),
@@ -282,7 +281,10 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
     download = request.GET.get("download") == "1"
     try:
         copy = services.document_open(
-            document=document, actor=staff(request), download=download, client_ip=client_ip(request)
+            document=document,
+            actor=acting_staff(request),
+            download=download,
+            client_ip=client_ip(request),
         )
     except NotFound as exc:
         raise Http404 from exc
@@ -315,7 +317,7 @@ def request_scans_lookup(request: HttpRequest) -> HttpResponse:
 def request_scans(request: HttpRequest, pk: int) -> HttpResponse:
     """Art. 13: the copies kept of a request's identity and authorisation documents, scanned
     at the counter; they are filed with the request after the close."""
-    user = staff(request)
+    user = acting_staff(request)
     req = get_object_or_404(
         TransferRequest.objects.for_branch(user.branch).select_related("customer"), pk=pk
     )
@@ -356,7 +358,7 @@ def access_request_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.access_request_create(
                 record=record,
-                actor=staff(request),
+                actor=acting_staff(request),
                 client_ip=client_ip(request),
                 **form.cleaned_data,
             )

@@ -9,11 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from jobs.models import JobRun
+from kernel.request_context import acting_staff
 
 from .. import selectors
 from ..models import ArchiveRecord, IntegrityCheck, RecordStatus
 from ..permissions import may_see_integrity
-from ._common import branch_integrity, require, staff
+from ._common import branch_integrity, require
 from .records import last_filing_day
 
 
@@ -31,7 +32,7 @@ def filing_day(request: HttpRequest, day: str) -> HttpResponse:
         business_date = dt.date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
-    branch = staff(request).branch
+    branch = acting_staff(request).branch
     report = selectors.filing_report(branch=branch, business_date=business_date)
     runs = JobRun.objects.filter(
         name="archives.file_day", branch=branch, business_date=business_date
@@ -59,7 +60,7 @@ def filing_day(request: HttpRequest, day: str) -> HttpResponse:
 
 @login_required
 def integrity_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require(may_see_integrity(user))
     checks = IntegrityCheck.objects.filter(branch=user.branch).order_by("-business_date")[:60]
     return render(request, "archives/integrity_list.html", {"checks": checks})
@@ -68,6 +69,6 @@ def integrity_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def integrity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = branch_integrity(request, pk)
-    require(may_see_integrity(staff(request)))
+    require(may_see_integrity(acting_staff(request)))
     findings = check.findings.select_related("document", "document__record")
     return render(request, "archives/integrity_detail.html", {"check": check, "findings": findings})

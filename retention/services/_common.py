@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from accounts.roles import Role
-from kernel.errors import Forbidden, InvalidInput, NotFound
+from kernel.errors import Forbidden, InvalidInput
 
 # Who talks with customers about staying (Art. 8–10): the counter, the account manager, the
 # marketing director and the general manager. The auditor reads only.
@@ -19,12 +19,6 @@ RETENTION_ROLES = (
     Role.GENERAL_MANAGER,
 )
 MANAGERS = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
-
-
-def require_same_branch(obj_branch_id: int | None, actor: Staff) -> None:
-    if obj_branch_id != actor.branch_id:
-        # Another branch's record does not exist as far as this user is concerned.
-        raise NotFound(_("Not found."))
 
 
 def require_role(actor: Staff, *roles: str, message: str | None = None) -> None:

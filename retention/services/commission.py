@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
-from kernel.errors import Forbidden, InvalidInput, InvalidState
+from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest
 
 from ..errors import RetentionErrorCode
 from ..models import CommissionAgreement, CommissionRange, CommissionStatus
-from ._common import clean_text, require_role, require_same_branch
+from ._common import clean_text, require_role
 
 # Art. 27 names the counter and the account manager as the people who reach agreement.
 AGREEING_ROLES = (*COUNTER_ROLES, Role.ACCOUNT_MANAGER)

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Branch, Customer, Staff
 from accounts.roles import Role
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import Forbidden, InvalidInput, InvalidState
+from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest
 
 from ..models import Commitment, CommitmentEscalation, CommitmentStatus
-from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role, require_same_branch
+from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role
 
 
 @transaction.atomic

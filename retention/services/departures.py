@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer, Staff
 from accounts.roles import Role
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import Forbidden, InvalidInput, InvalidState
+from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 
 from ..errors import RetentionErrorCode
@@ -27,7 +27,7 @@ from ..models import (
     StaffDeparture,
     TaskStatus,
 )
-from ._common import MANAGERS, clean_text, require_role, require_same_branch
+from ._common import MANAGERS, clean_text, require_role
 
 # Art. 28 asks for direct contact "尽力" — the branch holds itself to three trading days.
 CONTACT_WITHIN_TRADING_DAYS = 3

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from kernel.calendar import BEIJING, beijing_today
-from kernel.errors import Forbidden, InvalidInput
+from kernel.errors import Forbidden, InvalidInput, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
 from ..models import MemoOutcome, WorkMemo
-from ._common import MANAGERS, clean_text, require_same_branch
+from ._common import MANAGERS, clean_text
 
 
 def _main_reasons(req: TransferRequest) -> str:

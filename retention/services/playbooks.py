@@ -10,11 +10,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
-from kernel.errors import Forbidden, InvalidInput, InvalidState
+from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
 from ..models import Playbook, PlaybookStep, RetentionAttempt
-from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role, require_same_branch
+from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role
 
 
 @dataclass(frozen=True)

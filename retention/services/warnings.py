@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from kernel.errors import InvalidInput, InvalidState
+from kernel.errors import InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
@@ -32,7 +32,7 @@ from ..models import (
     RiskRule,
     WorkMemo,
 )
-from ._common import RETENTION_ROLES, clean_text, require_role, require_same_branch
+from ._common import RETENTION_ROLES, clean_text, require_role
 
 # ---------------------------------------------------------------------------------------
 # Daily figures from the core system

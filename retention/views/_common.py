@@ -14,12 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Staff
 from accounts.roles import BRANCH_READERS
+from kernel.request_context import acting_staff
 
 M = TypeVar("M", bound=Model)
-
-
-def staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def require_reader(user: Staff) -> None:
@@ -32,7 +29,7 @@ def branch_object(
     request: HttpRequest, queryset: QuerySet[M], pk: int, lookup: str = "branch"
 ) -> M:
     """An object of the user's own branch; another branch's is a 404."""
-    user = staff(request)
+    user = acting_staff(request)
     obj = get_object_or_404(queryset.filter(**{lookup: user.branch_id}), pk=pk)
     require_reader(user)
     return obj

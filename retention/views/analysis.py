@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from kernel.calendar import beijing_today
+from kernel.request_context import acting_staff
 
 from ..charts import trend_svg
 from ..exports import analysis_csv, analysis_xlsx
@@ -24,7 +25,7 @@ from ..selectors import monthly_figures, parse_month
 from ..selectors.analysis import add_months
 from ..services import monthly_report_prepare
 from ..tables import figure_tables
-from ._common import require_reader, staff
+from ._common import require_reader
 
 
 def _month(request: HttpRequest) -> dt.date:
@@ -34,7 +35,7 @@ def _month(request: HttpRequest) -> dt.date:
 
 
 def _figures(request: HttpRequest) -> dict[str, Any]:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     return monthly_figures(branch=user.branch, month=_month(request))
 
@@ -43,7 +44,7 @@ def _figures(request: HttpRequest) -> dict[str, Any]:
 def analysis(request: HttpRequest) -> HttpResponse:
     figures = _figures(request)
     month = _month(request)
-    user = staff(request)
+    user = acting_staff(request)
     return render(
         request,
         "retention/analysis.html",
@@ -100,7 +101,7 @@ def analysis_pdf_view(request: HttpRequest) -> HttpResponse:
 def analysis_prepare(request: HttpRequest) -> HttpResponse:
     """Keep the month's figures as the meeting's report (the scheduler does it on the first
     trading day of each month; a director may do it again by hand)."""
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     month = _month(request)
     if user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):

@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from ..forms import DecisionForm
 from ..models import CommissionAgreement, CommissionRange, CommissionStatus
 from ..services import commission_approve, commission_refuse
-from ._common import branch_object, require_reader, staff
+from ._common import branch_object, require_reader
 
 
 @login_required
 def commission_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     agreements = CommissionAgreement.objects.filter(branch_id=user.branch_id).select_related(
         "customer", "customer__branch", "agreed_by", "decided_by"
@@ -49,12 +50,12 @@ def commission_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if form.cleaned_data["decision"] == "approve":
             commission_approve(
-                agreement=agreement, actor=staff(request), note=form.cleaned_data["note"]
+                agreement=agreement, actor=acting_staff(request), note=form.cleaned_data["note"]
             )
             messages.success(request, _("Rate approved."))
         else:
             commission_refuse(
-                agreement=agreement, actor=staff(request), note=form.cleaned_data["note"]
+                agreement=agreement, actor=acting_staff(request), note=form.cleaned_data["note"]
             )
             messages.success(request, _("Rate refused."))
     except ApplicationError as error:

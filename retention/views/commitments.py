@@ -10,18 +10,19 @@ from django.utils.translation import gettext as _
 
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from ..forms import CancelForm, EvidenceForm
 from ..models import Commitment
 from ..selectors import commitments_for_owner, overdue_commitments
 from ..services import commitment_cancel, commitment_keep
-from ._common import branch_object, require_reader, safe_next, staff, status_for
+from ._common import branch_object, require_reader, safe_next, status_for
 
 
 @login_required
 def commitment_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     today = beijing_today()
     return render(
@@ -45,13 +46,15 @@ def _close(request: HttpRequest, pk: int, *, keep: bool) -> HttpResponse:
             if keep:
                 commitment_keep(
                     commitment=commitment,
-                    actor=staff(request),
+                    actor=acting_staff(request),
                     evidence=form.cleaned_data["evidence"],
                 )
                 messages.success(request, _("Marked as kept."))
             else:
                 commitment_cancel(
-                    commitment=commitment, actor=staff(request), reason=form.cleaned_data["reason"]
+                    commitment=commitment,
+                    actor=acting_staff(request),
+                    reason=form.cleaned_data["reason"],
                 )
                 messages.success(request, _("Commitment cancelled."))
         except ApplicationError as error:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 from transfers.models import TransferRequest
 
@@ -18,7 +19,7 @@ from ..forms import AttemptForm
 from ..models import Playbook
 from ..selectors import playbook_panel_context
 from ..services import attempt_record
-from ._common import branch_object, safe_next, staff
+from ._common import branch_object, safe_next
 
 
 def _request(request: HttpRequest, pk: int) -> TransferRequest:
@@ -54,7 +55,7 @@ def attempt_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         attempt_record(
             request=req,
-            actor=staff(request),
+            actor=acting_staff(request),
             playbook=playbook,
             steps_done=form.cleaned_data["steps"],
             customer_answer=form.cleaned_data["customer_answer"],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 from transfers.models import TransferRequest
 
@@ -19,7 +20,7 @@ from ..forms import CommissionForm, CommitmentForm, ComplaintForm
 from ..models import AtRiskFlag, CommissionRange
 from ..selectors import customer_retention_badges
 from ..services import commission_agree, commitment_create, complaint_record
-from ._common import branch_object, staff, status_for
+from ._common import branch_object, status_for
 
 
 def _customer(request: HttpRequest, pk: int) -> Customer:
@@ -53,7 +54,7 @@ def customer_retention(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def commitment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
-    user = staff(request)
+    user = acting_staff(request)
     req = _request_of(request, customer)
     initial = {"owner": customer.account_manager_id or user.pk}
     form = CommitmentForm(request.POST or None, branch_id=user.branch_id, initial=initial)
@@ -89,7 +90,7 @@ def commitment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def commission_agree_view(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
-    user = staff(request)
+    user = acting_staff(request)
     req = _request_of(request, customer)
     form = CommissionForm(request.POST or None)
     band = CommissionRange.objects.filter(branch_id=customer.branch_id, tier=customer.tier).first()
@@ -128,7 +129,7 @@ def complaint_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             complaint_record(
                 customer=customer,
-                actor=staff(request),
+                actor=acting_staff(request),
                 summary=form.cleaned_data["summary"],
                 received_on=form.cleaned_data["received_on"],
             )

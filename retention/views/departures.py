@@ -11,18 +11,19 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from ..forms import DepartureForm, OutcomeForm
 from ..models import RetentionContactTask, StaffDeparture
 from ..selectors import contact_tasks_for
 from ..services import contact_task_complete, departure_reassign
-from ._common import branch_object, require_reader, safe_next, staff, status_for
+from ._common import branch_object, require_reader, safe_next, status_for
 
 
 @login_required
 def departure_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     departures = StaffDeparture.objects.filter(branch_id=user.branch_id).select_related(
         "departed", "to_person", "to_team", "recorded_by"
@@ -39,7 +40,7 @@ def departure_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def departure_create(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     form = DepartureForm(
         request.POST or None, branch_id=user.branch_id, initial={"left_on": beijing_today()}
@@ -84,7 +85,7 @@ def departure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     return render(
         request,
@@ -104,7 +105,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contact_task_complete(
-                task=task, actor=staff(request), outcome=form.cleaned_data["outcome"]
+                task=task, actor=acting_staff(request), outcome=form.cleaned_data["outcome"]
             )
         except ApplicationError as error:
             refusal(request, error, form)

@@ -8,15 +8,16 @@ from django.shortcuts import render
 
 from accounts.roles import Role
 from kernel.calendar import beijing_today
+from kernel.request_context import acting_staff
 
 from ..models import CommissionAgreement, CommissionStatus, MemoOutcome, WorkMemo
 from ..selectors import at_risk_for, commitments_for_owner, contact_tasks_for, overdue_commitments
-from ._common import require_reader, staff
+from ._common import require_reader
 
 
 @login_required
 def retention_home(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     today = beijing_today()
     is_manager = user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from ..forms import MemoForm
@@ -16,7 +17,7 @@ from ..models import MemoOutcome, WorkMemo
 from ..pdf import memo_pdf
 from ..services import memo_update
 from ..services.memos import may_edit_memo
-from ._common import branch_object, require_reader, staff, status_for
+from ._common import branch_object, require_reader, status_for
 
 
 def _memos():  # type: ignore[no-untyped-def]
@@ -33,7 +34,7 @@ def _memos():  # type: ignore[no-untyped-def]
 
 @login_required
 def memo_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     memos = _memos().filter(branch_id=user.branch_id)
     outcome = request.GET.get("outcome", "")
@@ -51,7 +52,7 @@ def memo_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def memo_detail(request: HttpRequest, pk: int) -> HttpResponse:
     memo = branch_object(request, _memos(), pk)
-    user = staff(request)
+    user = acting_staff(request)
     may_edit = may_edit_memo(memo, user)
     form = MemoForm(request.POST or None, instance=memo) if may_edit else None
     if request.method == "POST" and form is not None and form.is_valid():

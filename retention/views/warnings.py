@@ -12,18 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from ..forms import ResolutionForm
 from ..models import Complaint
 from ..selectors import at_risk_for, retention_settings_for
 from ..services import complaint_resolve
-from ._common import branch_object, require_reader, staff, status_for
+from ._common import branch_object, require_reader, status_for
 
 
 @login_required
 def at_risk(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     day = None
     if request.GET.get("date"):
@@ -47,7 +48,7 @@ def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             complaint_resolve(
                 complaint=complaint,
-                actor=staff(request),
+                actor=acting_staff(request),
                 resolution=form.cleaned_data["resolution"],
             )
         except ApplicationError as error:

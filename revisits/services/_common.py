@@ -6,12 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.utils.translation import gettext as _
-
 from accounts.models import Staff
 from accounts.roles import Role
 from kernel.calendar import BEIJING, TradingCalendar
-from kernel.errors import NotFound
 
 from ..models import RevisitTask
 
@@ -70,12 +67,6 @@ def earliest_free(
     while is_taken(due_on):
         due_on = calendar.previous_trading_day(due_on)
     return due_on
-
-
-def require_same_branch(branch_id: int, actor: Staff) -> None:
-    if branch_id != actor.branch_id:
-        # Another branch's record does not exist as far as this user is concerned.
-        raise NotFound(_("Not found."))
 
 
 def is_supervisor(actor: Staff) -> bool:

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
 from accounts.roles import Role
-from kernel.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from kernel.errors import Forbidden, InvalidInput, InvalidState, NotFound, require_same_branch
 
 from ..models import EventInvitation, RevisitEvent
-from ._common import is_supervisor, require_same_branch
+from ._common import is_supervisor
 
 INVITERS = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.ACCOUNT_MANAGER)
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Staff
 from accounts.roles import Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState
+from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
 
 from ..errors import RevisitErrorCode
 from ..models import RULE_SOURCE, Channel, Reason, RevisitTask, TaskStatus, Topic
-from ._common import free_due_date, is_supervisor, on_or_before, require_same_branch
+from ._common import free_due_date, is_supervisor, on_or_before
 from .rules import revisit_rules_for
 
 # What comes after a revisit of each kind: the rules with a rhythm continue it; a one-off

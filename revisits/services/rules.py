@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
-from kernel.errors import Forbidden, InvalidInput
+from kernel.errors import Forbidden, InvalidInput, require_same_branch
 
 from ..errors import RevisitErrorCode
 from ..models import RULE_SOURCE, Channel, Direction, Reason, RevisitRule
-from ._common import is_supervisor, require_same_branch
+from ._common import is_supervisor
 
 
 def revisit_rules_for(*, branch: Branch) -> dict[str, RevisitRule]:

@@ -19,7 +19,7 @@ from accounts.admin_mixins import (
 )
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 
 from .. import permissions, selectors, services
 from ..models import (
@@ -31,7 +31,7 @@ from ..models import (
     TransferRequest,
     TransferState,
 )
-from ._common import _request_link, _staff
+from ._common import _request_link
 from .requests import TransferRequestAdmin
 
 # ---------------------------------------------------------------------------------------
@@ -80,7 +80,7 @@ class ApprovalQueueAdmin(TransferRequestAdmin):
     change_form_template = "admin/transfers/approvalqueueitem/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TransferRequest]:
-        waiting = selectors.requests_awaiting(_staff(request)).values("pk")
+        waiting = selectors.requests_awaiting(acting_staff(request)).values("pk")
         return (
             super()
             .get_queryset(request)
@@ -97,7 +97,7 @@ class ApprovalQueueAdmin(TransferRequestAdmin):
         return super().response_action(request, actionable.select_related("customer"))
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
-        return permissions.is_approver(_staff(request))
+        return permissions.is_approver(acting_staff(request))
 
     def change_view(
         self,
@@ -122,7 +122,7 @@ class ApprovalQueueAdmin(TransferRequestAdmin):
         for req in queryset:
             try:
                 approval = services.transfer_approve(
-                    request=req, actor=_staff(request), client_ip=client_ip(request)
+                    request=req, actor=acting_staff(request), client_ip=client_ip(request)
                 )
             except ApplicationError as exc:
                 self.message_user(
@@ -165,7 +165,7 @@ class ApprovalQueueAdmin(TransferRequestAdmin):
             try:
                 services.transfer_send_back(
                     request=req,
-                    actor=_staff(request),
+                    actor=acting_staff(request),
                     comment=form.cleaned_data["comment"],
                     client_ip=client_ip(request),
                 )
@@ -223,7 +223,7 @@ class PendingSignOffAdmin(_ApprovalListAdmin):
     actions = ("sign_off",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Approval]:
-        mine = selectors.pending_sign_offs_for(_staff(request)).values("pk")
+        mine = selectors.pending_sign_offs_for(acting_staff(request)).values("pk")
         return super().get_queryset(request).filter(pk__in=mine).order_by("sign_off_due_on")
 
     def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
@@ -239,7 +239,7 @@ class PendingSignOffAdmin(_ApprovalListAdmin):
         for approval in queryset:
             try:
                 services.approval_sign_off(
-                    approval=approval, actor=_staff(request), client_ip=client_ip(request)
+                    approval=approval, actor=acting_staff(request), client_ip=client_ip(request)
                 )
             except ApplicationError as exc:
                 self.message_user(
@@ -270,14 +270,14 @@ class OverdueSignOffAdmin(_ApprovalListAdmin):
     actions = None
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        user = _staff(request)
+        user = acting_staff(request)
         return super().has_view_permission(request, obj) and (
             user.is_superuser or permissions.sees_overdue_sign_offs(user)
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Approval]:
         overdue = selectors.overdue_sign_offs(
-            branch_id=_staff(request).branch_id, today=beijing_today()
+            branch_id=acting_staff(request).branch_id, today=beijing_today()
         ).values("pk")
         return super().get_queryset(request).filter(pk__in=overdue).order_by("sign_off_due_on")
 
@@ -294,6 +294,6 @@ class LateRequestAdmin(TransferRequestAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TransferRequest]:
         late = selectors.late_requests(
-            branch_id=_staff(request).branch_id, today=beijing_today()
+            branch_id=acting_staff(request).branch_id, today=beijing_today()
         ).values("pk")
         return super().get_queryset(request).filter(pk__in=late)

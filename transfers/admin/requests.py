@@ -23,6 +23,7 @@ from accounts.masking import mask_id_number, mask_name
 from accounts.models import Tier
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 
 from .. import selectors
 from ..models import (
@@ -34,7 +35,7 @@ from ..models import (
     TransferState,
 )
 from ..pdf import business_form_pdf, receipt_pdf
-from ._common import _request_link, _staff
+from ._common import _request_link
 
 
 def _tier_label(req: TransferRequest) -> str:
@@ -305,13 +306,13 @@ class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     def business_form_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         obj = self._viewable(request, object_id)
         return _pdf_response(
-            business_form_pdf(obj, printed_by=_staff(request)), f"business-form-{obj.pk}.pdf"
+            business_form_pdf(obj, printed_by=acting_staff(request)), f"business-form-{obj.pk}.pdf"
         )
 
     def receipt_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         obj = self._viewable(request, object_id)
         try:
-            data = receipt_pdf(obj, printed_by=_staff(request))
+            data = receipt_pdf(obj, printed_by=acting_staff(request))
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             info = self.opts.app_label, self.opts.model_name

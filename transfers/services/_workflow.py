@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from kernel.errors import Forbidden, InvalidState, NotFound
+from kernel.errors import Forbidden, InvalidState
 from kernel.workflow import transition_take
 
 from .. import permissions
@@ -21,12 +21,6 @@ def lock_request(request: TransferRequest) -> TransferRequest:
         .select_related("customer", "customer__branch", "customer__account_manager", "branch")
         .get(pk=request.pk)
     )
-
-
-def require_same_branch(obj_branch_id: int, actor: Staff) -> None:
-    if obj_branch_id != actor.branch_id:
-        # Another branch's record does not exist as far as this user is concerned.
-        raise NotFound(_("Not found."))
 
 
 def require_counter(actor: Staff) -> None:

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer, Staff
 from accounts.roles import COUNTER_ROLES, Role
 from kernel.calendar import beijing_today
-from kernel.errors import Conflict, Forbidden, InvalidInput
+from kernel.errors import Conflict, Forbidden, InvalidInput, require_same_branch
 
 from ..errors import TransferErrorCode
 from ..models import Appointment
-from ._workflow import require_same_branch
 
 BOOKERS = (*COUNTER_ROLES, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
 

@@ -11,7 +11,7 @@ from accounts.models import Staff
 from accounts.roles import COUNTER_ROLES
 from core_system.adapters import get_core_system
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState
+from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
 
 from .. import approval_rules as rules
 from ..errors import TransferErrorCode
@@ -28,7 +28,6 @@ from ._workflow import (
     audit,
     lock_request,
     require_counter,
-    require_same_branch,
     require_state,
 )
 

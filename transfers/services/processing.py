@@ -13,7 +13,7 @@ from accounts.models import Staff
 from accounts.roles import Role
 from core_system.adapters import Condition, get_core_system
 from kernel.calendar import beijing_today
-from kernel.errors import ApplicationError, InvalidInput
+from kernel.errors import ApplicationError, InvalidInput, require_same_branch
 from notifications.services import notify
 
 from ..errors import TransferErrorCode
@@ -31,7 +31,6 @@ from ._workflow import (
     audit,
     lock_request,
     require_counter,
-    require_same_branch,
     require_state,
 )
 from .approvals import settle_after_check

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff, Tier
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import Conflict, InvalidInput, InvalidState
+from kernel.errors import Conflict, InvalidInput, InvalidState, require_same_branch
 
 from ..errors import TransferErrorCode
 from ..hooks import request_outcome_settled
@@ -26,7 +26,7 @@ from ..models import (
     TransferState,
     required_documents,
 )
-from ._workflow import apply_transition, audit, lock_request, require_counter, require_same_branch
+from ._workflow import apply_transition, audit, lock_request, require_counter
 
 # The customer's rights: a closure must be done within two trading days once the related
 # business is wound up; the branch holds itself to that for every request.

@@ -8,12 +8,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Staff
 from accounts.roles import BRANCH_READERS
+from kernel.request_context import acting_staff
 
 from ..models import TransferRequest
-
-
-def staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
 
 
 def require_reader(user: Staff) -> None:
@@ -24,7 +21,7 @@ def require_reader(user: Staff) -> None:
 
 def branch_request(request: HttpRequest, pk: int) -> TransferRequest:
     """A request of the user's own branch; another branch's is a 404."""
-    user = staff(request)
+    user = acting_staff(request)
     req = get_object_or_404(
         TransferRequest.objects.for_branch(user.branch).select_related(
             "customer", "customer__branch", "branch"

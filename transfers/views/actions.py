@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from accounts.models import Staff
 from kernel.errors import ApplicationError
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
 from .. import services
@@ -34,7 +34,7 @@ from ..forms import (
     SendBackForm,
 )
 from ..models import TransferRequest, TransferState, required_documents
-from ._common import branch_request, staff
+from ._common import branch_request
 from .requests import render_detail
 
 Call = Callable[[TransferRequest, Staff, dict[str, Any], str | None], Any]
@@ -52,7 +52,7 @@ def _run(
     req = branch_request(request, pk)
     if request.method != "POST":
         return redirect("request_detail", pk=req.pk)
-    user = staff(request)
+    user = acting_staff(request)
     if form is not None and not form.is_valid():
         messages.error(request, _("Not done: check the fields marked below."))
         return render_detail(request, req, status=400, **{form_name: form})
@@ -194,7 +194,7 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_phone_approval(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     return _run(
         request,
         pk,
@@ -271,7 +271,7 @@ def request_password(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The customer has not typed the password."))
         return redirect("request_detail", pk=req.pk)
     try:
-        _confirm_password(req, staff(request), form.cleaned_data, client_ip(request))
+        _confirm_password(req, acting_staff(request), form.cleaned_data, client_ip(request))
     except ApplicationError as exc:
         refusal(request, exc)
     else:

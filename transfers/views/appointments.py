@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
 from kernel.errors import ApplicationError
+from kernel.request_context import acting_staff
 from kernel.web import refusal
 
 from .. import services
 from ..forms import AppointmentBookForm, AppointmentFindingsForm
 from ..models import Appointment
-from ._common import staff
 
 
 def _form_errors(form) -> str:  # type: ignore[no-untyped-def]
@@ -28,7 +28,7 @@ def _form_errors(form) -> str:  # type: ignore[no-untyped-def]
 @login_required
 @require_POST
 def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     customer = get_object_or_404(Customer.objects.for_branch(user.branch), pk=pk)
     # The service lets anyone of the branch book; the pages leave it to those whose role
     # holds appointments (the auditor changes nothing).
@@ -55,7 +55,7 @@ def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def appointment_findings(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     appointment = get_object_or_404(Appointment.objects.filter(branch=user.branch), pk=pk)
     if not user.has_perm("transfers.change_appointment"):
         raise PermissionDenied

@@ -7,15 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kernel.request_context import acting_staff
+
 from .. import permissions
 from ..selectors import closure_candidates_latest
-from ._common import staff
 
 
 @login_required
 def closure_list(request: HttpRequest) -> HttpResponse:
     """The fund accounts the latest sweep found ready to close, for the counter lead."""
-    user = staff(request)
+    user = acting_staff(request)
     if not permissions.sees_closure_candidates(user):
         raise PermissionDenied
     found_on, candidates = closure_candidates_latest(branch_id=user.branch_id)

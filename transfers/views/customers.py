@@ -8,23 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts.models import AccessChannel, Customer, Staff
+from accounts.models import AccessChannel, Customer
 from accounts.selectors import customer_search as search
 from accounts.services import customer_access_record
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 
 from .. import permissions
 from ..forms import AppointmentBookForm
 from ..models import ENDED_STATES
 
 
-def _staff(request: HttpRequest) -> Staff:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 def customer_search(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request)
     query = request.GET.get("q", "").strip()[:100]
     results = list(search(branch=user.branch, query=query)) if query else []
     return render(request, "accounts/customer_search.html", {"q": query, "results": results})
@@ -32,7 +28,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request)
     customer = get_object_or_404(
         Customer.objects.for_branch(user.branch).select_related(
             "branch", "account_manager", "tier_override_by"

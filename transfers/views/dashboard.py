@@ -16,13 +16,12 @@ from django.views.decorators.http import require_POST
 
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from notifications.selectors import inbox_unread
 
 from .. import permissions, selectors, services
 from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
-from ._common import staff
 
 
 def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]
@@ -38,7 +37,7 @@ HOME_QUEUE_ROWS = 10
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     today = beijing_today()
     calendar = TradingCalendar()
     context: dict = {"today": today}
@@ -87,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def approvals_queue(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     if not permissions.is_approver(user):
         raise PermissionDenied
     # Paged like the request list: one approver may hold well over a thousand at full volume.
@@ -103,7 +102,7 @@ def approvals_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def approval_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     approval = get_object_or_404(
         Approval.objects.filter(request__branch=user.branch).select_related("request"), pk=pk
     )

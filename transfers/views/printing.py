@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
+from kernel.request_context import acting_staff
+
 from ..models import TransferState
-from ._common import branch_request, staff
+from ._common import branch_request
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -21,7 +23,7 @@ def request_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     req = branch_request(request, pk)
     from ..pdf import business_form_pdf
 
-    return _pdf(business_form_pdf(req, printed_by=staff(request)), f"request-{req.pk}.pdf")
+    return _pdf(business_form_pdf(req, printed_by=acting_staff(request)), f"request-{req.pk}.pdf")
 
 
 @login_required
@@ -31,4 +33,6 @@ def request_receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     from ..pdf import receipt_pdf
 
-    return _pdf(receipt_pdf(req, printed_by=staff(request)), f"receipt-{req.receipt_number}.pdf")
+    return _pdf(
+        receipt_pdf(req, printed_by=acting_staff(request)), f"receipt-{req.receipt_number}.pdf"
+    )

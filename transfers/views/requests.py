@@ -17,7 +17,7 @@ from accounts.models import Customer, Tier
 from accounts.pii import customer_match_q, pii_digest
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import client_ip
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
 from .. import permissions, selectors, services
@@ -37,7 +37,7 @@ from ..forms import (
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
 from ..services.processing import MAX_PASSWORD_TRIES
 from ..services.requests import appointment_for_counter
-from ._common import branch_request, require_reader, staff
+from ._common import branch_request, require_reader
 
 S = TransferState
 
@@ -45,7 +45,7 @@ S = TransferState
 def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> dict[str, Any]:
     """Everything the request page shows. A failed action passes its bound form in `forms`
     so what the clerk entered (e.g. the ticks) stays on the page."""
-    user = staff(request)
+    user = acting_staff(request)
     req = selectors.request_detail_queryset(user.branch_id).get(pk=req.pk)
     days_left = selectors.trading_days_left(req, today=beijing_today(), calendar=TradingCalendar())
     kinds = required_documents(customer_kind=req.customer.kind, by_agent=req.by_agent)
@@ -115,7 +115,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     customer = get_object_or_404(
         Customer.objects.for_branch(user.branch).select_related("branch", "account_manager"),
         pk=pk,
@@ -163,7 +163,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    user = staff(request)
+    user = acting_staff(request)
     require_reader(user)
     requests = (
         TransferRequest.objects.for_branch(user.branch)
