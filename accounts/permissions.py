@@ -3,8 +3,8 @@ JR/T 0060). Two rules:
 
 1. Isolation: staff see only their own branch's rows. Another branch's record does not exist
    for them (404, never 403, so ids cannot be probed). `scope_to_branch` is the one filter.
-2. Least privilege: who may do what is an app's own `permissions.py` (transfers/ and
-   jobs/permissions.py): named predicates the services enforce and pages, admin, API show.
+2. Least privilege: who may do what is each app's own `permissions.py` (this one for
+   accounts): named predicates the services enforce and pages, admin, API show.
 
 tests/security/policy_matrix.py holds the expected answer of every URL for every role, own
 branch and other branch; tests/security/test_policy_matrix.py checks it and fails when a URL
@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+
+from .roles import Role
 
 
 def scope_to_branch(
@@ -28,3 +30,8 @@ def scope_to_branch(
     if branch_id is None:
         return queryset.none()
     return queryset.filter(**{lookup: branch_id})
+
+
+def may_set_tier(actor: Any) -> bool:
+    """A tier set by hand, over the computed one, is the managers' call."""
+    return bool(actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kernel.errors import Forbidden, InvalidInput, NotFound
 
+from . import permissions
 from .models import AccessChannel, Customer, CustomerAccessLog, Staff, Tier
 from .roles import ROLE_PERMISSIONS, Role
 
@@ -33,7 +34,7 @@ def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: st
     """A manual tier, recorded with who and why; an empty tier returns to the computed one."""
     if customer.branch_id != actor.branch_id:
         raise NotFound(_("Not found."))
-    if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
+    if not permissions.may_set_tier(actor):
         raise Forbidden(
             _("Only the marketing director or general manager sets a tier by hand."),
         )

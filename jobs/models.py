@@ -72,6 +72,12 @@ class JobRun(models.Model):
         return self.finished_at is not None
 
     @property
+    def badge(self) -> str:
+        """How the pages colour the outcome: ok, bad, or warn for anything still unsettled."""
+        badges: dict[str, str] = {JobOutcome.SUCCEEDED: "ok", JobOutcome.FAILED: "bad"}
+        return badges.get(self.outcome, "warn")
+
+    @property
     def duration(self):  # type: ignore[no-untyped-def]
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at

@@ -30,6 +30,19 @@ class Condition:
         return bool(self.test(instance))
 
 
+class Permission:
+    """A transition permission that knows what to say to whoever it refuses:
+    `Permission(lambda obj, user: …, refused=_("Only the owner …"))`."""
+
+    def __init__(self, test: Callable[[Any, Any], bool], *, refused: Any) -> None:
+        self.test = test
+        self.refused = refused  # a lazy translation: said in the reader's language
+        self.__name__ = getattr(test, "__name__", "permission")
+
+    def __call__(self, instance: Any, user: Any) -> bool:
+        return bool(self.test(instance, user))
+
+
 def unmet_conditions(obj: Any, name: str) -> list[Condition]:
     """The conditions of transition `name` from the object's current state that do not hold."""
     transition = getattr(obj, name)._django_fsm.get_transition(
@@ -84,7 +97,9 @@ def transition_take(
             details={"unmet": [getattr(c, "__name__", "") for c in unmet]},
         )
     if not by_system and (actor is None or not meta.has_transition_perm(obj, before, actor)):
-        raise Forbidden(_("Your role does not allow this step."), details={"action": name})
+        permission = meta.get_transition(before).permission
+        message = getattr(permission, "refused", None) or _("Your role does not allow this step.")
+        raise Forbidden(str(message), details={"action": name})
     getattr(obj, name)()
     obj.save(update_fields=[field, *update_fields])
     record(before, str(getattr(obj, field)))

@@ -55,10 +55,15 @@ def is_complete(route: tuple[ApprovalStep, ...], done: Collection[str]) -> bool:
     return all(step in done for step in route)
 
 
+def holds_role_of(step: ApprovalStep, staff: Staff) -> bool:
+    """Whether a person has the role a step asks for (for some request or other)."""
+    return staff.has_role(STEP_ROLE[step])
+
+
 def may_fill(step: ApprovalStep, *, staff: Staff, request: TransferRequest) -> bool:
     """Whether a person holds the authority a step asks for. The account manager's step
     belongs to the customer's own account manager only."""
-    if staff.branch_id != request.branch_id or not staff.has_role(STEP_ROLE[step]):
+    if staff.branch_id != request.branch_id or not holds_role_of(step, staff):
         return False
     if step == A.ACCOUNT_MANAGER:
         return request.customer.account_manager_id == staff.pk

@@ -14,7 +14,6 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer, CustomerKind
 from accounts.pii import EncryptedCharField, PiiDigestField
-from accounts.roles import COUNTER_ROLES, Role
 from kernel.audit import AppendOnlyModel
 from kernel.workflow import Condition
 
@@ -94,18 +93,24 @@ class RetainedDocument(models.TextChoices):
     AUTHORISATION_COPY = "authorisation_copy", _("Copy of the legal-person authorisation")
 
 
+# The transitions' `permission=` ask transfers/permissions.py, imported when a transition is
+# checked: the predicates read these models.
 def _is_counter(instance: Any, user: Any) -> bool:
-    return user.branch_id == instance.branch_id and user.has_role(*COUNTER_ROLES)
+    from . import permissions
+
+    return user.branch_id == instance.branch_id and permissions.works_counter(user)
 
 
 def _is_counter_lead(instance: Any, user: Any) -> bool:
-    return user.branch_id == instance.branch_id and user.has_role(Role.COUNTER_LEAD)
+    from . import permissions
+
+    return user.branch_id == instance.branch_id and permissions.leads_counter(user)
 
 
 def _is_approver(instance: Any, user: Any) -> bool:
-    return user.branch_id == instance.branch_id and user.has_role(
-        Role.COUNTER_LEAD, Role.ACCOUNT_MANAGER, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER
-    )
+    from . import permissions
+
+    return user.branch_id == instance.branch_id and permissions.is_approver(user)
 
 
 def _nobody(instance: Any, user: Any) -> bool:
@@ -455,8 +460,12 @@ class Approval(models.Model):
         return f"{self.get_step_display()}: {self.approver}"
 
     @property
+    def is_by_phone(self) -> bool:
+        return self.mode == ApprovalMode.PHONE
+
+    @property
     def awaiting_sign_off(self) -> bool:
-        return self.mode == ApprovalMode.PHONE and self.signed_off_at is None
+        return self.is_by_phone and self.signed_off_at is None
 
 
 class Appointment(models.Model):

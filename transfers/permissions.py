@@ -31,6 +31,11 @@ def works_counter(actor: Staff) -> bool:
     return actor.has_role(*COUNTER_ROLES)
 
 
+def leads_counter(actor: Staff) -> bool:
+    """Unlocks a request after wrong passwords and takes the closure list (Art. 19)."""
+    return actor.has_role(Role.COUNTER_LEAD)
+
+
 def reads_requests(actor: Staff) -> bool:
     """Sees the branch's requests (the archivist and company head work on the archives)."""
     return actor.has_role(*BRANCH_READERS)
@@ -52,6 +57,16 @@ def sees_late_requests(actor: Staff) -> bool:
 def sees_closure_candidates(actor: Staff) -> bool:
     """Art. 19: the accounts ready to close are the counter's to work, and management's to see."""
     return actor.has_role(*COUNTER_ROLES, *SUPERVISOR_ROLES, Role.AUDITOR)
+
+
+def may_book_appointment(actor: Staff) -> bool:
+    """The customer calls the director or general manager, or the counter takes the booking
+    (Art. 10: a core customer sees one of them before leaving)."""
+    return works_counter(actor) or hosts_appointments(actor)
+
+
+def hosts_appointments(actor: Staff) -> bool:
+    return actor.has_role(*SUPERVISOR_ROLES)
 
 
 def may_start_request(actor: Staff) -> bool:

@@ -136,7 +136,7 @@ def _steps_by_role(actor: Staff) -> list[tuple[ApprovalStep, list[Tier], list[Ap
     tiers_of: dict[tuple[ApprovalStep, tuple[ApprovalStep, ...]], list[Tier]] = {}
     for tier, route in rules.ROUTES.items():
         for step in route:
-            if not actor.has_role(rules.STEP_ROLE[step]):
+            if not rules.holds_role_of(step, actor):
                 continue
             others = [s for s in route if s != step]
             after = tuple(

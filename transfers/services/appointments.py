@@ -6,14 +6,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
-from accounts.roles import COUNTER_ROLES, Role
 from kernel.calendar import beijing_today
 from kernel.errors import Conflict, Forbidden, InvalidInput, require_same_branch
 
+from .. import permissions
 from ..errors import TransferErrorCode
 from ..models import Appointment
-
-BOOKERS = (*COUNTER_ROLES, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
 
 
 @transaction.atomic
@@ -22,15 +20,14 @@ def appointment_book(
 ) -> Appointment:
     require_same_branch(customer.branch_id, actor)
     require_same_branch(host.branch_id, actor)
-    # The customer calls the director or general manager, or the counter takes the booking.
-    if not actor.has_role(*BOOKERS):
+    if not permissions.may_book_appointment(actor):
         raise Forbidden(
             _(
                 "Appointments are booked by counter staff, the marketing director or the general "
                 "manager."
             ),
         )
-    if not host.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
+    if not permissions.hosts_appointments(host):
         raise InvalidInput(
             _("Appointments are with the marketing director or the general manager."),
         )
@@ -54,7 +51,7 @@ def appointment_record_findings(
 ) -> Appointment:
     """What the director or general manager learned of the reason, and what they tried."""
     require_same_branch(appointment.branch_id, actor)
-    if not actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
+    if not permissions.hosts_appointments(actor):
         raise Forbidden(_("Only the director or general manager records this."))
     appointment.findings = findings.strip()
     appointment.save(update_fields=["findings"])

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from accounts.roles import COUNTER_ROLES
 from core_system.adapters import get_core_system
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
 
 from .. import approval_rules as rules
+from .. import permissions
 from ..errors import TransferErrorCode
 from ..models import (
     Approval,
@@ -55,7 +55,7 @@ def _step_for(req: TransferRequest, approver: Staff) -> ApprovalStep:
         )
     theirs = [step for step in route if rules.may_fill(step, staff=approver, request=req)]
     if not theirs:
-        if approver.has_role(rules.STEP_ROLE[ApprovalStep.ACCOUNT_MANAGER]) and (
+        if rules.holds_role_of(ApprovalStep.ACCOUNT_MANAGER, approver) and (
             ApprovalStep.ACCOUNT_MANAGER in route
         ):
             raise Forbidden(
@@ -209,7 +209,7 @@ def transfer_record_phone_approval(
     and the request goes on."""
     require_same_branch(request.branch_id, actor)
     require_same_branch(approver.branch_id, actor)
-    if not actor.has_role(*COUNTER_ROLES):
+    if not permissions.works_counter(actor):
         raise Forbidden(_("Phone approvals are recorded by counter staff."))
     if approver.pk == actor.pk:
         raise InvalidInput(_("Approve in person: a phone approval is someone else's."))

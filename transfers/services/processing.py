@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,7 +127,7 @@ def transfer_confirm_password(
                     pk=req.pk, n=MAX_PASSWORD_TRIES
                 ),
                 body=str(req.customer),
-                link=f"/requests/{req.pk}/",
+                link=reverse("request_detail", args=[req.pk]),
             )
             failure = InvalidInput(
                 _(

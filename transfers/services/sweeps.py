@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -45,7 +46,7 @@ def sign_offs_escalate(*, branch: Branch, business_date: dt.date) -> Counter[str
                 step=approval.get_step_display(),
                 due=approval.sign_off_due_on,
             ),
-            link=f"/requests/{approval.request_id}/",
+            link=reverse("request_detail", args=[approval.request_id]),
         )
     return counts
 
@@ -67,7 +68,7 @@ def late_requests_flag(*, branch: Branch, business_date: dt.date) -> Counter[str
             body=_("{customer}: due {due}, now “{state}”.").format(
                 customer=req.customer, due=req.due_on, state=req.get_state_display()
             ),
-            link=f"/requests/{req.pk}/",
+            link=reverse("request_detail", args=[req.pk]),
         )
     return counts
 
@@ -119,6 +120,6 @@ def closure_sweep(
                 len(ready),
             ).format(n=len(ready)),
             body="\n".join(f"- {c.fund_account} {c.masked_name}" for c in ready[:LIST_LIMIT]),
-            link="/revisits/closures/",
+            link=reverse("revisit_closures"),
         )
     return counts

@@ -7,15 +7,15 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Staff
-from accounts.roles import BRANCH_READERS
 from kernel.request_context import acting_staff
 
+from .. import permissions
 from ..models import TransferRequest
 
 
 def require_reader(user: Staff) -> None:
     """The archivist and company head work on the archives, not on requests."""
-    if not user.has_role(*BRANCH_READERS):
+    if not permissions.reads_requests(user):
         raise PermissionDenied
 
 
