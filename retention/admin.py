@@ -32,6 +32,7 @@ from .models import (
     Playbook,
     PlaybookStep,
     RetentionAttempt,
+    RetentionAuditEntry,
     RetentionContactTask,
     ServiceTeam,
     StaffDeparture,
@@ -296,6 +297,17 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ("customer", "received_on", "summary", "status", "resolved_on")
     list_filter = ("status",)
     list_select_related = ("customer", "customer__branch")
+
+
+@admin.register(RetentionAuditEntry)
+class RetentionAuditEntryAdmin(ReadOnlyAdmin):
+    """The trail of promises, rates, contact tasks and complaints: read, never edited."""
+
+    branch_lookup = "branch"
+    list_display = ("at", "actor", "action", "from_state", "to_state", "client_ip")
+    list_filter = ("action",)
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
 
 
 @admin.register(AtRiskFlag)

@@ -17,12 +17,14 @@ from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
 from transfers.models import TransferRequest
 
+from . import permissions
 from .models import Commitment, CommitmentStatus
 from .services.commitments import commitment_cancel, commitment_create, commitment_keep
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=CommitmentStatus.choices)
+    available_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Commitment
@@ -41,8 +43,15 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "closed_by",
             "created_at",
             "created_by",
+            "available_actions",
         ]
         read_only_fields = fields
+
+    def get_available_actions(self, obj: Commitment) -> list[str]:
+        """What the caller may do with this promise now (keep, cancel)."""
+        return permissions.action_names(
+            permissions.commitment_actions(obj, self.context["request"].user)
+        )
 
 
 class CommitmentCreateSerializer(serializers.Serializer):
@@ -109,8 +118,9 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Branch
                 due_on=data["due_on"],
                 within_trading_days=data["within_trading_days"],
                 request=self._branch_object(TransferRequest, data["request"], "request"),
+                client_ip=self.client_ip,
             )
-            return Response(CommitmentSerializer(commitment).data, status=201)
+            return Response(self.get_serializer(commitment).data, status=201)
 
         return run_idempotent(request, run)
 
@@ -123,9 +133,12 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Branch
             parsed = KeepSerializer(data=request.data)
             parsed.is_valid(raise_exception=True)
             kept = commitment_keep(
-                commitment=commitment, actor=self.staff, evidence=parsed.validated_data["evidence"]
+                commitment=commitment,
+                actor=self.staff,
+                evidence=parsed.validated_data["evidence"],
+                client_ip=self.client_ip,
             )
-            return Response(CommitmentSerializer(kept).data)
+            return Response(self.get_serializer(kept).data)
 
         return run_idempotent(request, run)
 
@@ -138,8 +151,11 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Branch
             parsed = CancelSerializer(data=request.data)
             parsed.is_valid(raise_exception=True)
             cancelled = commitment_cancel(
-                commitment=commitment, actor=self.staff, reason=parsed.validated_data["reason"]
+                commitment=commitment,
+                actor=self.staff,
+                reason=parsed.validated_data["reason"],
+                client_ip=self.client_ip,
             )
-            return Response(CommitmentSerializer(cancelled).data)
+            return Response(self.get_serializer(cancelled).data)
 
         return run_idempotent(request, run)

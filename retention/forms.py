@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 
 from .models import DepartureKind, Playbook, ServiceTeam, WorkMemo
-from .services._common import RETENTION_ROLES
+from .permissions import RETENTION_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -3,9 +3,10 @@ where the request records it): versioned playbooks and the attempts that follow 
 memo of Art. 30, commitments, commission agreements, departures, the early-warning flags
 and the monthly analysis."""
 
+from .audit import RetentionAction, RetentionAuditEntry
 from .branch_settings import BranchRetentionSettings
 from .commission import CommissionAgreement, CommissionRange, CommissionStatus
-from .commitments import Commitment, CommitmentEscalation, CommitmentStatus
+from .commitments import Commitment, CommitmentStatus
 from .complaints import Complaint, ComplaintStatus
 from .departures import (
     DepartureKind,
@@ -27,7 +28,6 @@ __all__ = [
     "CommissionRange",
     "CommissionStatus",
     "Commitment",
-    "CommitmentEscalation",
     "CommitmentStatus",
     "Complaint",
     "ComplaintStatus",
@@ -37,7 +37,9 @@ __all__ = [
     "MonthlyReport",
     "Playbook",
     "PlaybookStep",
+    "RetentionAction",
     "RetentionAttempt",
+    "RetentionAuditEntry",
     "RetentionContactTask",
     "RiskRule",
     "ServiceTeam",

@@ -3,9 +3,18 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Tier
 from kernel.models import Decision
+from kernel.workflow import Permission
+
+from .. import permissions
+
+_decides = Permission(
+    lambda agreement, user: permissions.may_decide_commission(user, agreement),
+    refused=_("Someone other than whoever proposed the rate must decide on it."),
+)
 
 # ---------------------------------------------------------------------------------------
 # Commission (Art. 27)
@@ -52,7 +61,7 @@ class CommissionStatus(models.TextChoices):
     REFUSED = "refused", _("Below the floor: refused")
 
 
-class CommissionAgreement(Decision):
+class CommissionAgreement(FSMModelMixin, Decision):
     branch = models.ForeignKey(
         "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
     )
@@ -74,7 +83,8 @@ class CommissionAgreement(Decision):
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
     floor_rate = models.DecimalField(_("floor at the time"), max_digits=8, decimal_places=6)
     ceiling_rate = models.DecimalField(_("ceiling at the time"), max_digits=8, decimal_places=6)
-    status = models.CharField(_("status"), max_length=20, choices=CommissionStatus.choices)
+    # Within the range it is agreed at once; below the floor it waits for the director.
+    status = FSMField(_("status"), max_length=20, choices=CommissionStatus.choices, protected=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,6 +109,28 @@ class CommissionAgreement(Decision):
 
     def __str__(self) -> str:
         return f"{self.customer} {self.rate}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CommissionStatus.PENDING
+
+    @transition(
+        field=status,
+        source=CommissionStatus.PENDING,
+        target=CommissionStatus.APPROVED,
+        permission=_decides,
+    )
+    def approve(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=CommissionStatus.PENDING,
+        target=CommissionStatus.REFUSED,
+        permission=_decides,
+    )
+    def refuse(self) -> None:
+        pass
 
     @property
     def rate_display(self) -> str:

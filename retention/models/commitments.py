@@ -1,10 +1,20 @@
-"""Commitments made to customers (Art. 23, 25, 29, 34) and their escalations."""
+"""Commitments made to customers (Art. 23, 25, 29, 34)."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from kernel.workflow import Permission
+
+from .. import permissions
+
+_closes = Permission(
+    lambda c, user: permissions.may_close_commitment(user, c),
+    refused=_("Only the owner or the branch's managers close a commitment."),
+)
 
 # ---------------------------------------------------------------------------------------
 # Commitments (Art. 23, 25, 29, 34): every promise made to a customer is kept or answered for.
@@ -17,7 +27,7 @@ class CommitmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Commitment(models.Model):
+class Commitment(FSMModelMixin, models.Model):
     branch = models.ForeignKey(
         "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
     )
@@ -43,11 +53,12 @@ class Commitment(models.Model):
         verbose_name=_("owner"),
     )
     due_on = models.DateField(_("due on"))
-    status = models.CharField(
+    status = FSMField(
         _("status"),
         max_length=20,
         choices=CommitmentStatus.choices,
         default=CommitmentStatus.OPEN,
+        protected=True,
     )
     evidence = models.TextField(_("evidence it was kept"), blank=True)
     kept_on = models.DateField(_("kept on"), null=True, blank=True)
@@ -92,26 +103,26 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.what
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == CommitmentStatus.OPEN
+
     def is_overdue(self, today: dt.date) -> bool:
-        return self.status == CommitmentStatus.OPEN and self.due_on < today
+        return self.is_open and self.due_on < today
 
+    # Art. 29, 34: kept with something to show for it, or cancelled with a reason (the
+    # constraints above hold the evidence and the reason; the service fills them in).
+    @transition(
+        field=status, source=CommitmentStatus.OPEN, target=CommitmentStatus.KEPT, permission=_closes
+    )
+    def keep(self) -> None:
+        pass
 
-class CommitmentEscalation(models.Model):
-    """One row per overdue commitment per day it was escalated: the unique key is what keeps
-    the nightly job from telling the marketing director twice on one day."""
-
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="escalations")
-    on_date = models.DateField(_("date"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("commitment escalation")
-        verbose_name_plural = _("commitment escalations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["commitment", "on_date"], name="commitment_escalated_once_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.commitment_id} @ {self.on_date}"
+    @transition(
+        field=status,
+        source=CommitmentStatus.OPEN,
+        target=CommitmentStatus.CANCELLED,
+        permission=_closes,
+    )
+    def cancel(self) -> None:
+        pass

@@ -3,6 +3,16 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from kernel.workflow import Permission
+
+from .. import permissions
+
+_resolves = Permission(
+    lambda complaint, user: permissions.talks_with_customers(user),
+    refused=_("Your role does not allow this step."),
+)
 
 
 class ComplaintStatus(models.TextChoices):
@@ -10,7 +20,7 @@ class ComplaintStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-class Complaint(models.Model):
+class Complaint(FSMModelMixin, models.Model):
     branch = models.ForeignKey(
         "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
     )
@@ -22,8 +32,12 @@ class Complaint(models.Model):
     )
     received_on = models.DateField(_("received on"))
     summary = models.CharField(_("what the customer complains of"), max_length=300)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.OPEN,
+        protected=True,
     )
     resolution = models.TextField(_("how it was resolved"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
@@ -38,3 +52,16 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ComplaintStatus.OPEN
+
+    @transition(
+        field=status,
+        source=ComplaintStatus.OPEN,
+        target=ComplaintStatus.RESOLVED,
+        permission=_resolves,
+    )
+    def resolve(self) -> None:
+        pass

@@ -3,6 +3,16 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from kernel.workflow import Permission
+
+from .. import permissions
+
+_completes = Permission(
+    lambda task, user: permissions.may_complete_contact_task(user, task),
+    refused=_("Only whoever the task is assigned to, or their team, completes it."),
+)
 
 # ---------------------------------------------------------------------------------------
 # Departure of an account manager or external broker (Art. 28)
@@ -110,7 +120,7 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class RetentionContactTask(models.Model):
+class RetentionContactTask(FSMModelMixin, models.Model):
     """Contact a customer directly and try to keep them (Art. 28). Kept in this app rather
     than as a revisit: it is about keeping a customer who has not left."""
 
@@ -147,8 +157,12 @@ class RetentionContactTask(models.Model):
     )
     what = models.CharField(_("what to do"), max_length=300)
     due_on = models.DateField(_("due on"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=TaskStatus.choices,
+        default=TaskStatus.OPEN,
+        protected=True,
     )
     outcome = models.TextField(_("outcome"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
@@ -177,6 +191,14 @@ class RetentionContactTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.what}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
+
+    @transition(field=status, source=TaskStatus.OPEN, target=TaskStatus.DONE, permission=_completes)
+    def complete(self) -> None:
+        pass
 
 
 class ServiceTeamAssignment(models.Model):

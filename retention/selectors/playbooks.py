@@ -12,6 +12,9 @@ from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
 from ..models import Commitment, CommitmentStatus, Playbook, RetentionAttempt, WorkMemo
 
+# The churn reason of Art. 27 (seeded by retention/migrations/0002_seed_reasons.py).
+COMMISSION_REASON = "commission"
+
 
 def playbook_current(*, reason: ChurnReason, branch: Branch | None) -> Playbook | None:
     """The branch's latest version of the reason's playbook, or the firm's when the branch
@@ -73,6 +76,9 @@ def playbook_panel_context(req: TransferRequest) -> dict[str, Any]:
         + f"?request={req.pk}",
         "commission_url": reverse("retention_commission_agree", args=[req.customer_id])
         + f"?request={req.pk}",
+        # Art. 27: the rate is offered where the customer leaves over commission.
+        "offers_commission": req.primary_reason is not None
+        and req.primary_reason.code == COMMISSION_REASON,
         "badges": customer_retention_badges(req.customer),
         "memo": memo,
     }

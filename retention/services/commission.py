@@ -7,20 +7,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
-from accounts.roles import COUNTER_ROLES, Role
-from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
+from accounts.roles import Role
+from accounts.selectors import staff_with_roles
+from kernel.errors import InvalidInput, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest
 
+from .. import permissions
 from ..errors import RetentionErrorCode
-from ..models import CommissionAgreement, CommissionRange, CommissionStatus
-from ._common import clean_text, require_role
+from ..models import CommissionAgreement, CommissionRange, CommissionStatus, RetentionAction
+from ._common import apply_transition, audit, clean_text, require
 
-# Art. 27 names the counter and the account manager as the people who reach agreement.
-AGREEING_ROLES = (*COUNTER_ROLES, Role.ACCOUNT_MANAGER)
 RATE_PLACES = Decimal("0.000001")
 
 
@@ -43,12 +44,12 @@ def commission_agree(
     rate: Decimal,
     request: TransferRequest | None = None,
     note: str = "",
+    client_ip: str | None = None,
 ) -> CommissionAgreement:
     require_same_branch(customer.branch_id, actor)
-    require_role(
-        actor,
-        *AGREEING_ROLES,
-        message=_("Only counter staff or an account manager agree a commission rate."),
+    require(
+        permissions.may_agree_commission(actor),
+        _("Only counter staff or an account manager agree a commission rate."),
     )
     rate = _check_rate(rate)
     if request is not None and request.customer_id != customer.pk:
@@ -83,67 +84,74 @@ def commission_agree(
         note=clean_text(note, field=_("Note"), max_length=300, required=False),
         agreed_by=actor,
     )
+    audit(
+        agreement,
+        actor=actor,
+        action=RetentionAction.COMMISSION_PROPOSED if below else RetentionAction.COMMISSION_AGREED,
+        comment=agreement.note,
+        client_ip=client_ip,
+    )
     if below:
-        directors = Staff.objects.filter(
-            branch_id=customer.branch_id, is_active=True, groups__name=Role.MARKETING_DIRECTOR
-        ).exclude(pk=actor.pk)
+        directors = staff_with_roles(customer.branch_id, Role.MARKETING_DIRECTOR)
         notify(
-            recipients=directors.distinct(),
+            recipients=directors.exclude(pk=actor.pk),
             subject=_("Commission below the floor for {customer}: {rate} (floor {floor})").format(
                 customer=customer, rate=rate, floor=band.floor_rate
             ),
             body=agreement.note,
-            link="/retention/commission/",
+            link=reverse("retention_commission"),
         )
     return agreement
-
-
-def _lock_pending(agreement: CommissionAgreement, actor: Staff) -> CommissionAgreement:
-    require_same_branch(agreement.branch_id, actor)
-    require_role(
-        actor,
-        Role.MARKETING_DIRECTOR,
-        message=_("A rate below the floor is decided by the marketing director."),
-    )
-    locked = CommissionAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
-    if locked.status != CommissionStatus.PENDING:
-        raise InvalidState(_("This rate has already been decided."))
-    if locked.agreed_by_id == actor.pk:
-        raise Forbidden(
-            _("Someone other than whoever proposed the rate must decide on it."),
-        )
-    return locked
 
 
 def _decide(
-    agreement: CommissionAgreement, actor: Staff, status: str, note: str
+    agreement: CommissionAgreement,
+    actor: Staff,
+    transition: str,
+    action: RetentionAction,
+    note: str,
+    client_ip: str | None,
 ) -> CommissionAgreement:
-    agreement.status = status
-    agreement.save(update_fields=["status", *agreement.record_decision(actor, note)])
+    require_same_branch(agreement.branch_id, actor)
+    require(
+        permissions.decides_commission(actor),
+        _("A rate below the floor is decided by the marketing director."),
+    )
+    locked = CommissionAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
+    apply_transition(
+        locked,
+        transition,
+        actor=actor,
+        action=action,
+        refusal=_("This rate has already been decided."),
+        comment=note,
+        client_ip=client_ip,
+        update_fields=locked.record_decision(actor, note),
+    )
     notify(
-        recipients=[agreement.agreed_by],
+        recipients=[locked.agreed_by],
         subject=_("Commission {rate} for {customer}: {status}").format(
-            rate=agreement.rate, customer=agreement.customer, status=agreement.get_status_display()
+            rate=locked.rate, customer=locked.customer, status=locked.get_status_display()
         ),
         body=note,
-        link="/retention/commission/",
+        link=reverse("retention_commission"),
     )
-    return agreement
+    return locked
 
 
 @transaction.atomic
 def commission_approve(
-    *, agreement: CommissionAgreement, actor: Staff, note: str = ""
+    *, agreement: CommissionAgreement, actor: Staff, note: str = "", client_ip: str | None = None
 ) -> CommissionAgreement:
-    locked = _lock_pending(agreement, actor)
     note = clean_text(note, field=_("Note"), max_length=300, required=False)
-    return _decide(locked, actor, CommissionStatus.APPROVED, note)
+    return _decide(
+        agreement, actor, "approve", RetentionAction.COMMISSION_APPROVED, note, client_ip
+    )
 
 
 @transaction.atomic
 def commission_refuse(
-    *, agreement: CommissionAgreement, actor: Staff, note: str
+    *, agreement: CommissionAgreement, actor: Staff, note: str, client_ip: str | None = None
 ) -> CommissionAgreement:
-    locked = _lock_pending(agreement, actor)
     note = clean_text(note, field=_("Why refused"), max_length=300)
-    return _decide(locked, actor, CommissionStatus.REFUSED, note)
+    return _decide(agreement, actor, "refuse", RetentionAction.COMMISSION_REFUSED, note, client_ip)

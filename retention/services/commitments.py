@@ -7,18 +7,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
 from accounts.roles import Role
+from accounts.selectors import staff_with_roles
+from jobs.registry import notify_once
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
+from kernel.errors import InvalidInput, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest
 
-from ..models import Commitment, CommitmentEscalation, CommitmentStatus
-from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role
+from .. import permissions
+from ..models import Commitment, RetentionAction
+from ._common import apply_transition, audit, clean_text, require
 
 
 @transaction.atomic
@@ -31,6 +35,7 @@ def commitment_create(
     due_on: dt.date | None = None,
     within_trading_days: int | None = None,
     request: TransferRequest | None = None,
+    client_ip: str | None = None,
 ) -> Commitment:
     """Art. 29: a targeted promise, recorded so it is kept. The due day is a trading day: a
     promise "within three days" counts days the branch is open, and one that would fall
@@ -38,11 +43,11 @@ def commitment_create(
     from ..selectors import retention_settings_for
 
     require_same_branch(customer.branch_id, actor)
-    require_role(actor, *RETENTION_ROLES)
+    require(permissions.talks_with_customers(actor))
     owner = owner or customer.account_manager or actor
     if owner.branch_id != customer.branch_id or not owner.is_active:
         raise InvalidInput(_("The owner must be active staff of this branch."))
-    if not owner.has_role(*RETENTION_ROLES):
+    if not permissions.may_own_commitment(owner):
         raise InvalidInput(_("{name} cannot own a promise to a customer.").format(name=owner))
     if request is not None and request.customer_id != customer.pk:
         raise InvalidInput(_("That request is another customer's."))
@@ -70,6 +75,7 @@ def commitment_create(
         due_on=due,
         created_by=actor,
     )
+    audit(commitment, actor=actor, action=RetentionAction.COMMITMENT_MADE, client_ip=client_ip)
     if owner.pk != actor.pk:
         notify(
             recipients=[owner],
@@ -77,44 +83,57 @@ def commitment_create(
                 customer=customer, date=due.isoformat()
             ),
             body=commitment.what,
-            link="/retention/commitments/",
+            link=reverse("retention_commitments"),
         )
     return commitment
 
 
-def _lock_open(commitment: Commitment, actor: Staff) -> Commitment:
+def _lock(commitment: Commitment, actor: Staff) -> Commitment:
     require_same_branch(commitment.branch_id, actor)
-    locked = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
-    if locked.status != CommitmentStatus.OPEN:
-        raise InvalidState(
-            _("This commitment is already “{status}”.").format(status=locked.get_status_display()),
-        )
-    if actor.pk != locked.owner_id and not actor.has_role(*MANAGERS):
-        raise Forbidden(_("Only the owner or the branch's managers close a commitment."))
-    return locked
+    return Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
 
 
 @transaction.atomic
-def commitment_keep(*, commitment: Commitment, actor: Staff, evidence: str) -> Commitment:
+def commitment_keep(
+    *, commitment: Commitment, actor: Staff, evidence: str, client_ip: str | None = None
+) -> Commitment:
     """Art. 29, 34: a promise is kept when there is something to show for it."""
-    locked = _lock_open(commitment, actor)
+    locked = _lock(commitment, actor)
     locked.evidence = clean_text(evidence, field=_("Evidence"), max_length=2000)
-    locked.status = CommitmentStatus.KEPT
     locked.kept_on = beijing_today()
     locked.closed_at = timezone.now()
     locked.closed_by = actor
-    locked.save(update_fields=["evidence", "status", "kept_on", "closed_at", "closed_by"])
+    apply_transition(
+        locked,
+        "keep",
+        actor=actor,
+        action=RetentionAction.COMMITMENT_KEPT,
+        refusal=_("This commitment is already “{state}”."),
+        comment=locked.evidence,
+        client_ip=client_ip,
+        update_fields=["evidence", "kept_on", "closed_at", "closed_by"],
+    )
     return locked
 
 
 @transaction.atomic
-def commitment_cancel(*, commitment: Commitment, actor: Staff, reason: str) -> Commitment:
-    locked = _lock_open(commitment, actor)
+def commitment_cancel(
+    *, commitment: Commitment, actor: Staff, reason: str, client_ip: str | None = None
+) -> Commitment:
+    locked = _lock(commitment, actor)
     locked.cancel_reason = clean_text(reason, field=_("Why cancelled"), max_length=300)
-    locked.status = CommitmentStatus.CANCELLED
     locked.closed_at = timezone.now()
     locked.closed_by = actor
-    locked.save(update_fields=["cancel_reason", "status", "closed_at", "closed_by"])
+    apply_transition(
+        locked,
+        "cancel",
+        actor=actor,
+        action=RetentionAction.COMMITMENT_CANCELLED,
+        refusal=_("This commitment is already “{state}”."),
+        comment=locked.cancel_reason,
+        client_ip=client_ip,
+        update_fields=["cancel_reason", "closed_at", "closed_by"],
+    )
     return locked
 
 
@@ -122,37 +141,28 @@ def commitments_escalate_overdue(*, branch: Branch, today: dt.date) -> int:
     """The nightly escalation: each overdue commitment is put before its owner and the
     branch's marketing director(s), once per commitment per day, on trading days only
     (nobody is at the branch on a holiday; the reminder waits for the next trading day).
-    Returns how many commitments were escalated. Safe to run twice: the unique
-    (commitment, day) row is taken before anyone is told."""
+    Returns how many commitments were escalated. Safe to run twice: the notices' ledger
+    (jobs.registry.notify_once) tells each person once per commitment per day."""
     from ..selectors import overdue_commitments
 
     if not TradingCalendar().is_trading_day(today):
         return 0
-    directors = list(
-        Staff.objects.filter(
-            branch=branch, is_active=True, groups__name=Role.MARKETING_DIRECTOR
-        ).distinct()
-    )
+    directors = list(staff_with_roles(branch, Role.MARKETING_DIRECTOR))
     escalated = 0
     for commitment in overdue_commitments(branch_id=branch.pk, today=today):
-        with transaction.atomic():
-            _row, created = CommitmentEscalation.objects.get_or_create(
-                commitment=commitment, on_date=today
-            )
-            if not created:
-                continue
-            recipients = {s.pk: s for s in directors}
-            if commitment.owner.is_active:
-                recipients[commitment.owner_id] = commitment.owner
-            notify(
-                recipients=recipients.values(),
-                subject=_("Overdue promise to {customer}: due {date}").format(
-                    customer=commitment.customer, date=commitment.due_on.isoformat()
-                ),
-                body=_("{what} — owner: {owner}").format(
-                    what=commitment.what, owner=commitment.owner
-                ),
-                link="/retention/commitments/",
-            )
-            escalated += 1
+        recipients = {s.pk: s for s in directors}
+        if commitment.owner.is_active:
+            recipients[commitment.owner_id] = commitment.owner
+        told = notify_once(
+            kind="retention.commitment_overdue",
+            ref=f"commitment:{commitment.pk}",
+            recipients=recipients.values(),
+            business_date=today,
+            subject=_("Overdue promise to {customer}: due {date}").format(
+                customer=commitment.customer, date=commitment.due_on.isoformat()
+            ),
+            body=_("{what} — owner: {owner}").format(what=commitment.what, owner=commitment.owner),
+            link=reverse("retention_commitments"),
+        )
+        escalated += int(told > 0)
     return escalated

@@ -7,27 +7,28 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
-from accounts.roles import Role
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
+from kernel.errors import InvalidInput, require_same_branch
 from notifications.services import notify
 
+from .. import permissions
 from ..errors import RetentionErrorCode
 from ..models import (
     AtRiskFlag,
     DepartureKind,
+    RetentionAction,
     RetentionContactTask,
     RiskRule,
     ServiceTeam,
     ServiceTeamAssignment,
     StaffDeparture,
-    TaskStatus,
 )
-from ._common import MANAGERS, clean_text, require_role
+from ._common import apply_transition, clean_text, require
 
 # Art. 28 asks for direct contact "尽力" — the branch holds itself to three trading days.
 CONTACT_WITHIN_TRADING_DAYS = 3
@@ -45,10 +46,9 @@ def departure_reassign(
     note: str = "",
 ) -> StaffDeparture:
     require_same_branch(departed.branch_id, actor)
-    require_role(
-        actor,
-        *MANAGERS,
-        message=_("Only the marketing director or general manager reassigns customers."),
+    require(
+        permissions.may_reassign_customers(actor),
+        _("Only the marketing director or general manager reassigns customers."),
     )
     if kind not in DepartureKind.values:
         raise InvalidInput(_("Unknown kind of departure."))
@@ -65,8 +65,7 @@ def departure_reassign(
         new_manager = to_person
     if new_manager.pk == departed.pk:
         raise InvalidInput(_("The customers cannot be given back to the person who left."))
-    if not new_manager.is_active or not new_manager.has_role(Role.ACCOUNT_MANAGER):
-        # The approval route needs the customer's own account manager (Art. 9).
+    if not permissions.may_take_over_customers(new_manager):
         raise InvalidInput(
             _("{name} is not an active account manager: choose someone who is.").format(
                 name=new_manager
@@ -150,27 +149,28 @@ def departure_reassign(
         subject=_("{count} customers of {name} are now yours: contact each by {date}").format(
             count=len(customers), name=departed, date=due.isoformat()
         ),
-        link="/retention/tasks/",
+        link=reverse("retention_tasks"),
     )
     return departure
 
 
 @transaction.atomic
 def contact_task_complete(
-    *, task: RetentionContactTask, actor: Staff, outcome: str
+    *, task: RetentionContactTask, actor: Staff, outcome: str, client_ip: str | None = None
 ) -> RetentionContactTask:
     require_same_branch(task.branch_id, actor)
     locked = RetentionContactTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
-    if locked.status != TaskStatus.OPEN:
-        raise InvalidState(_("This task is already done."))
-    in_team = locked.team is not None and locked.team.members.filter(pk=actor.pk).exists()
-    if actor.pk != locked.assigned_to_id and not in_team and not actor.has_role(*MANAGERS):
-        raise Forbidden(
-            _("Only whoever the task is assigned to, or their team, completes it."),
-        )
     locked.outcome = clean_text(outcome, field=_("Outcome"), max_length=2000)
-    locked.status = TaskStatus.DONE
     locked.done_at = timezone.now()
     locked.done_by = actor
-    locked.save(update_fields=["outcome", "status", "done_at", "done_by"])
+    apply_transition(
+        locked,
+        "complete",
+        actor=actor,
+        action=RetentionAction.CONTACT_DONE,
+        refusal=_("This task is already done."),
+        comment=locked.outcome,
+        client_ip=client_ip,
+        update_fields=["outcome", "done_at", "done_by"],
+    )
     return locked

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
@@ -13,8 +14,9 @@ from kernel.errors import Forbidden, InvalidInput, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
+from .. import permissions
 from ..models import MemoOutcome, WorkMemo
-from ._common import MANAGERS, clean_text
+from ._common import clean_text
 
 
 def _main_reasons(req: TransferRequest) -> str:
@@ -84,19 +86,9 @@ def memo_record_outcome(*, request: TransferRequest, actor: Staff) -> WorkMemo |
                 customer=req.customer, outcome=memo.get_outcome_display()
             ),
             body=_("Art. 30: note the main reasons, the contact phone and the follow-up."),
-            link=f"/retention/memos/{memo.pk}/",
+            link=reverse("retention_memo", args=[memo.pk]),
         )
     return memo
-
-
-def may_edit_memo(memo: WorkMemo, actor: Staff) -> bool:
-    """The account manager writes the memo (theirs now or at the time); the marketing
-    director and general manager may correct it."""
-    if actor.branch_id != memo.branch_id:
-        return False
-    if actor.has_role(*MANAGERS):
-        return True
-    return actor.pk in (memo.account_manager_id, memo.customer.account_manager_id)
 
 
 @transaction.atomic
@@ -113,7 +105,7 @@ def memo_update(
     locked = (
         WorkMemo.objects.select_for_update(of=("self",)).select_related("customer").get(pk=memo.pk)
     )
-    if not may_edit_memo(locked, actor):
+    if not permissions.may_edit_memo(actor, locked):
         raise Forbidden(
             _("Only the customer's account manager or the branch's managers edit this memo."),
         )

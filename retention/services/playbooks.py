@@ -13,8 +13,9 @@ from accounts.models import Branch, Staff
 from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
+from .. import permissions
 from ..models import Playbook, PlaybookStep, RetentionAttempt
-from ._common import MANAGERS, RETENTION_ROLES, clean_text, require_role
+from ._common import clean_text, require
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,9 @@ def playbook_publish(
                 raise Forbidden(_("Only head office changes the firm-wide playbooks."))
         elif not actor.is_superuser:
             require_same_branch(branch.pk, actor)
-            require_role(
-                actor,
-                *MANAGERS,
-                message=_("Only the marketing director or general manager edits playbooks."),
+            require(
+                permissions.may_edit_branch_playbooks(actor),
+                _("Only the marketing director or general manager edits playbooks."),
             )
     cleaned = []
     for step in steps:
@@ -116,7 +116,7 @@ def attempt_record(
     """Art. 8(4), 29: what was done for the customer's reason and what they answered. It
     sits beside the request: whatever is recorded here, going on stays one click."""
     require_same_branch(request.branch_id, actor)
-    require_role(actor, *RETENTION_ROLES)
+    require(permissions.talks_with_customers(actor))
     # Read under lock so an attempt is never added to a request that has just ended.
     req = TransferRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if req.primary_reason_id is None:

@@ -13,14 +13,16 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from kernel.errors import InvalidInput, InvalidState, require_same_branch
+from kernel.errors import InvalidInput, require_same_branch
 from notifications.services import notify
 from transfers.models import TransferRequest, TransferState
 
+from .. import permissions
 from ..models import (
     AtRiskFlag,
     BranchRetentionSettings,
@@ -28,11 +30,12 @@ from ..models import (
     ComplaintStatus,
     DailyCustomerMetrics,
     MemoOutcome,
+    RetentionAction,
     RetentionContactTask,
     RiskRule,
     WorkMemo,
 )
-from ._common import RETENTION_ROLES, clean_text, require_role
+from ._common import apply_transition, clean_text, require
 
 # ---------------------------------------------------------------------------------------
 # Daily figures from the core system
@@ -114,7 +117,7 @@ def complaint_record(
     *, customer: Customer, actor: Staff, summary: str, received_on: dt.date | None = None
 ) -> Complaint:
     require_same_branch(customer.branch_id, actor)
-    require_role(actor, *RETENTION_ROLES)
+    require(permissions.talks_with_customers(actor))
     received_on = received_on or beijing_today()
     if received_on > beijing_today():
         raise InvalidInput(_("A complaint cannot be received in the future."))
@@ -130,22 +133,30 @@ def complaint_record(
             recipients=[customer.account_manager],
             subject=_("Complaint from {customer}").format(customer=customer),
             body=complaint.summary,
-            link=f"/retention/customers/{customer.pk}/",
+            link=reverse("retention_customer", args=[customer.pk]),
         )
     return complaint
 
 
 @transaction.atomic
-def complaint_resolve(*, complaint: Complaint, actor: Staff, resolution: str) -> Complaint:
+def complaint_resolve(
+    *, complaint: Complaint, actor: Staff, resolution: str, client_ip: str | None = None
+) -> Complaint:
     require_same_branch(complaint.branch_id, actor)
-    require_role(actor, *RETENTION_ROLES)
+    require(permissions.talks_with_customers(actor))
     locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
-    if locked.status != ComplaintStatus.OPEN:
-        raise InvalidState(_("This complaint is already resolved."))
     locked.resolution = clean_text(resolution, field=_("Resolution"), max_length=2000)
-    locked.status = ComplaintStatus.RESOLVED
     locked.resolved_on = beijing_today()
-    locked.save(update_fields=["resolution", "status", "resolved_on"])
+    apply_transition(
+        locked,
+        "resolve",
+        actor=actor,
+        action=RetentionAction.COMPLAINT_RESOLVED,
+        refusal=_("This complaint is already resolved."),
+        comment=locked.resolution,
+        client_ip=client_ip,
+        update_fields=["resolution", "resolved_on"],
+    )
     return locked
 
 
@@ -383,7 +394,7 @@ def _tell_managers(branch: Branch, customer_ids: set[int], business_date: dt.dat
             subject=_("{count} of your customers newly at risk ({date})").format(
                 count=count, date=business_date.isoformat()
             ),
-            link="/retention/at-risk/",
+            link=reverse("retention_at_risk"),
         )
 
 

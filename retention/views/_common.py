@@ -13,15 +13,16 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Staff
-from accounts.roles import BRANCH_READERS
 from kernel.request_context import acting_staff
+
+from .. import permissions
 
 M = TypeVar("M", bound=Model)
 
 
 def require_reader(user: Staff) -> None:
     """The archivist and company head work on the archives, not on retention."""
-    if not user.has_role(*BRANCH_READERS):
+    if not permissions.reads_retention(user):
         raise PermissionDenied
 
 

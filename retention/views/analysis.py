@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.request_context import acting_staff
 
+from .. import permissions
 from ..charts import trend_svg
 from ..exports import analysis_csv, analysis_xlsx
 from ..models import MonthlyReport
@@ -56,7 +56,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
             "previous_month": f"{add_months(month, -1):%Y-%m}",
             "next_month": f"{add_months(month, 1):%Y-%m}",
             "report": MonthlyReport.objects.filter(branch_id=user.branch_id, month=month).first(),
-            "may_prepare": user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER),
+            "may_prepare": permissions.may_prepare_report(user),
         },
     )
 
@@ -104,7 +104,7 @@ def analysis_prepare(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
     require_reader(user)
     month = _month(request)
-    if user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER):
+    if permissions.may_prepare_report(user):
         monthly_report_prepare(branch=user.branch, month=month)
         messages.success(request, _("The month's report is kept with today's figures."))
     else:

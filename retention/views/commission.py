@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.errors import ApplicationError
-from kernel.request_context import acting_staff
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
+from .. import permissions
 from ..forms import DecisionForm
 from ..models import CommissionAgreement, CommissionRange, CommissionStatus
 from ..services import commission_approve, commission_refuse
@@ -34,7 +35,7 @@ def commission_list(request: HttpRequest) -> HttpResponse:
             "ranges": CommissionRange.objects.filter(branch_id=user.branch_id),
             "pending": agreements.filter(status=CommissionStatus.PENDING),
             "recent": agreements.exclude(status=CommissionStatus.PENDING)[:50],
-            "may_decide": user.has_role("marketing_director"),
+            "may_decide": permissions.decides_commission(user),
         },
     )
 
@@ -50,12 +51,18 @@ def commission_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if form.cleaned_data["decision"] == "approve":
             commission_approve(
-                agreement=agreement, actor=acting_staff(request), note=form.cleaned_data["note"]
+                agreement=agreement,
+                actor=acting_staff(request),
+                note=form.cleaned_data["note"],
+                client_ip=client_ip(request),
             )
             messages.success(request, _("Rate approved."))
         else:
             commission_refuse(
-                agreement=agreement, actor=acting_staff(request), note=form.cleaned_data["note"]
+                agreement=agreement,
+                actor=acting_staff(request),
+                note=form.cleaned_data["note"],
+                client_ip=client_ip(request),
             )
             messages.success(request, _("Rate refused."))
     except ApplicationError as error:

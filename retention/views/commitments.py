@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import acting_staff
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
+from .. import permissions
 from ..forms import CancelForm, EvidenceForm
 from ..models import Commitment
 from ..selectors import commitments_for_owner, overdue_commitments
@@ -48,6 +50,7 @@ def _close(request: HttpRequest, pk: int, *, keep: bool) -> HttpResponse:
                     commitment=commitment,
                     actor=acting_staff(request),
                     evidence=form.cleaned_data["evidence"],
+                    client_ip=client_ip(request),
                 )
                 messages.success(request, _("Marked as kept."))
             else:
@@ -55,16 +58,24 @@ def _close(request: HttpRequest, pk: int, *, keep: bool) -> HttpResponse:
                     commitment=commitment,
                     actor=acting_staff(request),
                     reason=form.cleaned_data["reason"],
+                    client_ip=client_ip(request),
                 )
                 messages.success(request, _("Commitment cancelled."))
         except ApplicationError as error:
             refusal(request, error, form)
         else:
-            return redirect(safe_next(request, "/retention/commitments/"))
+            return redirect(safe_next(request, reverse("retention_commitments")))
     return render(
         request,
         "retention/commitment_close.html",
-        {"commitment": commitment, "form": form, "keep": keep},
+        {
+            "commitment": commitment,
+            "form": form,
+            "keep": keep,
+            "may_close": permissions.commitment_actions(commitment, acting_staff(request))[
+                "keep" if keep else "cancel"
+            ],
+        },
         status=status_for(form),
     )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import acting_staff
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from transfers.models import TransferRequest
 
@@ -68,6 +68,7 @@ def commitment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
                 within_trading_days=form.cleaned_data["within_trading_days"],
                 request=req,
+                client_ip=client_ip(request),
             )
         except ApplicationError as error:
             refusal(request, error, form)
@@ -102,6 +103,7 @@ def commission_agree_view(request: HttpRequest, pk: int) -> HttpResponse:
                 rate=form.rate,
                 request=req,
                 note=form.cleaned_data["note"],
+                client_ip=client_ip(request),
             )
         except ApplicationError as error:
             refusal(request, error, form)

@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import acting_staff
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
+from .. import permissions
 from ..forms import DepartureForm, OutcomeForm
 from ..models import RetentionContactTask, StaffDeparture
 from ..selectors import contact_tasks_for
@@ -33,7 +34,7 @@ def departure_list(request: HttpRequest) -> HttpResponse:
         "retention/departures.html",
         {
             "departures": departures,
-            "may_record": user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER),
+            "may_record": permissions.may_reassign_customers(user),
         },
     )
 
@@ -105,13 +106,16 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contact_task_complete(
-                task=task, actor=acting_staff(request), outcome=form.cleaned_data["outcome"]
+                task=task,
+                actor=acting_staff(request),
+                outcome=form.cleaned_data["outcome"],
+                client_ip=client_ip(request),
             )
         except ApplicationError as error:
             refusal(request, error, form)
         else:
             messages.success(request, _("Task done."))
-            return redirect(safe_next(request, "/retention/tasks/"))
+            return redirect(safe_next(request, reverse("retention_tasks")))
     return render(
         request,
         "retention/simple_form.html",
@@ -119,7 +123,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": _("Contact done"),
             "subject": f"{task.customer} — {task.what}",
-            "back_url": "/retention/tasks/",
+            "back_url": reverse("retention_tasks"),
         },
         status=status_for(form),
     )

@@ -6,10 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.request_context import acting_staff
 
+from .. import permissions
 from ..models import CommissionAgreement, CommissionStatus, MemoOutcome, WorkMemo
 from ..selectors import at_risk_for, commitments_for_owner, contact_tasks_for, overdue_commitments
 from ._common import require_reader
@@ -20,7 +20,7 @@ def retention_home(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
     require_reader(user)
     today = beijing_today()
-    is_manager = user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+    is_manager = permissions.sees_overdue_commitments(user)
     context = {
         "today": today,
         "at_risk": at_risk_for(branch=user.branch, user=user),
@@ -37,7 +37,7 @@ def retention_home(request: HttpRequest) -> HttpResponse:
         "pending_rates": CommissionAgreement.objects.filter(
             branch_id=user.branch_id, status=CommissionStatus.PENDING
         ).count()
-        if user.has_role(Role.MARKETING_DIRECTOR)
+        if permissions.decides_commission(user)
         else None,
         "is_manager": is_manager,
     }

@@ -12,11 +12,11 @@ from kernel.errors import ApplicationError
 from kernel.request_context import acting_staff
 from kernel.web import refusal
 
+from .. import permissions
 from ..forms import MemoForm
 from ..models import MemoOutcome, WorkMemo
 from ..pdf import memo_pdf
 from ..services import memo_update
-from ..services.memos import may_edit_memo
 from ._common import branch_object, require_reader, status_for
 
 
@@ -53,7 +53,7 @@ def memo_list(request: HttpRequest) -> HttpResponse:
 def memo_detail(request: HttpRequest, pk: int) -> HttpResponse:
     memo = branch_object(request, _memos(), pk)
     user = acting_staff(request)
-    may_edit = may_edit_memo(memo, user)
+    may_edit = permissions.may_edit_memo(user, memo)
     form = MemoForm(request.POST or None, instance=memo) if may_edit else None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data

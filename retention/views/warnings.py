@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kernel.errors import ApplicationError
-from kernel.request_context import acting_staff
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
 from ..forms import ResolutionForm
@@ -50,6 +50,7 @@ def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 complaint=complaint,
                 actor=acting_staff(request),
                 resolution=form.cleaned_data["resolution"],
+                client_ip=client_ip(request),
             )
         except ApplicationError as error:
             refusal(request, error, form)
