@@ -5,10 +5,19 @@ admin shows these records read-only."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import EventInvitation, RevisitEvent, RevisitRule, RevisitTask
+from .models import (
+    EventInvitation,
+    RevisitEvent,
+    RevisitRule,
+    RevisitTask,
+    RevisitTaskAuditEntry,
+)
 
 
 @admin.register(RevisitRule)
@@ -16,6 +25,28 @@ class RevisitRuleAdmin(ReadOnlyAdmin):
     branch_lookup = "branch"
     list_display = ("branch", "kind", "value", "channel", "updated_by", "updated_at")
     list_filter = ("kind",)
+
+
+class AuditEntryInline(ReadOnlyInline):
+    """The task's audit trail: append-only, for everyone, superusers included."""
+
+    model = RevisitTaskAuditEntry
+    fk_name = "task"
+    fields = (
+        "at",
+        "actor",
+        "action",
+        "from_state",
+        "to_state",
+        "from_owner",
+        "to_owner",
+        "comment",
+        "client_ip",
+    )
+    verbose_name_plural = _("audit trail")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RevisitTaskAuditEntry]:
+        return super().get_queryset(request).select_related("actor", "from_owner", "to_owner")
 
 
 @admin.register(RevisitTask)
@@ -26,6 +57,7 @@ class RevisitTaskAdmin(ReadOnlyAdmin):
     date_hierarchy = "due_on"
     search_fields = ("customer__fund_account", "customer__name")
     list_select_related = ("customer", "customer__branch", "owner")
+    inlines = [AuditEntryInline]
 
 
 class InvitationInline(ReadOnlyInline):

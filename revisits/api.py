@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
 
+from . import permissions
 from .models import Channel, Reason, RevisitTask, TaskStatus, Topic
 from .services.outcomes import revisit_record
 
@@ -22,6 +23,7 @@ class RevisitTaskSerializer(serializers.ModelSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices))
+    available_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = RevisitTask
@@ -42,8 +44,18 @@ class RevisitTaskSerializer(serializers.ModelSerializer):
             "recorded_at",
             "note",
             "created_at",
+            "available_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="What the caller may do with this task now (revisits.permissions).",
+        )
+    )
+    def get_available_actions(self, obj: RevisitTask) -> list[str]:
+        return permissions.action_names(obj, self.context["request"].user)
 
 
 class RevisitFilterSerializer(serializers.Serializer):
@@ -92,7 +104,9 @@ class RevisitTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Branc
         def run() -> Response:
             parsed = RecordSerializer(data=request.data)
             parsed.is_valid(raise_exception=True)
-            done = revisit_record(task=task, actor=self.staff, **parsed.validated_data)
-            return Response(RevisitTaskSerializer(done).data)
+            done = revisit_record(
+                task=task, actor=self.staff, client_ip=self.client_ip, **parsed.validated_data
+            )
+            return Response(self.get_serializer(done).data)
 
         return run_idempotent(request, run)

@@ -9,6 +9,7 @@ from accounts.models import Branch, Staff
 from accounts.roles import Role
 from kernel.calendar import beijing_today
 
+from . import permissions
 from .models import Channel, Topic
 
 
@@ -60,11 +61,9 @@ class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("New owner"), queryset=Staff.objects.none())
 
     def __init__(self, *args, branch: Branch, **kwargs):  # type: ignore[no-untyped-def]
-        from .services.outcomes import OWNER_ROLES
-
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = (  # type: ignore[attr-defined]
-            branch_staff(branch).filter(groups__name__in=OWNER_ROLES).distinct()
+            branch_staff(branch).filter(groups__name__in=permissions.OWNER_ROLES).distinct()
         )
 
 

@@ -1,14 +1,20 @@
 """Revisits (Art. 30–34): the rules that say who must be contacted and when, the tasks the
-planner makes from them, on-site events for customers who left, and the list of fund
-accounts ready to close (Art. 19) that the nightly sweep puts in front of the counter lead."""
+planner makes from them and their audit trail, and on-site events for customers who left."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from kernel.audit import TransitionEntry
+from kernel.workflow import Condition
+
+from . import permissions
 
 
 class Reason(models.TextChoices):
@@ -170,6 +176,28 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("No longer needed")
 
 
+# The task's transitions ask revisits/permissions.py who may take them (django-fsm calls a
+# permission with the task first, the person second).
+def _answers_for(task: Any, user: Any) -> bool:
+    return permissions.answers_for(user, task)
+
+
+def _assigns(task: Any, user: Any) -> bool:
+    return permissions.assigns(user, task)
+
+
+def _nobody(task: Any, user: Any) -> bool:
+    return permissions.nobody(user, task)
+
+
+# Art. 31: a revisit is recorded with when it happened and what the customer said. The
+# service says what is missing in its own words first; this keeps the table honest alone.
+_contact_written_down = Condition(
+    lambda task: task.done_on is not None and bool(task.outcome.strip()),
+    unmet=_("Write down when the customer was contacted and what they said."),
+)
+
+
 class RevisitTaskQuerySet(models.QuerySet["RevisitTask"]):
     def for_branch(self, branch_id: int) -> RevisitTaskQuerySet:
         return self.filter(branch_id=branch_id)
@@ -181,7 +209,7 @@ class RevisitTaskQuerySet(models.QuerySet["RevisitTask"]):
         return self.filter(status=TaskStatus.OPEN, due_on__lt=today)
 
 
-class RevisitTask(models.Model):
+class RevisitTask(FSMModelMixin, models.Model):
     branch = models.ForeignKey(
         "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
     )
@@ -207,8 +235,13 @@ class RevisitTask(models.Model):
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    # Changed only by the transitions below, through kernel.workflow.transition_take.
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=TaskStatus.choices,
+        default=TaskStatus.OPEN,
+        protected=True,
     )
     topics = models.JSONField(_("topics covered"), default=list, blank=True)
     outcome = models.TextField(_("what was said"), blank=True)
@@ -273,6 +306,75 @@ class RevisitTask(models.Model):
     @property
     def topics_display(self) -> list[str]:
         return [str(Topic(t).label) for t in self.topics if t in Topic.values]
+
+    @transition(
+        field=status,
+        source=TaskStatus.OPEN,
+        target=TaskStatus.DONE,
+        conditions=[_contact_written_down],
+        permission=_answers_for,
+    )
+    def record(self) -> None:
+        pass
+
+    # No longer needed (the customer decided, the promise was kept or withdrawn): the
+    # planner's, after its own checks.
+    @transition(
+        field=status, source=TaskStatus.OPEN, target=TaskStatus.CANCELLED, permission=_nobody
+    )
+    def cancel(self) -> None:
+        pass
+
+    # A change of owner, not of state: it still goes through the table, so it is refused
+    # once the task is closed and leaves its row in the audit trail.
+    @transition(field=status, source=TaskStatus.OPEN, target=TaskStatus.OPEN, permission=_assigns)
+    def reassign(self) -> None:
+        pass
+
+
+class RevisitAction(models.TextChoices):
+    """What a task's audit row says happened: the code stored, the words people read."""
+
+    RECORDED = "recorded", _("Revisit recorded")
+    CANCELLED = "cancelled", _("Cancelled: no longer needed")
+    REASSIGNED = "reassigned", _("Given to another owner")
+
+
+class RevisitTaskAuditEntry(TransitionEntry):
+    """A task's audit trail: one row per change of state or owner, written in the change's
+    transaction (kernel.workflow.transition_take); the nightly planner acts as nobody.
+    Append-only (on PostgreSQL not even SQL changes it)."""
+
+    task = models.ForeignKey(
+        RevisitTask,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+        verbose_name=_("revisit task"),
+    )
+    action = models.CharField(_("action"), max_length=40, choices=RevisitAction.choices)
+    from_state = models.CharField(_("from"), max_length=30, choices=TaskStatus.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=TaskStatus.choices)
+    # A reassignment: who held the task before and who holds it after.
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous owner"),
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new owner"),
+    )
+
+    class Meta(TransitionEntry.Meta):
+        verbose_name = _("revisit audit entry")
+        verbose_name_plural = _("revisit audit trail")
 
 
 class RevisitEvent(models.Model):

@@ -17,7 +17,13 @@ from transfers.models import (
     TransferState,
 )
 
-from .models import RevisitEvent, RevisitTask, RevisitTaskQuerySet, TaskStatus
+from .models import (
+    RevisitEvent,
+    RevisitTask,
+    RevisitTaskAuditEntry,
+    RevisitTaskQuerySet,
+    TaskStatus,
+)
 
 _SENIOR_STEPS = frozenset({ApprovalStep.MARKETING_DIRECTOR, ApprovalStep.GENERAL_MANAGER})
 
@@ -134,6 +140,11 @@ def customer_history(*, customer: Customer) -> QuerySet[RevisitTask]:
         .select_related("owner", "recorded_by")
         .order_by("-due_on", "-pk")
     )
+
+
+def task_trail(*, task: RevisitTask) -> QuerySet[RevisitTaskAuditEntry]:
+    """The task's audit trail, oldest first: who recorded, reassigned or cancelled it."""
+    return task.audit_entries.select_related("actor", "from_owner", "to_owner").order_by("at", "pk")
 
 
 def event_candidates(

@@ -1,6 +1,6 @@
 """The revisit pages: each person's list, the late list, a task and its record form, the
-rules, on-site events, and the accounts ready to close. Every look-up is scoped to the
-user's branch: another branch's record is a 404."""
+rules, and on-site events. Every look-up is scoped to the user's branch: another branch's
+record is a 404. Who may do what is revisits/permissions.py's to say."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Customer, Staff
-from accounts.roles import BRANCH_READERS, Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import acting_staff
+from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     EventForm,
     IdsForm,
@@ -28,23 +27,19 @@ from .forms import (
     RecordForm,
     RuleForm,
 )
-from .models import RULE_SOURCE, RevisitEvent, RevisitTask
-from .services._common import is_supervisor
-from .services.events import may_invite
-from .services.outcomes import may_record
+from .models import RULE_SOURCE, Direction, RevisitEvent, RevisitTask
 
 
 def _reader(request: HttpRequest) -> Staff:
     user = acting_staff(request)
-    # The archivist and company head work on the archives, not on customers who left.
-    if not user.has_role(*BRANCH_READERS):
+    if not permissions.reads_revisits(user):
         raise PermissionDenied
     return user
 
 
 def _overseer(request: HttpRequest) -> Staff:
     user = _reader(request)
-    if not user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR):
+    if not permissions.oversees(user):
         raise PermissionDenied
     return user
 
@@ -70,7 +65,7 @@ def revisit_list(request: HttpRequest) -> HttpResponse:
         "next_day": [t for t in upcoming if t.due_on == tomorrow],
         "later": [t for t in upcoming if tomorrow is None or t.due_on > tomorrow],
         "recent": list(selectors.tasks_recent_done(owner=user)),
-        "oversees": user.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.AUDITOR),
+        "oversees": permissions.oversees(user),
         "late_count": selectors.tasks_late(branch_id=user.branch_id, today=today).count(),
     }
     return render(request, "revisits/task_list.html", context)
@@ -99,15 +94,16 @@ def _render_task(
     form: RecordForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_record = task.is_open and may_record(task, user)
+    can = permissions.available_actions(task, user)
     context = {
         "task": task,
         "today": beijing_today(),
-        "form": form or (RecordForm(task=task) if can_record else None),
-        "can_record": can_record,
+        "can": can,
+        "form": form or (RecordForm(task=task) if can["record"] else None),
         "reassign_form": ReassignForm(branch=user.branch, initial={"owner": task.owner_id})
-        if task.is_open and is_supervisor(user)
+        if can["reassign"]
         else None,
+        "trail": list(selectors.task_trail(task=task)),
         "history": [
             t for t in selectors.customer_history(customer=task.customer) if t.pk != task.pk
         ][:20],
@@ -124,7 +120,9 @@ def revisit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecordForm(request.POST, task=task)
     if form.is_valid():
         try:
-            done = services.revisit_record(task=task, actor=user, **form.cleaned_data)
+            done = services.revisit_record(
+                task=task, actor=user, client_ip=client_ip(request), **form.cleaned_data
+            )
         except ApplicationError as error:
             refusal(request, error, form)
         else:
@@ -148,7 +146,12 @@ def revisit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReassignForm(request.POST, branch=user.branch)
     if form.is_valid():
         try:
-            services.revisit_reassign(task=task, actor=user, owner=form.cleaned_data["owner"])
+            services.revisit_reassign(
+                task=task,
+                actor=user,
+                owner=form.cleaned_data["owner"],
+                client_ip=client_ip(request),
+            )
         except ApplicationError as error:
             refusal(request, error)
         else:
@@ -188,6 +191,7 @@ def revisit_rules(request: HttpRequest) -> HttpResponse:
         {
             "rule": rules[kind],
             "source": RULE_SOURCE[kind],
+            "at_most": RULE_SOURCE[kind]["direction"] == Direction.AT_MOST,
             "form": RuleForm(initial={"value": rules[kind].value, "channel": rules[kind].channel}),
             "error": errors.get(kind, ""),
         }
@@ -196,7 +200,7 @@ def revisit_rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "revisits/rules.html",
-        {"rows": rows, "can_edit": is_supervisor(user)},
+        {"rows": rows, "can_edit": permissions.may_edit_rules(user)},
         status=400 if errors else 200,
     )
 
@@ -212,7 +216,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "revisits/event_list.html",
         {
             "events": list(selectors.events_for_branch(user.branch_id)),
-            "can_create": is_supervisor(user),
+            "can_create": permissions.may_organise_events(user),
         },
     )
 
@@ -220,7 +224,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    if not is_supervisor(user):
+    if not permissions.may_organise_events(user):
         raise PermissionDenied
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -274,7 +278,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": invitations,
             "filter_form": filter_form,
             "candidates": [c for c in candidates if c.pk not in invited],
-            "can_invite": may_invite(user),
+            "can_invite": permissions.may_invite(user),
             "query": request.GET.urlencode(),
         },
     )

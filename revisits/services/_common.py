@@ -1,19 +1,17 @@
-"""What the revisit services share: dates on the exchanges' calendar, who may do what, and
-how a task finds a free due date."""
+"""What the revisit services share: dates on the exchanges' calendar, how a task finds a
+free due date, and the one path of every change of a task's state or owner (kernel.workflow)
+with its audit row."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from accounts.models import Staff
-from accounts.roles import Role
 from kernel.calendar import BEIJING, TradingCalendar
+from kernel.workflow import transition_take
 
-from ..models import RevisitTask
-
-# Roles that oversee every revisit of the branch (Art. 31 is the marketing side's work).
-SUPERVISORS = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+from ..models import RevisitAction, RevisitTask, RevisitTaskAuditEntry
 
 
 def on_or_before(day: dt.date, calendar: TradingCalendar) -> dt.date:
@@ -69,5 +67,71 @@ def earliest_free(
     return due_on
 
 
-def is_supervisor(actor: Staff) -> bool:
-    return actor.has_role(*SUPERVISORS)
+def lock_task(task: RevisitTask) -> RevisitTask:
+    """A fresh copy of the task with its row locked until the transaction ends (no key
+    lock: the audit rows and the next task that reference it are inserted meanwhile)."""
+    return (
+        RevisitTask.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("customer", "customer__branch", "customer__account_manager")
+        .get(pk=task.pk)
+    )
+
+
+def audit(
+    task: RevisitTask,
+    *,
+    actor: Staff | None,
+    action: str,
+    from_state: str,
+    comment: str = "",
+    client_ip: str | None = None,
+    from_owner_id: int | None = None,
+    to_owner_id: int | None = None,
+) -> RevisitTaskAuditEntry:
+    return RevisitTaskAuditEntry.objects.create(
+        task=task,
+        actor=actor,
+        action=RevisitAction(action),  # an unknown code is a programming error, never stored
+        from_state=from_state,
+        to_state=task.status,
+        comment=comment,
+        client_ip=client_ip,
+        from_owner_id=from_owner_id,
+        to_owner_id=to_owner_id,
+    )
+
+
+def apply_transition(
+    task: RevisitTask,
+    name: str,
+    *,
+    actor: Staff,
+    action: RevisitAction,
+    state_refusal: str,
+    comment: str = "",
+    client_ip: str | None = None,
+    update_fields: Iterable[str] = (),
+    from_owner_id: int | None = None,
+    to_owner_id: int | None = None,
+) -> str:
+    """Take transition `name` on a locked task through the one mechanism (kernel.workflow):
+    state, conditions and permission checked on the row, saved with `update_fields`, and
+    one audit row with the states it went from and to — and, for a change of owner, who
+    held it before and after. Returns the state it left."""
+    return transition_take(
+        task,
+        name,
+        actor=actor,
+        update_fields=update_fields,
+        state_refusal=state_refusal,
+        record=lambda before, _after: audit(
+            task,
+            actor=actor,
+            action=action,
+            from_state=before,
+            comment=comment,
+            client_ip=client_ip,
+            from_owner_id=from_owner_id,
+            to_owner_id=to_owner_id,
+        ),
+    )

@@ -11,24 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff
-from accounts.roles import Role
 from kernel.errors import Forbidden, InvalidInput, InvalidState, NotFound, require_same_branch
 
+from .. import permissions
 from ..models import EventInvitation, RevisitEvent
-from ._common import is_supervisor
-
-INVITERS = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.ACCOUNT_MANAGER)
-
-
-def may_invite(actor: Staff) -> bool:
-    return actor.has_role(*INVITERS)
 
 
 @transaction.atomic
 def event_create(
     *, actor: Staff, title: str, starts_at: dt.datetime, place: str, programme: str = ""
 ) -> RevisitEvent:
-    if not is_supervisor(actor):
+    if not permissions.may_organise_events(actor):
         raise Forbidden(
             _("Only the marketing director or general manager organises events."),
         )
@@ -49,7 +42,7 @@ def event_invite(*, event: RevisitEvent, actor: Staff, customers: Iterable[Custo
     """Invite customers of the event's branch; inviting someone twice changes nothing.
     Returns how many were newly invited."""
     require_same_branch(event.branch_id, actor)
-    if not may_invite(actor):
+    if not permissions.may_invite(actor):
         raise Forbidden(_("You may not invite customers to events."))
     if event.starts_at < timezone.now():
         raise InvalidState(_("The event has already started."))
@@ -71,7 +64,7 @@ def event_mark_attendance(
     """After the event: who came. Everyone invited and not ticked did not come. Returns how
     many attended."""
     require_same_branch(event.branch_id, actor)
-    if not may_invite(actor):
+    if not permissions.may_invite(actor):
         raise Forbidden(_("You may not mark attendance."))
     if event.starts_at > timezone.now():
         raise InvalidState(_("Attendance is marked once the event has started."))

@@ -12,13 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from accounts.roles import Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
-from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
+from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 
+from .. import permissions
 from ..errors import RevisitErrorCode
-from ..models import RULE_SOURCE, Channel, Reason, RevisitTask, TaskStatus, Topic
-from ._common import free_due_date, is_supervisor, on_or_before
+from ..models import (
+    RULE_SOURCE,
+    Channel,
+    Reason,
+    RevisitAction,
+    RevisitTask,
+    TaskStatus,
+    Topic,
+)
+from ._common import apply_transition, free_due_date, lock_task, on_or_before
 from .rules import revisit_rules_for
 
 # What comes after a revisit of each kind: the rules with a rhythm continue it; a one-off
@@ -32,21 +40,7 @@ SUCCESSOR = {
     Reason.COMMITMENT: Reason.FOLLOW_UP,
     Reason.FOLLOW_UP: Reason.FOLLOW_UP,
 }
-# Who may own a revisit: the account managers who serve customers, and the directors.
-OWNER_ROLES = (Role.ACCOUNT_MANAGER, Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
 CADENCES = frozenset({Reason.LEFT_MONTHLY, Reason.INSTITUTION_VISIT, Reason.DEFERRED_MONTHLY})
-
-
-def may_record(task: RevisitTask, actor: Staff) -> bool:
-    return actor.branch_id == task.branch_id and (task.owner_id == actor.pk or is_supervisor(actor))
-
-
-def _lock(task: RevisitTask) -> RevisitTask:
-    return (
-        RevisitTask.objects.select_for_update(of=("self",))
-        .select_related("customer", "customer__branch", "customer__account_manager")
-        .get(pk=task.pk)
-    )
 
 
 @transaction.atomic
@@ -59,19 +53,16 @@ def revisit_record(
     topics: Iterable[str],
     outcome: str,
     next_contact_on: dt.date | None = None,
+    client_ip: str | None = None,
 ) -> RevisitTask:
     """The owner (or the marketing director or general manager) records a revisit; the next
     contact, if agreed — or the rule's own rhythm — becomes the next task."""
     require_same_branch(task.branch_id, actor)
-    if not may_record(task, actor):
+    if not permissions.answers_for(actor, task):
         raise Forbidden(
             _("Only the task's owner, the marketing director or the general manager records it."),
         )
-    locked = _lock(task)
-    if locked.status != TaskStatus.OPEN:
-        raise Conflict(
-            _("This revisit is already recorded."), code=RevisitErrorCode.ALREADY_RECORDED
-        )
+    locked = lock_task(task)
     today = beijing_today()
     if done_on > today:
         raise InvalidInput(
@@ -98,7 +89,6 @@ def revisit_record(
     if next_contact_on is not None and next_contact_on <= done_on:
         raise InvalidInput(_("The next contact must come after this one."))
 
-    locked.status = TaskStatus.DONE
     locked.done_on = done_on
     locked.channel = channel
     locked.topics = chosen
@@ -106,18 +96,32 @@ def revisit_record(
     locked.next_contact_on = next_contact_on
     locked.recorded_by = actor
     locked.recorded_at = timezone.now()
-    locked.save(
-        update_fields=[
-            "status",
-            "done_on",
-            "channel",
-            "topics",
-            "outcome",
-            "next_contact_on",
-            "recorded_by",
-            "recorded_at",
-        ]
-    )
+    try:
+        apply_transition(
+            locked,
+            "record",
+            actor=actor,
+            action=RevisitAction.RECORDED,
+            client_ip=client_ip,
+            state_refusal=_("Only an open revisit is recorded; this one is “{state}”."),
+            update_fields=[
+                "done_on",
+                "channel",
+                "topics",
+                "outcome",
+                "next_contact_on",
+                "recorded_by",
+                "recorded_at",
+            ],
+        )
+    except InvalidState as refusal:
+        if refusal.details.get("state") != TaskStatus.DONE:
+            raise
+        raise InvalidState(
+            _("This revisit is already recorded."),
+            code=RevisitErrorCode.ALREADY_RECORDED,
+            details=refusal.details,
+        ) from refusal
     following = _next_task(locked, next_contact_on=next_contact_on)
     if following is not None:
         locked.next_task = following
@@ -172,7 +176,7 @@ def _next_task(done: RevisitTask, *, next_contact_on: dt.date | None) -> Revisit
         return None
     source_ref = done.source_ref if successor == Reason.DEFERRED_MONTHLY else ""
     existing = (
-        RevisitTask.objects.select_for_update(of=("self",))
+        RevisitTask.objects.select_for_update(of=("self",), no_key=True)
         .filter(customer=customer, reason=successor, source_ref=source_ref, status=TaskStatus.OPEN)
         .first()
     )
@@ -203,19 +207,30 @@ def _next_task(done: RevisitTask, *, next_contact_on: dt.date | None) -> Revisit
 
 
 @transaction.atomic
-def revisit_reassign(*, task: RevisitTask, actor: Staff, owner: Staff) -> RevisitTask:
+def revisit_reassign(
+    *, task: RevisitTask, actor: Staff, owner: Staff, client_ip: str | None = None
+) -> RevisitTask:
     """The marketing director or general manager gives an open revisit to someone else of
-    the branch (the owner is away, or left: Art. 28)."""
+    the branch (the owner is away, or left: Art. 28); the audit row keeps who held it."""
     require_same_branch(task.branch_id, actor)
-    if not is_supervisor(actor):
+    if not permissions.assigns(actor, task):
         raise Forbidden(
             _("Only the marketing director or general manager reassigns revisits."),
         )
-    if owner.branch_id != task.branch_id or not owner.is_active or not owner.has_role(*OWNER_ROLES):
+    if owner.branch_id != task.branch_id or not permissions.may_own(owner):
         raise InvalidInput(_("Choose an active account manager or director of this branch."))
-    locked = _lock(task)
-    if locked.status != TaskStatus.OPEN:
-        raise InvalidState(_("Only an open revisit can be reassigned."))
+    locked = lock_task(task)
+    previous = locked.owner_id
     locked.owner = owner
-    locked.save(update_fields=["owner"])
+    apply_transition(
+        locked,
+        "reassign",
+        actor=actor,
+        action=RevisitAction.REASSIGNED,
+        client_ip=client_ip,
+        state_refusal=_("Only an open revisit can be reassigned."),
+        update_fields=["owner"],
+        from_owner_id=previous,
+        to_owner_id=owner.pk,
+    )
     return locked

@@ -17,7 +17,15 @@ from kernel.calendar import CalendarUnknown, TradingCalendar
 from retention.models import Commitment, CommitmentStatus
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
-from ..models import Channel, Reason, RevisitRule, RevisitTask, TaskStatus
+from ..models import (
+    Channel,
+    Reason,
+    RevisitAction,
+    RevisitRule,
+    RevisitTask,
+    RevisitTaskAuditEntry,
+    TaskStatus,
+)
 from ..selectors import latest_departures
 from ._common import (
     beijing_date,
@@ -245,9 +253,38 @@ def _plan_departed(
 
 
 def _cancel(tasks: QuerySet[RevisitTask], note: str, counts: Counter[str], key: str) -> None:
-    n = tasks.update(status=TaskStatus.CANCELLED, note=note[:300])
-    if n:
-        counts[key] += n
+    """Open tasks no longer needed are cancelled, each with its audit row (by nobody, the
+    note as comment).
+
+    The bulk equivalent of kernel.workflow.transition_take per task, on purpose: the planner
+    keeps a handful of statements per branch whatever its size, and one run can cancel
+    thousands (the first run after many decisions or promises were closed at once). So the
+    rows are locked in one SELECT, in pk order; each takes its own `cancel` transition, so
+    the FSM table still refuses anything but open → cancelled; then one bulk UPDATE and one
+    bulk INSERT of the audit rows, in the planner's transaction. A revisit being recorded
+    meanwhile holds its row until it commits, and is then no longer open, so it is skipped."""
+    locked = list(tasks.select_for_update(of=("self",), no_key=True).order_by("pk"))
+    if not locked:
+        return
+    note = note[:300]
+    entries = []
+    for task in locked:
+        before = task.status
+        task.cancel()  # the planner's own transition (permission: nobody else's)
+        task.note = note
+        entries.append(
+            RevisitTaskAuditEntry(
+                task=task,
+                actor=None,
+                action=RevisitAction.CANCELLED,
+                from_state=before,
+                to_state=task.status,
+                comment=note,
+            )
+        )
+    RevisitTask.objects.bulk_update(locked, ["status", "note"], batch_size=1000)
+    RevisitTaskAuditEntry.objects.bulk_create(entries, batch_size=1000)
+    counts[key] += len(locked)
 
 
 def _plan_deferred(

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Branch, Staff
 from kernel.errors import Forbidden, InvalidInput, require_same_branch
 
+from .. import permissions
 from ..errors import RevisitErrorCode
 from ..models import RULE_SOURCE, Channel, Direction, Reason, RevisitRule
-from ._common import is_supervisor
 
 
 def revisit_rules_for(*, branch: Branch) -> dict[str, RevisitRule]:
@@ -62,7 +62,7 @@ def revisit_rule_set(
     *, rule: RevisitRule, actor: Staff, value: int, channel: str | None = None
 ) -> RevisitRule:
     require_same_branch(rule.branch_id, actor)
-    if not is_supervisor(actor):
+    if not permissions.may_edit_rules(actor):
         raise Forbidden(
             _("Only the marketing director or general manager changes the revisit rules."),
         )

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -82,7 +83,7 @@ def revisit_reminders_send(
             business_date=business_date,
             subject=subject,
             body=body,
-            link="/revisits/",
+            link=reverse("revisit_list"),
             email=True,
         )
     orphans = by_owner.get(None, [])
@@ -97,7 +98,7 @@ def revisit_reminders_send(
                 "{n} revisit due has no owner", "{n} revisits due have no owner", len(orphans)
             ).format(n=len(orphans)),
             body=_lines(orphans, business_date),
-            link="/revisits/late/",
+            link=reverse("revisit_late"),
         )
     return counts
 
@@ -126,6 +127,6 @@ def revisits_escalate_late(*, branch: Branch, business_date: dt.date) -> Counter
         body=_lines(late, business_date)
         + "\n\n"
         + _("Owners: {owners}").format(owners="、".join(owners)),
-        link="/revisits/late/",
+        link=reverse("revisit_late"),
     )
     return counts

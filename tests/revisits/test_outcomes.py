@@ -10,19 +10,10 @@ from kernel.errors import ApplicationError
 from revisits.models import Channel, Reason, RevisitTask, TaskStatus, Topic
 from revisits.services import revisit_reassign, revisit_record, revisits_plan
 from tests.accounts.factories import StaffFactory
-from tests.builders import departed, important, institution
+from tests.builders import departed, institution
 
 D = dt.date
 ALL_TOPICS = list(Topic.values)
-
-
-@pytest.fixture
-def first_week(people, calendar):
-    """An important customer who left on Mon 23 Nov 2026, planned that day."""
-    customer = important(people)
-    departed(people, customer, on=D(2026, 11, 23))
-    revisits_plan(branch=people.branch, business_date=D(2026, 11, 23), calendar=calendar)
-    return RevisitTask.objects.get(customer=customer, reason=Reason.LEFT_FIRST)
 
 
 def record(task, actor, **overrides):

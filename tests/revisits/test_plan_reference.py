@@ -1,4 +1,4 @@
-"""The benchmark measures the planner against one INSERT … SELECT (issue 7). The ratio only
+"""The benchmark measures the planner against one INSERT … SELECT. The ratio only
 means something if both make the same tasks: this holds them to it on the rules' cases."""
 
 import datetime as dt

@@ -333,7 +333,7 @@ def _a_branch_with(people, n):
 
 
 def test_planning_costs_the_same_queries_for_a_small_and_a_large_branch(people, calendar):
-    """The nightly planner runs for a million customers (issue 7): its queries are set by
+    """The nightly planner runs for a million customers: its queries are set by
     set, never one per task, so ten times the work is the same number of statements."""
     plan(people, D(2026, 11, 25), calendar)  # the branch's rules are made on first use
     _a_branch_with(people, 2)

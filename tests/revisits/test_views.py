@@ -91,7 +91,7 @@ def test_owner_records_a_revisit_on_the_task_page(people, planned, client):
         },
     )
 
-    assert page.status_code == 200 and page.context["can_record"]
+    assert page.status_code == 200 and page.context["can"]["record"]
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
@@ -124,7 +124,7 @@ def test_auditor_reads_a_task_but_has_no_form(people, planned, client):
         reverse("revisit_detail", args=[planned["late"].pk]),
         {"done_on": "2026-11-25", "channel": "phone", "topics": ["situation"], "outcome": "x"},
     )
-    assert page.status_code == 200 and not page.context["can_record"]
+    assert page.status_code == 200 and not page.context["can"]["record"]
     assert post.status_code == 400
     assert RevisitTask.objects.get(pk=planned["late"].pk).status == TaskStatus.OPEN
 
