@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.viewsets import BranchViewSet
 
+from . import permissions
 from .models import ArchiveRecord, Category, Medium, RecordStatus
 from .selectors import archive_record_search
 
@@ -20,6 +21,7 @@ class ArchiveRecordSerializer(serializers.ModelSerializer):
     category = serializers.ChoiceField(choices=Category.choices)
     medium = serializers.ChoiceField(choices=Medium.choices)
     status = serializers.ChoiceField(choices=RecordStatus.choices)
+    available_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = ArchiveRecord
@@ -42,8 +44,18 @@ class ArchiveRecordSerializer(serializers.ModelSerializer):
             "created_at",
             "filed_at",
             "destroyed_at",
+            "available_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="What the caller may do with this record now (archives.permissions).",
+        )
+    )
+    def get_available_actions(self, obj: ArchiveRecord) -> list[str]:
+        return permissions.action_names(obj, self.context["request"].user)
 
 
 class ArchiveFilterSerializer(serializers.Serializer):

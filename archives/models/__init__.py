@@ -14,7 +14,7 @@ from .access import (
     ConsentRelation,
 )
 from .destruction import DestructionRecord, DestructionRequest, DestructionState
-from .events import EVENT_LABELS, ArchiveEvent
+from .events import ArchiveAction, ArchiveEvent
 from .integrity import IntegrityCheck, IntegrityFinding, IntegrityProblem
 from .inventory import InventoryCheck, InventoryItem, InventoryState
 from .records import (
@@ -39,7 +39,6 @@ from .rules import MIN_RETENTION_YEARS, RetentionRule
 __all__ = [
     "CATEGORY_CODES",
     "DOCUMENT_LATE_FIELDS",
-    "EVENT_LABELS",
     "MIN_RETENTION_YEARS",
     "PAPER_METHODS",
     "RECORD_LATE_FIELDS",
@@ -48,6 +47,7 @@ __all__ = [
     "AccessLogEntry",
     "AccessRequest",
     "AccessState",
+    "ArchiveAction",
     "ArchiveCounter",
     "ArchiveDocument",
     "ArchiveDocumentQuerySet",

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch
-from accounts.roles import Role
 from kernel.audit import AppendOnlyModel
 from kernel.models import Decision
 
+from ._permission import asks
 from .records import ArchiveDocument, ArchiveRecord
 
 
@@ -36,10 +36,6 @@ class AccessState(models.TextChoices):
     REFUSED = "refused", _("Refused")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
-
-
-def _is_branch_archivist(instance: Any, user: Any) -> bool:
-    return user.branch_id == instance.branch_id and user.has_role(Role.ARCHIVIST)
 
 
 def _nobody(instance: Any, user: Any) -> bool:
@@ -115,11 +111,20 @@ class AccessRequest(FSMModelMixin, Decision):
             and self.expires_at > timezone.now()
         )
 
+    @property
+    def has_lapsed(self) -> bool:
+        """Granted, and its time is up (before the expiry job has marked it expired)."""
+        return (
+            self.state == AccessState.GRANTED
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        )
+
     @transition(
         field=state,
         source=AccessState.PENDING,
         target=AccessState.GRANTED,
-        permission=_is_branch_archivist,
+        permission=asks("may_grant_access"),
     )
     def grant(self) -> None:
         pass
@@ -128,7 +133,7 @@ class AccessRequest(FSMModelMixin, Decision):
         field=state,
         source=AccessState.PENDING,
         target=AccessState.REFUSED,
-        permission=_is_branch_archivist,
+        permission=asks("may_refuse_access"),
     )
     def refuse(self) -> None:
         pass
@@ -137,7 +142,7 @@ class AccessRequest(FSMModelMixin, Decision):
         field=state,
         source=AccessState.GRANTED,
         target=AccessState.REVOKED,
-        permission=_is_branch_archivist,
+        permission=asks("may_revoke_access"),
     )
     def revoke(self) -> None:
         pass

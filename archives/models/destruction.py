@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
@@ -11,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch
-from accounts.roles import Role
 from kernel.audit import AppendOnlyModel
 from kernel.models import Decision
 
-from .access import _is_branch_archivist
+from ._permission import asks
 from .records import PAPER_METHODS, ArchiveRecord, DestructionMethod
 
 
@@ -24,10 +21,6 @@ class DestructionState(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     EXECUTED = "executed", _("Executed")
-
-
-def _is_branch_company_head(instance: Any, user: Any) -> bool:
-    return user.branch_id == instance.branch_id and user.has_role(Role.COMPANY_HEAD)
 
 
 class DestructionRequest(FSMModelMixin, Decision):
@@ -67,11 +60,16 @@ class DestructionRequest(FSMModelMixin, Decision):
     def __str__(self) -> str:
         return gettext("Destruction #{pk}").format(pk=self.pk)
 
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the company head's decision (records Art. 8(1))."""
+        return self.state == DestructionState.PENDING
+
     @transition(
         field=state,
         source=DestructionState.PENDING,
         target=DestructionState.APPROVED,
-        permission=_is_branch_company_head,
+        permission=asks("may_approve_destruction"),
     )
     def approve(self) -> None:
         pass
@@ -80,7 +78,7 @@ class DestructionRequest(FSMModelMixin, Decision):
         field=state,
         source=DestructionState.PENDING,
         target=DestructionState.REJECTED,
-        permission=_is_branch_company_head,
+        permission=asks("may_reject_destruction"),
     )
     def reject(self) -> None:
         pass
@@ -89,7 +87,7 @@ class DestructionRequest(FSMModelMixin, Decision):
         field=state,
         source=DestructionState.APPROVED,
         target=DestructionState.EXECUTED,
-        permission=_is_branch_archivist,
+        permission=asks("may_execute_destruction"),
     )
     def execute(self) -> None:
         pass

@@ -1,4 +1,4 @@
-"""The archives' audit trail (ArchiveEvent) and the names of its actions."""
+"""The archives' audit trail (ArchiveEvent) and its actions, labelled once (ArchiveAction)."""
 
 from __future__ import annotations
 
@@ -12,25 +12,29 @@ from kernel.audit import AppendOnlyModel
 from .access import AccessRequest
 from .records import ArchiveRecord
 
-EVENT_LABELS = {
-    "draft_created": _("Draft created"),
-    "draft_discarded": _("Draft discarded"),
-    "scan_uploaded": _("Scan stored"),
-    "scan_removed": _("Scan removed from the draft"),
-    "shelved": _("Shelved"),
-    "filed": _("Filed"),
-    "access_requested": _("Access requested"),
-    "access_granted": _("Access granted"),
-    "access_refused": _("Access refused"),
-    "access_revoked": _("Access revoked"),
-    "access_expired": _("Access expired"),
-    "inventory_started": _("Inventory started"),
-    "inventory_finished": _("Inventory finished"),
-    "destruction_requested": _("Destruction requested"),
-    "destruction_approved": _("Destruction approved"),
-    "destruction_rejected": _("Destruction rejected"),
-    "destruction_executed": _("Destroyed"),
-}
+
+class ArchiveAction(models.TextChoices):
+    """What an archives event records. The stored code stays stable; people read its name."""
+
+    DRAFT_CREATED = "draft_created", _("Draft created")
+    DRAFT_DISCARDED = "draft_discarded", _("Draft discarded")
+    SCAN_UPLOADED = "scan_uploaded", _("Scan stored")
+    SCAN_REMOVED = "scan_removed", _("Scan removed from the draft")
+    SHELVED = "shelved", _("Shelved")
+    FILED = "filed", _("Filed")
+    ACCESS_REQUESTED = "access_requested", _("Access requested")
+    ACCESS_GRANTED = "access_granted", _("Access granted")
+    ACCESS_REFUSED = "access_refused", _("Access refused")
+    ACCESS_REVOKED = "access_revoked", _("Access revoked")
+    ACCESS_EXPIRED = "access_expired", _("Access expired")
+    INVENTORY_STARTED = "inventory_started", _("Inventory started")
+    INVENTORY_FINISHED = "inventory_finished", _("Inventory finished")
+    DESTRUCTION_REQUESTED = "destruction_requested", _("Destruction requested")
+    DESTRUCTION_APPROVED = "destruction_approved", _("Destruction approved")
+    DESTRUCTION_REJECTED = "destruction_rejected", _("Destruction rejected")
+    DESTRUCTION_EXECUTED = "destruction_executed", _("Destroyed")
+    # One per record a destruction destroys (records Art. 8(2)), on the record's own history.
+    RECORD_DESTROYED = "record_destroyed", _("Record destroyed")
 
 
 class ArchiveEvent(AppendOnlyModel):
@@ -46,7 +50,7 @@ class ArchiveEvent(AppendOnlyModel):
         related_name="+",
         verbose_name=_("who"),
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=ArchiveAction.choices)
     record = models.ForeignKey(
         ArchiveRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
@@ -74,8 +78,3 @@ class ArchiveEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        """The stored code stays stable; people read its name."""
-        return str(EVENT_LABELS.get(self.action, self.action))

@@ -9,7 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch
 
-from .access import _is_branch_archivist
+from ._permission import asks
 from .records import ArchiveRecord
 
 
@@ -51,11 +51,15 @@ class InventoryCheck(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.branch_id} {self.started_at:%Y-%m-%d}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.state == InventoryState.OPEN
+
     @transition(
         field=state,
         source=InventoryState.OPEN,
         target=InventoryState.FINISHED,
-        permission=_is_branch_archivist,
+        permission=asks("may_finish_inventory"),
     )
     def finish(self) -> None:
         pass

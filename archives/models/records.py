@@ -15,6 +15,7 @@ from kernel.errors import ApplicationError, InvalidInput
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
 from ..errors import ArchiveErrorCode
+from ._permission import asks
 
 
 class Category(models.TextChoices):
@@ -261,14 +262,46 @@ class ArchiveRecord(FSMModelMixin, models.Model):
         return " / ".join(p for p in (self.cabinet, self.box) if p)
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == RecordStatus.DRAFT
+
+    @property
     def is_filed(self) -> bool:
         return self.status == RecordStatus.FILED
 
-    @transition(field=status, source=RecordStatus.DRAFT, target=RecordStatus.FILED)
+    @property
+    def is_destroyed(self) -> bool:
+        return self.status == RecordStatus.DESTROYED
+
+    @property
+    def is_paper(self) -> bool:
+        return self.medium == Medium.PAPER
+
+    @property
+    def awaits_shelving(self) -> bool:
+        """Records Art. 5(3): paper not yet in its cabinet and box (the place is set once)."""
+        return self.is_paper and not self.location and not self.is_destroyed
+
+    @property
+    def awaits_nightly_filing(self) -> bool:
+        """A request's papers wait in their draft for the filing after the close (Art. 15)."""
+        return self.is_draft and self.transfer_request_id is not None
+
+    @transition(
+        field=status,
+        source=RecordStatus.DRAFT,
+        target=RecordStatus.FILED,
+        permission=asks("may_file_record"),
+    )
     def file(self) -> None:
         pass
 
-    @transition(field=status, source=RecordStatus.FILED, target=RecordStatus.DESTROYED)
+    @transition(
+        field=status,
+        source=RecordStatus.FILED,
+        target=RecordStatus.DESTROYED,
+        permission=asks("may_destroy_record"),
+    )
     def destroy(self) -> None:
         pass
 

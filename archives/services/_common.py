@@ -1,4 +1,5 @@
-"""What every archives service shares: branch and role checks, the audit trail, who is told."""
+"""What every archives service shares: the gate on a predicate, the audit trail, the one
+transition mechanism."""
 
 from __future__ import annotations
 
@@ -9,27 +10,27 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from accounts.roles import Role
 from kernel.errors import Forbidden
 from kernel.workflow import transition_take
 
-from ..models import ArchiveEvent
+from ..models import ArchiveAction, ArchiveEvent
 
 
-def require_role(actor: Staff, *roles: Role, message: str) -> None:
-    if not actor.has_role(*roles):
-        raise Forbidden(message)
+def require(allowed: bool, refusal: str) -> None:
+    """A service's gate: the archives' predicate said no (archives/permissions.py)."""
+    if not allowed:
+        raise Forbidden(refusal)
 
 
-def require_archivist(actor: Staff) -> None:
-    require_role(actor, Role.ARCHIVIST, message=_("Only the archivist can do this."))
+def archivist_only() -> str:
+    return _("Only the archivist can do this.")
 
 
 def event(
     *,
     branch_id: int,
     actor: Staff | None,
-    action: str,
+    action: ArchiveAction,
     comment: str = "",
     client_ip: str | None = None,
     from_state: str = "",

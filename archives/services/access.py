@@ -9,9 +9,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Branch, Staff
 from accounts.roles import Role
@@ -20,13 +21,14 @@ from kernel.calendar import BEIJING
 from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 
-from .. import conf
+from .. import conf, permissions
 from ..errors import ArchiveErrorCode
 from ..models import (
     AccessAction,
     AccessLogEntry,
     AccessRequest,
     AccessState,
+    ArchiveAction,
     ArchiveDocument,
     ArchiveRecord,
     ConsentMethod,
@@ -35,10 +37,9 @@ from ..models import (
 )
 from ..selectors import live_grant
 from . import storage, watermark
-from ._common import apply_transition, event
+from ._common import apply_transition, event, require
 
-FILE_PERMISSION = "archives.view_archive_files"
-FILE_CODENAME = "view_archive_files"
+FILE_PERMISSION = f"archives.{permissions.FILE_CODENAME}"
 
 
 def _lock(access_request: AccessRequest) -> AccessRequest:
@@ -117,7 +118,7 @@ def access_request_create(
     event(
         branch_id=record.branch_id,
         actor=actor,
-        action="access_requested",
+        action=ArchiveAction.ACCESS_REQUESTED,
         record=record,
         access_request=access_request,
         comment=access_request.purpose,
@@ -127,7 +128,7 @@ def access_request_create(
         recipients=staff_with_roles(record.branch_id, Role.ARCHIVIST),
         subject=_("Access requested to {number}").format(number=record),
         body=_("{who}: {purpose}").format(who=actor, purpose=access_request.purpose),
-        link="/archives/grants/",
+        link=reverse("archives:grants"),
     )
     return access_request
 
@@ -143,8 +144,12 @@ def access_request_grant(
 ) -> AccessRequest:
     require_same_branch(access_request.branch_id, actor)
     req = _lock(access_request)
-    if req.requested_by_id == actor.pk:
-        raise Forbidden(_("Nobody grants access to themselves: another archivist decides."))
+    require(
+        permissions.may_grant_access(actor, req),
+        _("Nobody grants access to themselves: another archivist decides.")
+        if req.requested_by_id == actor.pk
+        else _("Your role does not allow this step."),
+    )
     limit = conf.max_grant_days()
     if not 1 <= days <= limit:
         raise InvalidInput(_("Access is granted for 1 to {limit} days.").format(limit=limit))
@@ -161,7 +166,7 @@ def access_request_grant(
         event_of={
             "branch_id": req.branch_id,
             "actor": actor,
-            "action": "access_granted",
+            "action": ArchiveAction.ACCESS_GRANTED,
             "record": req.record,
             "access_request": req,
             "comment": _("until {until}").format(
@@ -177,7 +182,7 @@ def access_request_grant(
         body=_("Until {until} (Beijing time).").format(
             until=f"{req.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"
         ),
-        link=f"/archives/records/{req.record_id}/",
+        link=reverse("archives:record_detail", args=[req.record_id]),
     )
     return req
 
@@ -199,7 +204,7 @@ def access_request_refuse(
         event_of={
             "branch_id": req.branch_id,
             "actor": actor,
-            "action": "access_refused",
+            "action": ArchiveAction.ACCESS_REFUSED,
             "record": req.record,
             "access_request": req,
             "comment": req.decision_note,
@@ -210,7 +215,7 @@ def access_request_refuse(
         recipients=[req.requested_by],
         subject=_("Access to {number} refused").format(number=req.record),
         body=req.decision_note,
-        link=f"/archives/records/{req.record_id}/",
+        link=reverse("archives:record_detail", args=[req.record_id]),
     )
     return req
 
@@ -225,6 +230,10 @@ def _drop_permission_unless_live(user: Staff, record: ArchiveRecord) -> None:
     ).exists()
     if not still_live:
         remove_perm(FILE_PERMISSION, user, record)
+
+
+# How a grant ends, and the event each writes.
+_CLOSING = {"revoke": ArchiveAction.ACCESS_REVOKED, "expire": ArchiveAction.ACCESS_EXPIRED}
 
 
 def close_grant(req: AccessRequest, *, name: str, actor: Staff | None, note: str = "") -> None:
@@ -242,7 +251,7 @@ def close_grant(req: AccessRequest, *, name: str, actor: Staff | None, note: str
         event_of={
             "branch_id": req.branch_id,
             "actor": actor,
-            "action": {"revoke": "access_revoked", "expire": "access_expired"}[name],
+            "action": _CLOSING[name],
             "record": req.record,
             "access_request": req,
             "comment": note,
@@ -281,12 +290,6 @@ class OpenedCopy:
     content: bytes
     filename: str
     content_type: str = storage.PDF
-
-
-def has_file_permission(user: Staff, record: ArchiveRecord) -> bool:
-    # Only the permission given to this person on this record counts: not a group's, and a
-    # superuser has no way round the customer's consent.
-    return FILE_CODENAME in set(get_user_perms(user, record).values_list("codename", flat=True))
 
 
 def _refuse(
@@ -332,7 +335,7 @@ def document_open(
     if record.status != RecordStatus.FILED:
         raise InvalidState(_("This record is not filed yet."))
     grant = live_grant(user=actor, record=record)
-    if grant is None or not has_file_permission(actor, record):
+    if grant is None or not permissions.holds_file_permission(actor, record):
         lapsed = (
             AccessRequest.objects.filter(
                 record=record, requested_by=actor, state__in=[AccessState.GRANTED]
@@ -395,5 +398,5 @@ def _tell_archivists(document: ArchiveDocument, *, problem: str) -> None:
         body=_("{kind}, SHA-256 on file {sha}").format(
             kind=document.get_kind_display(), sha=document.sha256
         ),
-        link=f"/archives/records/{record.pk}/",
+        link=reverse("archives:record_detail", args=[record.pk]),
     )

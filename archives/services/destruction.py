@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,15 +16,16 @@ from accounts.models import Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import beijing_today
-from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, require_same_branch
+from kernel.errors import Conflict, InvalidInput, NotFound, require_same_branch
 from notifications.services import notify
 
-from .. import conf
+from .. import conf, permissions
 from ..errors import ArchiveErrorCode
 from ..models import (
     PAPER_METHODS,
     AccessRequest,
     AccessState,
+    ArchiveAction,
     ArchiveRecord,
     DestructionMethod,
     DestructionRecord,
@@ -33,11 +35,7 @@ from ..models import (
     RecordStatus,
 )
 from . import storage
-from ._common import (
-    apply_transition,
-    event,
-    require_archivist,
-)
+from ._common import apply_transition, archivist_only, event, require
 from .access import close_grant
 
 OPEN_STATES = (DestructionState.PENDING, DestructionState.APPROVED)
@@ -95,7 +93,7 @@ def destruction_request_create(
     paper_method: str = DestructionMethod.SHREDDING,
     client_ip: str | None = None,
 ) -> DestructionRequest:
-    require_archivist(actor)
+    require(permissions.may_request_destruction(actor), archivist_only())
     ids = sorted({r.pk for r in records})
     if not ids:
         raise InvalidInput(_("Choose the records to destroy."))
@@ -129,7 +127,7 @@ def destruction_request_create(
     event(
         branch_id=actor.branch_id,
         actor=actor,
-        action="destruction_requested",
+        action=ArchiveAction.DESTRUCTION_REQUESTED,
         destruction_request=request,
         comment=", ".join(str(r) for r in locked),
         client_ip=client_ip,
@@ -140,7 +138,7 @@ def destruction_request_create(
             n=len(locked)
         ),
         body=request.reason,
-        link=f"/archives/destruction/{request.pk}/",
+        link=reverse("archives:destruction_detail", args=[request.pk]),
     )
     return request
 
@@ -156,10 +154,10 @@ def destruction_request_approve(
     """Records Art. 8(1): the company head approves before anything is destroyed."""
     require_same_branch(destruction_request.branch_id, actor)
     request = _lock(destruction_request)
-    if not actor.has_role(Role.COMPANY_HEAD):
-        raise Forbidden(
-            _("Only the company head approves a destruction (records Art. 8(1))."),
-        )
+    require(
+        permissions.may_approve_destruction(actor, request),
+        _("Only the company head approves a destruction (records Art. 8(1))."),
+    )
     _require_past_retention(
         _lock_records(request.records.values_list("pk", flat=True)), today=beijing_today()
     )
@@ -172,7 +170,7 @@ def destruction_request_approve(
         event_of={
             "branch_id": request.branch_id,
             "actor": actor,
-            "action": "destruction_approved",
+            "action": ArchiveAction.DESTRUCTION_APPROVED,
             "destruction_request": request,
             "comment": request.decision_note,
             "client_ip": client_ip,
@@ -181,7 +179,7 @@ def destruction_request_approve(
     notify(
         recipients=staff_with_roles(request.branch_id, Role.ARCHIVIST),
         subject=_("Destruction #{pk} approved").format(pk=request.pk),
-        link=f"/archives/destruction/{request.pk}/",
+        link=reverse("archives:destruction_detail", args=[request.pk]),
     )
     return request
 
@@ -198,10 +196,10 @@ def destruction_request_reject(
     if not note.strip():
         raise InvalidInput(_("Say why the destruction is rejected."))
     request = _lock(destruction_request)
-    if not actor.has_role(Role.COMPANY_HEAD):
-        raise Forbidden(
-            _("Only the company head decides on a destruction (records Art. 8(1))."),
-        )
+    require(
+        permissions.may_reject_destruction(actor, request),
+        _("Only the company head decides on a destruction (records Art. 8(1))."),
+    )
     decided = request.record_decision(actor, note)
     apply_transition(
         request,
@@ -211,7 +209,7 @@ def destruction_request_reject(
         event_of={
             "branch_id": request.branch_id,
             "actor": actor,
-            "action": "destruction_rejected",
+            "action": ArchiveAction.DESTRUCTION_REJECTED,
             "destruction_request": request,
             "comment": request.decision_note,
             "client_ip": client_ip,
@@ -221,7 +219,7 @@ def destruction_request_reject(
         recipients=[request.requested_by],
         subject=_("Destruction #{pk} rejected").format(pk=request.pk),
         body=request.decision_note,
-        link=f"/archives/destruction/{request.pk}/",
+        link=reverse("archives:destruction_detail", args=[request.pk]),
     )
     return request
 
@@ -255,8 +253,8 @@ def destruction_request_execute(
     """Records Art. 8(2)-(3): paper shredded or burnt, files overwritten and deleted, in
     front of witnesses; the destruction record is written and kept for good."""
     require_same_branch(destruction_request.branch_id, actor)
-    require_archivist(actor)
     request = _lock(destruction_request)
+    require(permissions.may_execute_destruction(actor, request), archivist_only())
     if request.state == DestructionState.PENDING:
         raise InvalidInput(
             _("The company head has not approved this destruction (records Art. 8(1))."),
@@ -291,7 +289,6 @@ def destruction_request_execute(
             .order_by("pk")
         ):
             close_grant(grant, name="revoke", actor=actor, note=_("record destroyed"))
-        record.destroy()
         record.destroyed_at = now
         record.destruction_method = (
             request.paper_method
@@ -299,7 +296,20 @@ def destruction_request_execute(
             else DestructionMethod.SECURE_DELETION
         )
         record.destruction = request
-        record.save(update_fields=["status", "destroyed_at", "destruction_method", "destruction"])
+        apply_transition(
+            record,
+            "destroy",
+            actor=actor,
+            update_fields=("destroyed_at", "destruction_method", "destruction"),
+            event_of={
+                "branch_id": record.branch_id,
+                "actor": actor,
+                "action": ArchiveAction.RECORD_DESTROYED,
+                "record": record,
+                "comment": f"{request} · {record.get_destruction_method_display()}",
+                "client_ip": client_ip,
+            },
+        )
     apply_transition(
         request,
         "execute",
@@ -307,7 +317,7 @@ def destruction_request_execute(
         event_of={
             "branch_id": request.branch_id,
             "actor": actor,
-            "action": "destruction_executed",
+            "action": ArchiveAction.DESTRUCTION_EXECUTED,
             "destruction_request": request,
             "comment": ", ".join(str(r) for r in records),
             "client_ip": client_ip,

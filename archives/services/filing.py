@@ -9,20 +9,23 @@ from typing import Any, cast
 
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
-from accounts.roles import COUNTER_ROLES, Role
+from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
-from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
+from kernel.errors import InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
 from transfers.models import AuditAction, TransferAuditEntry, TransferRequest, TransferState
 
+from .. import permissions
 from ..errors import ArchiveErrorCode
 from ..models import (
     SCAN_KINDS,
+    ArchiveAction,
     ArchiveDocument,
     ArchiveRecord,
     Category,
@@ -31,7 +34,7 @@ from ..models import (
     RecordStatus,
 )
 from . import storage
-from ._common import event, require_archivist
+from ._common import apply_transition, archivist_only, event, require
 from .numbering import archive_number_next, retention_until_for
 
 logger = logging.getLogger(__name__)
@@ -118,7 +121,7 @@ def archive_record_create(
     """A draft the archivist prepares by hand (an individual's or institution's file, account
     papers, older paper records): its scans are uploaded, then it is filed."""
     require_same_branch(customer.branch_id, actor)
-    require_archivist(actor)
+    require(permissions.may_file(actor), archivist_only())
     if category not in Category.values or medium not in Medium.values:
         raise InvalidInput(_("Choose a category and a medium."))
     if not title.strip():
@@ -139,7 +142,7 @@ def archive_record_create(
     event(
         branch_id=record.branch_id,
         actor=actor,
-        action="draft_created",
+        action=ArchiveAction.DRAFT_CREATED,
         record=record,
         client_ip=client_ip,
     )
@@ -175,7 +178,7 @@ def _add_document(
             event(
                 branch_id=locked.branch_id,
                 actor=actor,
-                action="scan_uploaded",
+                action=ArchiveAction.SCAN_UPLOADED,
                 record=locked,
                 comment=f"{document.get_kind_display()} {stored.sha256}",
                 client_ip=client_ip,
@@ -196,13 +199,12 @@ def archive_document_upload(
 ) -> ArchiveDocument:
     """A scan (PDF, JPEG or PNG, recognised from its content) added to a draft record."""
     require_same_branch(record.branch_id, actor)
-    if record.transfer_request_id is not None:
-        if not actor.has_role(Role.ARCHIVIST, *COUNTER_ROLES):
-            raise Forbidden(
-                _("Only counter staff and the archivist add scans to a request's papers."),
-            )
-    else:
-        require_archivist(actor)
+    require(
+        permissions.may_add_scans_to(actor, record),
+        _("Only counter staff and the archivist add scans to a request's papers.")
+        if record.transfer_request_id is not None
+        else archivist_only(),
+    )
     _require_draft(record)
     return _add_document(record, actor=actor, kind=kind, upload=upload, client_ip=client_ip)
 
@@ -219,10 +221,10 @@ def archive_scan_upload(
     scanned during the day; they wait in the request's draft and are filed with it after
     the close."""
     require_same_branch(request.branch_id, actor)
-    if not actor.has_role(Role.ARCHIVIST, *COUNTER_ROLES):
-        raise Forbidden(
-            _("Only counter staff and the archivist add scans to a request's papers."),
-        )
+    require(
+        permissions.may_add_scans(actor),
+        _("Only counter staff and the archivist add scans to a request's papers."),
+    )
     with transaction.atomic():
         # The request's row serialises two clerks creating its draft at once.
         req = TransferRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
@@ -250,15 +252,15 @@ def archive_document_remove(
     record = _lock_record(document.record)
     require_same_branch(record.branch_id, actor)
     _require_draft(record)
-    if document.uploaded_by_id != actor.pk and not actor.has_role(Role.ARCHIVIST):
-        raise Forbidden(
-            _("Only the person who uploaded a scan, or the archivist, removes it."),
-        )
+    require(
+        permissions.may_remove_scan(actor, document),
+        _("Only the person who uploaded a scan, or the archivist, removes it."),
+    )
     name = document.file.name
     event(
         branch_id=record.branch_id,
         actor=actor,
-        action="scan_removed",
+        action=ArchiveAction.SCAN_REMOVED,
         record=record,
         comment=f"{document.get_kind_display()} {document.sha256}",
         client_ip=client_ip,
@@ -274,7 +276,7 @@ def archive_record_shelve(
     """Records Art. 5(3): the paper goes into a cabinet and box, labelled. The place is
     written once; it is part of the record from then on."""
     require_same_branch(record.branch_id, actor)
-    require_archivist(actor)
+    require(permissions.may_file(actor), archivist_only())
     record = _lock_record(record)
     if record.medium != Medium.PAPER:
         raise InvalidInput(_("Only paper records have a place."))
@@ -294,7 +296,7 @@ def archive_record_shelve(
     event(
         branch_id=record.branch_id,
         actor=actor,
-        action="shelved",
+        action=ArchiveAction.SHELVED,
         record=record,
         comment=record.location,
         client_ip=client_ip,
@@ -302,11 +304,30 @@ def archive_record_shelve(
     return record
 
 
+# What the filing writes besides the status; everything else of the record was saved before.
+_FILING_FIELDS = (
+    "relationship_ended_on",
+    "retention_until",
+    "business_date",
+    "year",
+    "sequence",
+    "number",
+    "filed_at",
+    "filed_by",
+)
+
+
 def _number_and_file(
-    record: ArchiveRecord, *, actor: Staff | None, business_date: dt.date
+    record: ArchiveRecord,
+    *,
+    actor: Staff | None,
+    business_date: dt.date,
+    client_ip: str | None = None,
 ) -> ArchiveRecord:
     """The last step of every filing, inside its transaction: the number (the counter row is
-    locked here, as late as possible), the retention date, and the record turns read-only."""
+    locked here, as late as possible), the retention date, and the record turns read-only
+    through its transition, which writes the one "filed" event. No actor: the nightly
+    filing, which files a request's papers after its own checks."""
     record.relationship_ended_on = _relationship_end(record.customer, record.relationship_ended_on)
     record.retention_until = retention_until_for(
         category=record.category, relationship_ended_on=record.relationship_ended_on
@@ -318,8 +339,21 @@ def _number_and_file(
     )
     record.filed_at = timezone.now()
     record.filed_by = actor
-    record.file()
-    record.save()
+    apply_transition(
+        record,
+        "file",
+        actor=actor,
+        by_system=actor is None,
+        update_fields=_FILING_FIELDS,
+        event_of={
+            "branch_id": record.branch_id,
+            "actor": actor,
+            "action": ArchiveAction.FILED,
+            "record": record,
+            "comment": record.number or "",
+            "client_ip": client_ip,
+        },
+    )
     return record
 
 
@@ -336,7 +370,7 @@ def archive_record_file(
     default. A request's papers are filed by the nightly filing instead, with the ending
     they belong to."""
     require_same_branch(record.branch_id, actor)
-    require_archivist(actor)
+    require(permissions.may_file(actor), archivist_only())
     today = beijing_today()
     business_date = business_date or today
     if business_date > today:
@@ -357,16 +391,7 @@ def archive_record_file(
             _("An electronic record needs at least one file."),
             code=ArchiveErrorCode.DOCUMENTS_NEEDED,
         )
-    _number_and_file(record, actor=actor, business_date=business_date)
-    event(
-        branch_id=record.branch_id,
-        actor=actor,
-        action="filed",
-        record=record,
-        comment=record.number or "",
-        client_ip=client_ip,
-    )
-    return record
+    return _number_and_file(record, actor=actor, business_date=business_date, client_ip=client_ip)
 
 
 @transaction.atomic
@@ -375,7 +400,7 @@ def archive_record_discard(
 ) -> None:
     """A draft started by mistake. Its scans go with it; a filed record never goes."""
     require_same_branch(record.branch_id, actor)
-    require_archivist(actor)
+    require(permissions.may_file(actor), archivist_only())
     record = _lock_record(record)
     _require_draft(record)
     names = [d.file.name for d in record.documents.all()]
@@ -383,7 +408,7 @@ def archive_record_discard(
     event(
         branch_id=record.branch_id,
         actor=actor,
-        action="draft_discarded",
+        action=ArchiveAction.DRAFT_DISCARDED,
         comment=f"{record.title} ({record.customer})",
         client_ip=client_ip,
     )
@@ -506,13 +531,6 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
             _number_and_file(record, actor=None, business_date=business_date)
             if record.relationship_ended_on is not None:
                 _close_relationship(req.customer, record.relationship_ended_on)
-            event(
-                branch_id=record.branch_id,
-                actor=None,
-                action="filed",
-                record=record,
-                comment=record.number or "",
-            )
     except (_AlreadyFiled, IntegrityError):
         # Filed by an earlier run, or by another run at this very moment.
         storage.file_discard([f.name for _kind, f in stored])
@@ -587,5 +605,5 @@ def _report_failures(*, branch: Branch, business_date: dt.date, request_ids: lis
         body=_(
             "Requests: {ids}. Run the filing for this date again once the cause is fixed."
         ).format(ids=", ".join(f"#{pk}" for pk in request_ids)),
-        link=f"/archives/filing/{business_date.isoformat()}/",
+        link=reverse("archives:filing_day", args=[business_date.isoformat()]),
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,5 +105,5 @@ def _report(check: IntegrityCheck, findings: list[IntegrityFinding]) -> None:
             date=check.business_date.isoformat(), changed=check.mismatched, missing=check.missing
         ),
         body="\n".join(lines),
-        link=f"/archives/integrity/{check.pk}/",
+        link=reverse("archives:integrity_detail", args=[check.pk]),
     )

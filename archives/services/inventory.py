@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,10 @@ from accounts.selectors import staff_with_roles
 from kernel.errors import Conflict, InvalidState, NotFound
 from notifications.services import notify
 
+from .. import permissions
 from ..errors import ArchiveErrorCode
 from ..models import (
+    ArchiveAction,
     ArchiveRecord,
     InventoryCheck,
     InventoryItem,
@@ -24,7 +27,7 @@ from ..models import (
     Medium,
     RecordStatus,
 )
-from ._common import apply_transition, event, require_archivist
+from ._common import apply_transition, archivist_only, event, require
 
 
 def _lock(inventory: InventoryCheck) -> InventoryCheck:
@@ -36,7 +39,7 @@ def inventory_start(
     *, actor: Staff, note: str = "", client_ip: str | None = None
 ) -> InventoryCheck:
     """A snapshot of every filed paper record of the branch and where it should be."""
-    require_archivist(actor)
+    require(permissions.may_run_inventory(actor), archivist_only())
     # Lock the branch's open inventories (none, normally) so two starts do not race.
     if (
         InventoryCheck.objects.select_for_update(of=("self",))
@@ -62,7 +65,7 @@ def inventory_start(
     event(
         branch_id=actor.branch_id,
         actor=actor,
-        action="inventory_started",
+        action=ArchiveAction.INVENTORY_STARTED,
         comment=_("{n} paper records").format(n=records.count()),
         client_ip=client_ip,
     )
@@ -79,7 +82,7 @@ def inventory_mark(
 ) -> int:
     """The items on the page just checked: ticked ones were found, the others were not
     (yet). Returns how many items were marked."""
-    require_archivist(actor)
+    require(permissions.may_run_inventory(actor), archivist_only())
     inventory = _lock(inventory)
     if inventory.branch_id != actor.branch_id:
         raise NotFound(_("Not found."))
@@ -104,7 +107,7 @@ def inventory_finish(
     *, inventory: InventoryCheck, actor: Staff, note: str = "", client_ip: str | None = None
 ) -> InventoryCheck:
     """Whatever was not ticked is missing; the archivists and the general manager are told."""
-    require_archivist(actor)
+    require(permissions.may_run_inventory(actor), archivist_only())
     inventory = _lock(inventory)
     if inventory.branch_id != actor.branch_id:
         raise NotFound(_("Not found."))
@@ -122,7 +125,7 @@ def inventory_finish(
         event_of={
             "branch_id": inventory.branch_id,
             "actor": actor,
-            "action": "inventory_finished",
+            "action": ArchiveAction.INVENTORY_FINISHED,
             "comment": _("{total} checked, {missing} missing").format(
                 total=inventory.items.count(), missing=len(missing)
             ),
@@ -136,6 +139,6 @@ def inventory_finish(
             body="\n".join(
                 f"{item.record} ({item.cabinet} / {item.box})".strip() for item in missing
             ),
-            link=f"/archives/inventory/{inventory.pk}/",
+            link=reverse("archives:inventory_detail", args=[inventory.pk]),
         )
     return inventory

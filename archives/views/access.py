@@ -10,13 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from kernel.request_context import acting_staff, client_ip
 
-from .. import services
+from .. import permissions, services
 from ..forms import GrantForm, NoteForm, RequiredNoteForm
 from ..models import AccessRequest, AccessState
-from ..permissions import may_see_grants
 from ._common import attempt, branch_access_request, require
 
 
@@ -27,24 +25,26 @@ def my_access(request: HttpRequest) -> HttpResponse:
         .select_related("record", "record__customer", "decided_by")
         .order_by("-pk")[:100]
     )
-    return render(request, "archives/my_access.html", {"requests": requests, "now": timezone.now()})
+    return render(request, "archives/my_access.html", {"requests": requests})
 
 
 @login_required
 def grants_queue(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
-    require(may_see_grants(user))
+    require(permissions.may_see_grants(user))
     mine = AccessRequest.objects.filter(branch=user.branch).select_related(
         "record", "record__customer", "requested_by", "decided_by"
     )
+    pending = mine.filter(state=AccessState.PENDING).order_by("requested_at")
+    live = mine.filter(state=AccessState.GRANTED, expires_at__gt=timezone.now()).order_by(
+        "expires_at"
+    )
     context = {
-        "pending": mine.filter(state=AccessState.PENDING).order_by("requested_at"),
-        "live": mine.filter(state=AccessState.GRANTED, expires_at__gt=timezone.now()).order_by(
-            "expires_at"
-        ),
+        # Each row with what this person may do with it (templates read `can`).
+        "pending": [(r, permissions.access_request_actions(r, user)) for r in pending],
+        "live": [(r, permissions.access_request_actions(r, user)) for r in live],
         "recent": mine.exclude(state__in=[AccessState.PENDING]).order_by("-decided_at", "-pk")[:30],
         "grant_form": GrantForm(),
-        "is_archivist": user.has_role(Role.ARCHIVIST),
     }
     return render(request, "archives/grants.html", context)
 

@@ -10,16 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..forms import DestructionRequestForm, ExecuteForm, NoteForm, RequiredNoteForm
-from ..models import DestructionRequest, DestructionState
-from ..permissions import may_file, may_see_destruction
+from ..models import DestructionRequest
 from ._common import (
     attempt,
     branch_destruction,
@@ -30,11 +28,11 @@ from ._common import (
 @login_required
 def destruction_list(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
-    require(may_see_destruction(user))
+    require(permissions.may_see_destruction(user))
     candidates = selectors.destruction_candidates(branch=user.branch, today=beijing_today())
     form = DestructionRequestForm(request.POST or None, candidates=candidates)
     if request.method == "POST":
-        require(may_file(user))
+        require(permissions.may_request_destruction(user))
         if form.is_valid():
             try:
                 created = services.destruction_request_create(
@@ -59,7 +57,7 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "candidates": candidates,
             "requests": requests,
-            "is_archivist": user.has_role(Role.ARCHIVIST),
+            "can": {"request_destruction": permissions.may_request_destruction(user)},
         },
         status=400 if form.errors else 200,
     )
@@ -69,17 +67,14 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     destruction = branch_destruction(request, pk)
     user = acting_staff(request)
-    require(may_see_destruction(user))
+    require(permissions.may_see_destruction(user))
     context = {
         "destruction": destruction,
+        "can": permissions.destruction_actions(destruction, user),
         "records": destruction.records.select_related("customer").order_by("number"),
         "kept": getattr(destruction, "destruction_record", None),
-        "is_head": user.has_role(Role.COMPANY_HEAD),
-        "is_archivist": user.has_role(Role.ARCHIVIST),
         "decision_form": NoteForm(),
         "execute_form": ExecuteForm(branch=user.branch, actor=user),
-        "pending": destruction.state == DestructionState.PENDING,
-        "approved": destruction.state == DestructionState.APPROVED,
         "events": destruction.events.select_related("actor"),
     }
     return render(request, "archives/destruction_detail.html", context)

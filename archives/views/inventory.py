@@ -9,24 +9,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
 from kernel.errors import ApplicationError
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..forms import InventoryMarkForm, NoteForm
-from ..models import InventoryCheck, InventoryState
-from ..permissions import may_file, may_see_inventory
+from ..models import InventoryCheck
 from ._common import attempt, branch_inventory, require
 
 
 @login_required
 def inventory_list(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
-    require(may_see_inventory(user))
+    require(permissions.may_see_inventory(user))
     if request.method == "POST":
-        require(may_file(user))
+        require(permissions.may_run_inventory(user))
         form = NoteForm(request.POST)
         form.is_valid()
         try:
@@ -44,7 +42,7 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "archives/inventory_list.html",
-        {"inventories": inventories, "is_archivist": user.has_role(Role.ARCHIVIST)},
+        {"inventories": inventories, "can": {"start": permissions.may_run_inventory(user)}},
     )
 
 
@@ -52,7 +50,7 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
 def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = branch_inventory(request, pk)
     user = acting_staff(request)
-    require(may_see_inventory(user))
+    require(permissions.may_see_inventory(user))
     items = list(inventory.items.select_related("record", "record__customer", "checked_by"))
     if request.method == "POST":
         form = InventoryMarkForm(request.POST, item_ids=[i.pk for i in items])
@@ -75,8 +73,7 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": [i for i in items if i.found is False],
         "total": len(items),
         "found": sum(1 for i in items if i.found),
-        "is_open": inventory.state == InventoryState.OPEN,
-        "is_archivist": user.has_role(Role.ARCHIVIST),
+        "can": permissions.inventory_actions(inventory, user),
     }
     return render(request, "archives/inventory_detail.html", context)
 

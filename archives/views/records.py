@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
-from accounts.roles import COUNTER_ROLES, Role
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_now, close_of
 from kernel.errors import ApplicationError, Forbidden, NotFound
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from transfers.models import TransferRequest
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..errors import ArchiveErrorCode
 from ..forms import AccessRequestForm, DraftForm, RecordSearchForm, ScanForm, ShelveForm
 from ..models import (
@@ -32,8 +31,6 @@ from ..models import (
     Medium,
     RecordStatus,
 )
-from ..permissions import may_add_scans, may_file
-from ..services.access import has_file_permission
 from ._common import (
     attempt,
     branch_document,
@@ -79,8 +76,11 @@ def archives_index(request: HttpRequest) -> HttpResponse:
         "unshelved": ArchiveRecord.objects.for_branch(branch)
         .filter(status=RecordStatus.FILED, medium=Medium.PAPER, cabinet="")
         .count(),
-        "is_archivist": user.has_role(Role.ARCHIVIST),
-        "is_counter": user.has_role(Role.ARCHIVIST, *COUNTER_ROLES),
+        "can": {
+            "file": permissions.may_file(user),
+            "add_scans": permissions.may_add_scans(user),
+            "decide_access": permissions.decides_access(user),
+        },
     }
     return render(request, "archives/index.html", context)
 
@@ -106,26 +106,15 @@ def render_card(
     request: HttpRequest, record: ArchiveRecord, status: int = 200, **forms
 ) -> HttpResponse:  # type: ignore[no-untyped-def]
     user = acting_staff(request)
-    grant = selectors.live_grant(user=user, record=record)
-    can_open = (
-        record.status == RecordStatus.FILED
-        and grant is not None
-        and has_file_permission(user, record)
-    )
-    is_archivist = user.has_role(Role.ARCHIVIST)
-    sees_log = user.has_role(Role.ARCHIVIST, Role.AUDITOR)
+    can = permissions.available_actions(record, user)
+    documents = record.documents.select_related("uploaded_by").order_by("pk")
+    sees_log = can["read_register"]
     context = {
         "record": record,
-        "documents": record.documents.select_related("uploaded_by").order_by("pk"),
-        "grant": grant,
-        "can_open": can_open,
+        "can": can,
+        "documents": [(d, permissions.document_actions(d, user)) for d in documents],
+        "grant": selectors.live_grant(user=user, record=record) if can["open_files"] else None,
         "my_requests": record.access_requests.filter(requested_by=user).order_by("-pk")[:5],
-        "is_archivist": is_archivist,
-        "may_upload": record.status == RecordStatus.DRAFT
-        and (
-            is_archivist
-            or (record.transfer_request_id is not None and user.has_role(*COUNTER_ROLES))
-        ),
         "scan_form": forms.get("scan_form") or ScanForm(),
         "shelve_form": forms.get("shelve_form") or ShelveForm(),
         "access_log": record.access_log.select_related("user", "document")[:50]
@@ -147,7 +136,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def record_new(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
-    require(may_file(user))
+    require(permissions.may_file(user))
     form = DraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -321,7 +310,7 @@ def request_scans(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(
         TransferRequest.objects.for_branch(user.branch).select_related("customer"), pk=pk
     )
-    require(may_add_scans(user))
+    require(permissions.may_add_scans(user))
     form = ScanForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

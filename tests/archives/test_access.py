@@ -18,6 +18,7 @@ from archives.models import (
     AccessLogEntry,
     AccessRequest,
     AccessState,
+    ArchiveAction,
     ArchiveEvent,
     Medium,
 )
@@ -240,7 +241,7 @@ def test_a_refusal_needs_a_reason_and_is_on_record(arch):
         services.access_request_refuse(access_request=request, actor=arch.archivist, note="")
     services.access_request_refuse(access_request=request, actor=arch.archivist, note="未见授权书")
     assert AccessRequest.objects.get().state == AccessState.REFUSED
-    assert ArchiveEvent.objects.filter(action="access_refused").exists()
+    assert ArchiveEvent.objects.filter(action=ArchiveAction.ACCESS_REFUSED).exists()
 
 
 def test_the_access_log_cannot_be_updated_or_deleted_through_the_orm(arch):

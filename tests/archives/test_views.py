@@ -20,6 +20,7 @@ from archives.models import (
 )
 from tests.builders import (
     AFTER_CLOSE,
+    BEIJING,
     TODAY,
     ask_access,
     built_once,
@@ -394,3 +395,81 @@ def test_the_archives_speak_chinese_unless_the_person_chose_english(arch, settin
     page = browser.get(reverse("archives:index"))
     assert page.status_code == 200
     assert "客户档案" in page.content.decode()
+
+
+def test_the_grants_queue_offers_no_archivist_a_grant_of_their_own_request(client, arch):
+    access = ask_access(arch, filed_record(arch), arch.archivist)
+    grant_url = reverse("archives:grant_access", args=[access.pk])
+    refuse_url = reverse("archives:refuse_access", args=[access.pk])
+
+    own = login(client, arch.archivist).get(reverse("archives:grants")).content.decode()
+    assert grant_url not in own
+    assert refuse_url in own
+    theirs = login(client, arch.archivist2).get(reverse("archives:grants")).content.decode()
+    assert grant_url in theirs and refuse_url in theirs
+    audited = login(client, arch.auditor).get(reverse("archives:grants")).content.decode()
+    assert grant_url not in audited and refuse_url not in audited
+
+
+def test_the_destruction_page_offers_the_decision_to_the_company_head_only(client, arch):
+    import datetime as dt
+
+    record = filed_record(arch, relationship_ended_on=dt.date(2005, 6, 30))
+    destruction = services.destruction_request_create(
+        actor=arch.archivist, records=[record], reason="保管期满"
+    )
+    url = reverse("archives:destruction_detail", args=[destruction.pk])
+
+    head = login(client, arch.head).get(url).content.decode()
+    assert 'id="decide"' in head and 'id="execute"' not in head
+    archivist = login(client, arch.archivist).get(url).content.decode()
+    assert 'id="decide"' not in archivist and 'id="execute"' not in archivist
+    assert "Waiting for the company head" in archivist
+
+    services.destruction_request_approve(destruction_request=destruction, actor=arch.head)
+    assert 'id="execute"' in login(client, arch.archivist).get(url).content.decode()
+    assert 'id="execute"' not in login(client, arch.head).get(url).content.decode()
+
+
+def test_a_scan_of_a_requests_papers_is_offered_for_removal_to_its_uploader(client, arch):
+    req = to_state(arch.people, TransferState.AWAITING_APPROVAL)
+    document = services.archive_scan_upload(
+        request=req, actor=arch.clerk, kind="identity_copy", upload=upload("id.pdf", pdf_bytes())
+    )
+    card = reverse("archives:record_detail", args=[document.record_id])
+    remove = reverse("archives:document_remove", args=[document.pk])
+
+    for user, offered in ((arch.clerk, True), (arch.lead, False), (arch.archivist, True)):
+        html = login(client, user).get(card).content.decode()
+        assert (remove in html) is offered, user
+        assert 'id="upload"' in html  # the counter adds scans to a request's papers
+        assert 'id="file-record"' not in html  # filed by the nightly filing, by nobody's hand
+        assert "filed by the nightly filing" in html
+
+
+def test_the_archivist_sees_the_file_it_card_of_a_draft_filed_by_hand(client, arch):
+    draft = services.archive_record_create(
+        actor=arch.archivist,
+        customer=arch.customer("ordinary"),
+        category="individual",
+        medium=Medium.ELECTRONIC,
+        title="草稿",
+    )
+    card = reverse("archives:record_detail", args=[draft.pk])
+    html = login(client, arch.archivist).get(card).content.decode()
+    assert 'id="file-record"' in html and 'id="upload"' in html
+    assert reverse("archives:record_discard", args=[draft.pk]) in html
+    html = login(client, arch.auditor).get(card).content.decode()
+    assert 'id="file-record"' not in html and 'id="upload"' not in html
+    assert 'id="access-log"' in html  # the auditor reads the register (records Art. 6(2))
+    assert 'id="access-log"' not in login(client, arch.clerk).get(card).content.decode()
+
+
+def test_a_lapsed_grant_reads_expired_in_my_access_requests(client, arch, frozen_now):
+    import datetime as dt
+
+    granted(arch, filed_record(arch), arch.lead, days=1)
+    url = reverse("archives:my_access")
+    assert "Expired" not in login(client, arch.lead).get(url).content.decode()
+    frozen_now.move_to(dt.datetime(2026, 11, 26, 10, 30, tzinfo=BEIJING))
+    assert "Expired" in login(client, arch.lead).get(url).content.decode()

@@ -1,0 +1,41 @@
+"""The archive index cards over the API say what the caller may do with each record now
+(archives/permissions.py, as the record page's `can`), and never hand out its files."""
+
+import pytest
+from django.urls import reverse
+
+from archives import services
+from tests.builders import filed_record, granted, session_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_record_offers_the_archivist_and_the_auditor_what_each_may_do(arch):
+    record = filed_record(arch)
+    granted(arch, record, arch.auditor)
+    url = reverse("api-archive-record-detail", args=[record.pk])
+
+    archivist = session_client(arch.archivist).get(url)
+    auditor = session_client(arch.auditor).get(url)
+
+    assert archivist.status_code == auditor.status_code == 200
+    assert archivist.json()["available_actions"] == ["read_register", "request_access"]
+    assert auditor.json()["available_actions"] == ["open_files", "read_register"]
+
+
+def test_the_list_offers_a_draft_to_the_archivist_to_file(arch):
+    draft = services.archive_record_create(
+        actor=arch.archivist,
+        customer=arch.customer("ordinary"),
+        category="individual",
+        medium="electronic",
+        title="草稿",
+    )
+    listing = session_client(arch.archivist).get(reverse("api-archive-record-list"))
+    assert listing.status_code == 200
+    rows = {row["id"]: row for row in listing.json()["results"]}
+    assert rows[draft.pk]["available_actions"] == ["add_scans", "discard", "file", "read_register"]
+    auditor = session_client(arch.auditor).get(reverse("api-archive-record-list"))
+    assert {row["id"]: row for row in auditor.json()["results"]}[draft.pk]["available_actions"] == [
+        "read_register"
+    ]
