@@ -3,7 +3,7 @@ admin and the API use. A predicate answers for one person and one request now; t
 still refuse, with the reason, whatever slips past a page (a stale form, a raced click).
 
 The workflow's own table — which transition from which state, by which role — is the
-request's FSM (transfers/models.py): `may_take` reads it instead of restating it."""
+request's FSM (transfers/models/requests.py): `may_take` reads it instead of restating it."""
 
 from __future__ import annotations
 

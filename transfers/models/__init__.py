@@ -1,0 +1,49 @@
+"""The transfer/close request (转销户) and what hangs off it: document checks, approvals,
+appointments, the audit trail, fees and receipt numbers."""
+
+from .approvals import Appointment, Approval, ApprovalMode, ApprovalStep
+from .audit import AuditAction, TransferAuditEntry
+from .closures import ClosureCandidate
+from .desk import ApprovalQueueItem, LateRequest, OverdueSignOff, PendingSignOff
+from .fees import FeeItem, FeeSchedule, ReceiptCounter
+from .reasons import ChurnReason
+from .requests import (
+    ENDED_STATES,
+    RUNNING_STATES,
+    DocumentCheck,
+    DocumentKind,
+    RetainedDocument,
+    S,
+    TransferRequest,
+    TransferRequestQuerySet,
+    TransferState,
+    required_documents,
+)
+
+__all__ = [
+    "ENDED_STATES",
+    "RUNNING_STATES",
+    "Appointment",
+    "Approval",
+    "ApprovalMode",
+    "ApprovalQueueItem",
+    "ApprovalStep",
+    "AuditAction",
+    "ChurnReason",
+    "ClosureCandidate",
+    "DocumentCheck",
+    "DocumentKind",
+    "FeeItem",
+    "FeeSchedule",
+    "LateRequest",
+    "OverdueSignOff",
+    "PendingSignOff",
+    "ReceiptCounter",
+    "RetainedDocument",
+    "S",
+    "TransferAuditEntry",
+    "TransferRequest",
+    "TransferRequestQuerySet",
+    "TransferState",
+    "required_documents",
+]

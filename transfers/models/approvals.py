@@ -1,0 +1,96 @@
+"""Approvals by the customer's tier (Art. 9, 10, 17) and appointments (Art. 18)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Branch, Customer
+
+from .requests import TransferRequest
+
+
+class ApprovalStep(models.TextChoices):
+    COUNTER_LEAD = "counter_lead", _("Counter lead")
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
+    MARKETING_DIRECTOR = "marketing_director", _("Marketing director")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+
+
+class ApprovalMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone, written sign-off to follow")
+
+
+class Approval(models.Model):
+    """One approver's yes (Art. 9, 10, 17). Rows are never changed, except that a phone
+    approval is later signed off in writing (补签)."""
+
+    request = models.ForeignKey(TransferRequest, on_delete=models.PROTECT, related_name="approvals")
+    round = models.PositiveSmallIntegerField(default=1)
+    step = models.CharField(_("step"), max_length=30, choices=ApprovalStep.choices)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        verbose_name=_("approver"),
+    )
+    mode = models.CharField(
+        _("how"), max_length=20, choices=ApprovalMode.choices, default=ApprovalMode.IN_PERSON
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    sign_off_due_on = models.DateField(_("written sign-off due"), null=True, blank=True)
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["approved_at"]
+        constraints = [
+            # A race between two approvers of one step: the database lets one win.
+            models.UniqueConstraint(fields=["request", "round", "step"], name="approval_step_once"),
+            models.UniqueConstraint(fields=["request", "round", "approver"], name="approver_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.approver}"
+
+    @property
+    def is_by_phone(self) -> bool:
+        return self.mode == ApprovalMode.PHONE
+
+    @property
+    def awaiting_sign_off(self) -> bool:
+        return self.is_by_phone and self.signed_off_at is None
+
+
+class Appointment(models.Model):
+    """Art. 18: institution and core customers book a day ahead with the marketing director
+    or general manager, who use the time to learn why and try to keep them."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="appointments")
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("with")
+    )
+    booked_on = models.DateField(_("booked on"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    findings = models.TextField(_("what was learned"), blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["-booked_on"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} / {self.host} / {self.booked_on}"
