@@ -41,6 +41,9 @@ BOOL_COLUMNS = (
     "interest_settled",
 )
 TEXT_COLUMNS = ("unfulfilled_agreement", "clearing_house_hold")
+# Where the export carries it, the Shanghai designated trading (指定交易) at this branch: the
+# customer's account fact the closure conditions read (Art. 19). Older exports lack it.
+DESIGNATION_COLUMN = "sh_designated"
 # What the core system's exports have been seen to write for yes and no.
 TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "是"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "否"})
@@ -196,6 +199,7 @@ def core_export_import(
     seen: dict[int, int] = {}
     errors: list[LineError] = []
     states: list[dict[str, Any]] = []
+    designations: dict[Any, bool] = {}
     rows: Iterable[dict[str, Any]] = progress(reader) if progress else reader
     for row in rows:
         line = reader.line_num
@@ -207,6 +211,15 @@ def core_export_import(
             )
         elif customer_id is not None:
             seen[customer_id] = line
+        if DESIGNATION_COLUMN in header:
+            try:
+                designations[customer_id] = _parse_bool(row.get(DESIGNATION_COLUMN) or "")
+            except ValueError:
+                reasons.append(
+                    _("{column} “{value}” is not a yes/no value (1/0, true/false)").format(
+                        column=DESIGNATION_COLUMN, value=row.get(DESIGNATION_COLUMN) or ""
+                    )
+                )
         if reasons:
             errors.append(LineError(line, tuple(reasons)))
         else:
@@ -235,6 +248,10 @@ def core_export_import(
             to_update.append(state)
         CoreAccountState.objects.bulk_create(to_create, batch_size=BATCH)
         CoreAccountState.objects.bulk_update(to_update, [*fields, "as_of"], batch_size=BATCH)
+        for designated in (True, False):
+            Customer.objects.filter(
+                pk__in=[pk for pk, here in designations.items() if here is designated]
+            ).exclude(sh_designated_here=designated).update(sh_designated_here=designated)
     return ImportResult(
         rows=len(states),
         created=len(to_create),

@@ -11,10 +11,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.models import Branch, Customer, Staff, Tier
 from kernel.calendar import BEIJING
 from transfers.models import (
+    LEFT_STATES,
     Approval,
     ApprovalStep,
     TransferRequest,
-    TransferState,
 )
 
 from .models import (
@@ -49,10 +49,12 @@ def _was_priority(req: TransferRequest) -> bool:
 
 
 def departures(*, branch: Branch, up_to: dt.date, since: dt.date | None = None) -> list[Departure]:
-    """Completed requests of the branch whose Beijing day is in [since, up_to], oldest first."""
+    """Requests of the branch whose transfer part completed on a Beijing day in [since,
+    up_to], oldest first (a closure still waiting does not keep the customer from having
+    left)."""
     end = dt.datetime.combine(up_to + dt.timedelta(days=1), dt.time(0), tzinfo=BEIJING)
     requests = TransferRequest.objects.filter(
-        branch=branch, state=TransferState.COMPLETED, completed_at__lt=end
+        branch=branch, state__in=LEFT_STATES, completed_at__lt=end
     )
     if since is not None:
         start = dt.datetime.combine(since, dt.time(0), tzinfo=BEIJING)

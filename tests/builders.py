@@ -179,6 +179,19 @@ def set_core_state(customer: Customer, **fields) -> None:
     CoreAccountState.objects.filter(customer=customer).update(**fields)
 
 
+def ready_to_close(people: BranchPeople, *, sh_designated_here: bool = False) -> Customer:
+    """A customer whose account ties nothing to the branch any more (Art. 19)."""
+    customer = people.customer("ordinary", sh_designated_here=sh_designated_here)
+    set_core_state(
+        customer,
+        sz_holdings_in_custody=False,
+        interest_settled=True,
+        cash_balance=Decimal("0"),
+        unfulfilled_agreement="",
+    )
+    return customer
+
+
 # --- Requests driven through the real services --------------------------------------------
 
 

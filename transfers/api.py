@@ -409,3 +409,7 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
         return services.transfer_complete(
             request=req, actor=actor, retained=data["retained"], client_ip=ip
         )
+
+    @_action("close-account", EmptySerializer, "Close the fund account once Art. 19 allows it")
+    def close_account(req, actor, data, ip):  # type: ignore[no-untyped-def]
+        return services.transfer_close_account(request=req, actor=actor, client_ip=ip)

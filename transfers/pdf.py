@@ -17,11 +17,11 @@ from kernel.calendar import BEIJING, beijing_now
 from kernel.errors import InvalidState
 
 from .models import (
+    LEFT_STATES,
     ApprovalMode,
     FeeItem,
     FeeSchedule,
     TransferRequest,
-    TransferState,
 )
 from .selectors import StepProgress, approval_progress
 
@@ -228,7 +228,7 @@ def _receipt_lines(req: TransferRequest) -> list[tuple[str, str]]:
 
 def receipt_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
     """The fee receipt (收据) of a completed request (Art. 12)."""
-    if req.state != TransferState.COMPLETED or not req.receipt_number:
+    if req.state not in LEFT_STATES or not req.receipt_number:
         raise InvalidState(
             _("A receipt is printed only for a completed request."),
             details={"state": req.state},

@@ -14,7 +14,7 @@ from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
 from kernel import workflow
 
 from . import approval_rules as rules
-from .models import TransferRequest, TransferState
+from .models import LEFT_STATES, TransferRequest, TransferState
 
 S = TransferState
 
@@ -124,7 +124,9 @@ def may_see_scans(actor: Staff, request: TransferRequest) -> bool:
 
 
 def may_print_receipt(actor: Staff, request: TransferRequest) -> bool:
-    return request.state == S.COMPLETED
+    """The receipt is issued when the transfer part completes (a closure that waits adds
+    nothing to pay)."""
+    return request.state in LEFT_STATES
 
 
 def available_actions(request: TransferRequest, actor: Staff) -> dict[str, bool]:
@@ -146,6 +148,7 @@ def available_actions(request: TransferRequest, actor: Staff) -> dict[str, bool]
         "password": may_confirm_password(actor, request),
         "unlock": may_take(actor, request, "unlock_password"),
         "complete": may_take(actor, request, "complete"),
+        "close_account": may_take(actor, request, "close_account"),
         "print_receipt": may_print_receipt(actor, request),
         "scans": may_see_scans(actor, request),
     }
@@ -164,7 +167,8 @@ def panels(request: TransferRequest) -> dict[str, Any]:
         "in_retention": state == S.RETENTION,
         "playbook": state in (S.DOCUMENTS_VERIFIED, S.RETENTION),
         "locked": state == S.PASSWORD_LOCKED,
-        "completed": state == S.COMPLETED,
+        "completed": state in (S.COMPLETED, S.CLOSURE_PENDING),
+        "awaiting_closure": state == S.CLOSURE_PENDING,
         "refused": state == S.REFUSED,
         "withdrawn": state == S.WITHDRAWN,
         "deferred": state == S.DEFERRED,

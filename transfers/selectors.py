@@ -198,12 +198,13 @@ def trading_days_left(
     """Trading days until the request is late (0: due today; negative: late, by at least
     one even on a weekend right after the due day, so it agrees with late_requests).
     None when the clock does not run (ended or deferred) or the calendar does not know."""
-    if req.state not in RUNNING_STATES or req.due_on is None:
+    due_on = req.clock_due_on
+    if req.state not in RUNNING_STATES or due_on is None:
         return None
     try:
-        if today > req.due_on:
-            return -max(1, calendar.trading_days_between(req.due_on, today))
-        return calendar.trading_days_between(today, req.due_on)
+        if today > due_on:
+            return -max(1, calendar.trading_days_between(due_on, today))
+        return calendar.trading_days_between(today, due_on)
     except CalendarUnknown:
         return None
 
@@ -211,8 +212,10 @@ def trading_days_left(
 def late_requests(*, branch_id: int, today: dt.date) -> QuerySet[TransferRequest]:
     """Requests running past the customer's two trading days: flagged to the general manager."""
     return (
-        TransferRequest.objects.filter(
-            branch_id=branch_id, state__in=RUNNING_STATES, due_on__lt=today
+        TransferRequest.objects.filter(branch_id=branch_id)
+        .filter(
+            Q(state__in=RUNNING_STATES - {TransferState.CLOSURE_PENDING}, due_on__lt=today)
+            | Q(state=TransferState.CLOSURE_PENDING, closure_due_on__lt=today)
         )
         .select_related("customer", "customer__branch")
         .order_by("due_on")

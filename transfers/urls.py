@@ -42,6 +42,11 @@ urlpatterns = [
     path("requests/<int:pk>/password/", actions.request_password, name="request_password"),
     path("requests/<int:pk>/unlock/", actions.request_unlock, name="request_unlock"),
     path("requests/<int:pk>/complete/", actions.request_complete, name="request_complete"),
+    path(
+        "requests/<int:pk>/close-account/",
+        actions.request_close_account,
+        name="request_close_account",
+    ),
     path("requests/<int:pk>/form.pdf", printing.request_form_pdf, name="request_form_pdf"),
     path("requests/<int:pk>/receipt.pdf", printing.request_receipt_pdf, name="request_receipt_pdf"),
 ]

@@ -14,7 +14,7 @@ from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 def test_a_repeated_key_returns_the_first_response_and_creates_once(people):
     customer = people.customer()
     api = token_client(people)
-    body = {"customer": customer.pk, "wants_closure": True}
+    body = {"customer": customer.pk, "wants_sh_revocation": True}
     first = api.post("/api/v1/requests/", body, format="json", headers={"Idempotency-Key": "k1"})
     again = api.post("/api/v1/requests/", body, format="json", headers={"Idempotency-Key": "k1"})
     assert first.status_code == again.status_code == 201
@@ -46,7 +46,7 @@ def test_a_reused_key_with_another_body_is_422(people):
     api = token_client(people)
     api.post(
         "/api/v1/requests/",
-        {"customer": customer.pk, "wants_closure": True},
+        {"customer": customer.pk, "wants_sh_revocation": True, "by_agent": False},
         format="json",
         headers={"Idempotency-Key": "same"},
     )

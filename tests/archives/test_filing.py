@@ -19,7 +19,16 @@ from archives.services import archive_file_day, archive_scan_upload
 from jobs.models import JobOutcome
 from jobs.registry import job_run
 from kernel.errors import ApplicationError
-from tests.builders import AFTER_CLOSE, BEIJING, TODAY, pdf_bytes, to_completed, to_state, upload
+from tests.builders import (
+    AFTER_CLOSE,
+    BEIJING,
+    TODAY,
+    pdf_bytes,
+    set_core_state,
+    to_completed,
+    to_state,
+    upload,
+)
 from transfers.models import TransferState
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +160,8 @@ def test_a_deferred_request_that_later_completes_files_each_ending_once(arch, fr
 
 def test_closing_the_fund_account_starts_twenty_years_of_retention(arch, frozen_now):
     customer = arch.customer("ordinary")
+    # Nothing else ties the account (Art. 19), so the closure finishes with the request.
+    set_core_state(customer, sz_holdings_in_custody=False, interest_settled=True)
     req = to_completed(
         arch.people,
         customer,

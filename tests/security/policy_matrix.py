@@ -133,6 +133,12 @@ MATRIX: dict[str, Row] = {
         "405 405 405 405 405 403 403 405 403",
         "405 405 405 405 405 403 403 405 403",
     ),
+    # api/v1/^requests/(?P<pk>[0-9]+)/close-account/$
+    "api-request-close-account": Row(
+        "request",
+        "405 405 405 405 405 403 403 405 403",
+        "405 405 405 405 405 403 403 405 403",
+    ),
     # api/v1/^requests/(?P<pk>[0-9]+)/defer/$
     "api-request-defer": Row(
         "request",
@@ -528,6 +534,12 @@ MATRIX: dict[str, Row] = {
     ),
     # requests/<int:pk>/complete/
     "request_complete": Row(
+        "request",
+        "302 302 302 302 302 403 403 302 403",
+        "404 404 404 404 404 404 404 404 404",
+    ),
+    # requests/<int:pk>/close-account/
+    "request_close_account": Row(
         "request",
         "302 302 302 302 302 403 403 302 403",
         "404 404 404 404 404 404 404 404 404",

@@ -26,7 +26,7 @@ def _seed(people, other_branch):
     agent_request = new_request(
         people,
         customers[0],
-        wants_closure=True,
+        wants_sh_revocation=True,
         by_agent=True,
         agent_name="代理人",
         agent_id_number=AGENT_ID,

@@ -1,5 +1,5 @@
-"""Processing at the counter (Art. 11–14, 19): the closure conditions, the customer's own
-password, fees and gap-free receipt numbers."""
+"""Processing at the counter (Art. 11–14): the customer's own password, fees and gap-free
+receipt numbers. The closure part (Art. 19) is tests/transfers/test_closure.py."""
 
 import contextlib
 import datetime as dt
@@ -19,6 +19,7 @@ from tests.accounts.factories import TRADING_PASSWORD
 from tests.builders import (
     audit_rows,
     person,
+    ready_to_close,
     set_core_state,
     state_of,
     to_approved,
@@ -52,97 +53,6 @@ def complete(req, actor):
 
 def confirm(req, actor, password=TRADING_PASSWORD):
     return services.transfer_confirm_password(request=req, actor=actor, password=password)
-
-
-# --- Art. 19: what a fund account needs before it closes --------------------------------
-
-
-def ready_to_close(people, *, sh_designated_here=False):
-    """A customer whose account ties nothing to the branch any more."""
-    customer = people.customer("ordinary", sh_designated_here=sh_designated_here)
-    set_core_state(
-        customer,
-        sz_holdings_in_custody=False,
-        interest_settled=True,
-        cash_balance=Decimal("0"),
-        unfulfilled_agreement="",
-    )
-    return customer
-
-
-CLOSURE_GAPS = {
-    "sz_custody": {"sz_holdings_in_custody": True},
-    "interest": {"interest_settled": False},
-    "cash": {"cash_balance": Decimal("0.01")},
-    "agreements": {"unfulfilled_agreement": "约定购回协议未履行完毕"},
-}
-
-
-def refused_to_start(req, people, missing):
-    before = len(audit_rows(req))
-    with pytest.raises(ApplicationError) as caught:
-        services.transfer_start_processing(request=req, actor=people.clerk)
-    assert caught.value.code == "closure_conditions"
-    assert caught.value.details["missing"] == missing
-    assert state_of(req) == S.APPROVED
-    assert len(audit_rows(req)) == before
-    return caught.value
-
-
-@pytest.mark.parametrize("code", list(CLOSURE_GAPS))
-def test_each_missing_closure_condition_alone_refuses_processing(people, code):
-    customer = ready_to_close(people)
-    req = to_approved(people, customer, **CLOSURE)
-    set_core_state(customer, **CLOSURE_GAPS[code])
-    error = refused_to_start(req, people, [code])
-    if code == "agreements":
-        assert "约定购回协议未履行完毕" in error.message
-
-
-def test_shanghai_designation_still_here_refuses_closure(people):
-    customer = ready_to_close(people, sh_designated_here=True)
-    req = to_approved(people, customer, **CLOSURE)
-    refused_to_start(req, people, ["sh_designated"])
-
-
-def test_shanghai_designation_revoked_in_the_same_request_allows_closure(people):
-    customer = ready_to_close(people, sh_designated_here=True)
-    req = to_approved(people, customer, wants_sh_revocation=True, **CLOSURE)
-    services.transfer_start_processing(request=req, actor=people.clerk)
-    assert state_of(req) == S.PROCESSING
-
-
-def test_shenzhen_holdings_transferred_in_the_same_request_allow_closure(people):
-    customer = ready_to_close(people)
-    set_core_state(customer, sz_holdings_in_custody=True)
-    req = to_approved(people, customer, **SZ_TRANSFER, **CLOSURE)
-    services.transfer_start_processing(request=req, actor=people.clerk)
-    assert state_of(req) == S.PROCESSING
-
-
-def test_closure_proceeds_when_every_condition_is_met(people):
-    req = to_approved(people, ready_to_close(people), **CLOSURE)
-    services.transfer_start_processing(request=req, actor=people.clerk)
-    assert state_of(req) == S.PROCESSING
-
-
-def test_every_missing_closure_condition_is_named_at_once(people):
-    customer = ready_to_close(people, sh_designated_here=True)
-    req = to_approved(people, customer, **CLOSURE)
-    for gap in CLOSURE_GAPS.values():
-        set_core_state(customer, **gap)
-    error = refused_to_start(
-        req, people, ["sh_designated", "sz_custody", "interest", "cash", "agreements"]
-    )
-    assert error.message
-
-
-def test_closure_conditions_do_not_apply_to_a_transfer_alone(people):
-    customer = people.customer("ordinary")
-    set_core_state(customer, interest_settled=False, cash_balance=Decimal("88.00"))
-    req = to_approved(people, customer, **SZ_TRANSFER)
-    services.transfer_start_processing(request=req, actor=people.clerk)
-    assert state_of(req) == S.PROCESSING
 
 
 # --- Fees (Art. 12) -------------------------------------------------------------------

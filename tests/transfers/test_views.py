@@ -86,6 +86,7 @@ PK_CASES = {
     "request_password": ("request", "post"),
     "request_unlock": ("request", "post"),
     "request_complete": ("request", "post"),
+    "request_close_account": ("request", "post"),
     "request_form_pdf": ("completed", "get"),
     "request_receipt_pdf": ("completed", "get"),
     "request_create": ("customer", "post"),
@@ -662,12 +663,20 @@ def test_missing_closure_conditions_are_shown_whenever_the_request_closes_the_ac
     customer = people.customer()
     CoreAccountState.objects.filter(customer=customer).update(interest_settled=False)
     req = services.transfer_request_create(
-        customer=customer, actor=people.clerk, wants_closure=True
+        customer=customer,
+        actor=people.clerk,
+        wants_sz_transfer=True,
+        sz_receiving_broker="某证券",
+        sz_receiving_seat="123456",
+        wants_sh_revocation=True,
+        wants_closure=True,
     )
     as_user(client, people.clerk)
     page = client.get(reverse("request_detail", kwargs={"pk": req.pk})).content.decode()
     closure = page.split('id="panel-closure"')[1].split("</div>")[0]
-    assert "Shanghai designated trading is still at this branch" in closure
+    assert "Interest has not been settled" in closure
+    # What the request itself winds up is not awaited.
+    assert "Shanghai designated trading is still at this branch" not in closure
 
 
 def test_a_request_past_its_two_trading_days_is_flagged_late(client, people, frozen_now):

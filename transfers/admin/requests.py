@@ -27,12 +27,12 @@ from kernel.request_context import acting_staff
 
 from .. import selectors
 from ..models import (
+    LEFT_STATES,
     Approval,
     DocumentCheck,
     RetainedDocument,
     TransferAuditEntry,
     TransferRequest,
-    TransferState,
 )
 from ..pdf import business_form_pdf, receipt_pdf
 from ._common import _request_link
@@ -270,7 +270,7 @@ class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
                 gettext("Business form (PDF)"),
             )
         ]
-        if obj.state == TransferState.COMPLETED:
+        if obj.state in LEFT_STATES:
             links.append(
                 format_html(
                     '<a href="{}" target="_blank">{}</a>',

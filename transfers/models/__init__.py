@@ -9,6 +9,7 @@ from .fees import FeeItem, FeeSchedule, ReceiptCounter
 from .reasons import ChurnReason
 from .requests import (
     ENDED_STATES,
+    LEFT_STATES,
     RUNNING_STATES,
     DocumentCheck,
     DocumentKind,
@@ -22,6 +23,7 @@ from .requests import (
 
 __all__ = [
     "ENDED_STATES",
+    "LEFT_STATES",
     "RUNNING_STATES",
     "Appointment",
     "Approval",

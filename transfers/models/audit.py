@@ -42,6 +42,11 @@ class AuditAction(models.TextChoices):
     LOCK_PASSWORD = "lock_password", _("Locked after wrong passwords")
     UNLOCK_PASSWORD = "unlock_password", _("Unlocked")
     COMPLETE = "complete", _("Completed")
+    COMPLETE_AWAITING_CLOSURE = (
+        "complete_awaiting_closure",
+        _("Transferred; the closure waits for its conditions"),
+    )
+    CLOSE_ACCOUNT = "close_account", _("Fund account closed")
     APPROVE_COUNTER_LEAD = (
         "approve_counter_lead",
         _by_step(_("Approved in person: {step}"), ApprovalStep.COUNTER_LEAD),

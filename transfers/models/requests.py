@@ -27,6 +27,9 @@ class TransferState(models.TextChoices):
     PROCESSING = "processing", _("Processing")
     PASSWORD_LOCKED = "password_locked", _("Locked after wrong passwords")
     COMPLETED = "completed", _("Completed")
+    # Art. 19: the custody transfer and the revocation are done; the fund account closes once
+    # the core system shows nothing ties it to the branch any more.
+    CLOSURE_PENDING = "closure_pending", _("Transferred; closure waits for the conditions")
     WITHDRAWN = "withdrawn", _("Customer stays (withdrawn)")
     DEFERRED = "deferred", _("Deferred")
     REFUSED = "refused", _("Refused")
@@ -34,6 +37,8 @@ class TransferState(models.TextChoices):
 
 S = TransferState
 ENDED_STATES = frozenset({S.COMPLETED, S.WITHDRAWN, S.REFUSED})
+# The customer's business has left the branch: the transfer part is done (revisits follow).
+LEFT_STATES = frozenset({S.COMPLETED, S.CLOSURE_PENDING})
 # States in which the customer is waiting on the branch: the clock of their rights runs.
 RUNNING_STATES = frozenset(set(S) - ENDED_STATES - {S.DEFERRED})
 
@@ -116,6 +121,20 @@ _password_confirmed = Condition(
     lambda req: req.password_confirmed_at is not None,
     unmet=_("The customer has not confirmed with their password yet."),
     code="password_needed",
+)
+
+
+def _closure_unmet(req: Any) -> list[Any]:
+    from ..closure import closure_conditions_unmet
+
+    return closure_conditions_unmet(req)
+
+
+# Art. 19: the account closes only once the core system shows nothing ties it to the branch.
+_closure_conditions_met = Condition(
+    lambda req: not _closure_unmet(req),
+    unmet=_("The core system does not show every closure condition met yet (Art. 19)."),
+    code="closure_conditions",
 )
 
 
@@ -211,6 +230,12 @@ class TransferRequest(FSMModelMixin, models.Model):
         verbose_name=_("processed by"),
     )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The closure part (Art. 19): the day its related business was wound up (the core system
+    # shows every condition met), and the two trading days from then (CSRC Order 204; CSDC
+    # 2018) within which the account is closed.
+    closure_ready_on = models.DateField(_("closure conditions met on"), null=True, blank=True)
+    closure_due_on = models.DateField(_("closure due by"), null=True, blank=True)
+    account_closed_at = models.DateTimeField(_("fund account closed at"), null=True, blank=True)
 
     objects = TransferRequestQuerySet.as_manager()
 
@@ -239,6 +264,15 @@ class TransferRequest(FSMModelMixin, models.Model):
     @property
     def is_ended(self) -> bool:
         return self.state in ENDED_STATES
+
+    @property
+    def clock_due_on(self) -> Any:
+        """The day the running clock ends: the customer's two trading days from applying,
+        or, while the closure waits, two from the day its conditions were met (none until
+        then: the closure is not late while the custody is still on its way)."""
+        if self.state == S.CLOSURE_PENDING:
+            return self.closure_due_on
+        return self.due_on
 
     @property
     def items_display(self) -> list[str]:
@@ -357,6 +391,26 @@ class TransferRequest(FSMModelMixin, models.Model):
         permission=_is_counter,
     )
     def complete(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=S.PROCESSING,
+        target=S.CLOSURE_PENDING,
+        conditions=[_password_confirmed],
+        permission=_is_counter,
+    )
+    def complete_awaiting_closure(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=S.CLOSURE_PENDING,
+        target=S.COMPLETED,
+        conditions=[_closure_conditions_met],
+        permission=_is_counter,
+    )
+    def close_account(self) -> None:
         pass
 
 

@@ -3,6 +3,7 @@ password, the fee, a receipt number without gaps, and what the branch keeps."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Staff
 from accounts.roles import Role
 from core_system.adapters import Condition, get_core_system
-from kernel.calendar import beijing_today
+from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError, InvalidInput, require_same_branch
 from notifications.services import notify
 
+from ..closure import closure_conditions_awaited, closure_conditions_unmet
 from ..errors import TransferErrorCode
 from ..hooks import request_outcome_settled
 from ..models import (
@@ -35,20 +37,19 @@ from ._workflow import (
     require_state,
 )
 from .approvals import settle_after_check
+from .requests import TRADING_DAYS_TO_COMPLETE
 
 MAX_PASSWORD_TRIES = 5
 
 
 def closure_conditions_missing(req: TransferRequest) -> list[Condition]:
-    """Art. 19 for a request that closes the fund account; the revocation and transfer in
-    the same request count as done, since processing does them first."""
-    if not req.wants_closure:
+    """Art. 19, as the request page and the API show it: before the transfer part is done,
+    what the closure will wait for; after, what it still waits for."""
+    if not req.wants_closure or req.is_ended:
         return []
-    return get_core_system().closure_conditions_missing(
-        req.customer,
-        revoking_sh=req.wants_sh_revocation,
-        transferring_sz=req.wants_sz_transfer,
-    )
+    if req.completed_at is None:
+        return closure_conditions_awaited(req)
+    return closure_conditions_unmet(req)
 
 
 @transaction.atomic
@@ -61,15 +62,6 @@ def transfer_start_processing(
     require_counter(actor)
     req = lock_request(request)
     require_state(req, TransferState.APPROVED)
-    missing = closure_conditions_missing(req)
-    if missing:
-        raise InvalidInput(
-            _("The fund account cannot be closed yet: {missing}").format(
-                missing=" ".join(c.message for c in missing)
-            ),
-            code=TransferErrorCode.CLOSURE_CONDITIONS,
-            details={"missing": [c.code for c in missing]},
-        )
     settle_after_check(req, actor=actor, client_ip=client_ip)
     if req.state == TransferState.APPROVED:
         apply_transition(req, "start_processing", actor=actor, client_ip=client_ip)
@@ -215,18 +207,31 @@ def transfer_complete(
         )
     req.fee_amount = fee_for(req)
     now = timezone.now()
-    req.completed_at = req.ended_at = now
+    req.completed_at = now
     req.completed_by = actor
     req.retained_documents = sorted(set(retained) & set(RetainedDocument.values))
+    account_facts_wind_up(req)
+    waiting = closure_conditions_unmet(req) if req.wants_closure else []
+    if waiting:
+        transition, comment = "complete_awaiting_closure", _("the closure waits for: {what}")
+    else:
+        transition, comment = "complete", ""
+        req.ended_at = now
+        if req.wants_closure:
+            req.account_closed_at = now
+            req.closure_ready_on = beijing_today()
     # Locked last, just before the commit, so concurrent completions wait the least.
     req.receipt_number = next_receipt_number(req)
+    receipt = _("receipt {number}, fee {fee}").format(number=req.receipt_number, fee=req.fee_amount)
     apply_transition(
         req,
-        "complete",
+        transition,
         actor=actor,
         client_ip=client_ip,
-        comment=_("receipt {number}, fee {fee}").format(
-            number=req.receipt_number, fee=req.fee_amount
+        comment="; ".join(
+            [receipt, comment.format(what=" ".join(c.message for c in waiting))]
+            if waiting
+            else [receipt]
         ),
         update_fields=(
             "fee_amount",
@@ -235,7 +240,60 @@ def transfer_complete(
             "completed_by",
             "retained_documents",
             "receipt_number",
+            "account_closed_at",
+            "closure_ready_on",
         ),
     )
     request_outcome_settled(request=req, actor=actor)  # Art. 30: the memo of a customer who left
     return req
+
+
+def account_facts_wind_up(req: TransferRequest) -> None:
+    """What the branch's own completed business changes in the customer's account facts, in
+    the same transaction: a revocation done here leaves no designation here (so a later
+    closure is not refused for it, a second revocation is, and the Art. 19 sweep sees it).
+    The custody transfer's arrival is the core system's to report."""
+    if req.wants_sh_revocation and req.customer.sh_designated_here:
+        customer = req.customer
+        customer.sh_designated_here = False
+        customer.save(update_fields=["sh_designated_here"])
+
+
+@transaction.atomic
+def transfer_close_account(
+    *, request: TransferRequest, actor: Staff, client_ip: str | None = None
+) -> TransferRequest:
+    """Art. 19: the closure part finishes once the core system shows every condition met,
+    without the customer coming back to apply again."""
+    require_same_branch(request.branch_id, actor)
+    require_counter(actor)
+    req = lock_request(request)
+    require_state(req, TransferState.CLOSURE_PENDING)
+    waiting = closure_conditions_unmet(req)
+    if waiting:
+        raise InvalidInput(
+            _("The fund account cannot be closed yet: {missing}").format(
+                missing=" ".join(c.message for c in waiting)
+            ),
+            code=TransferErrorCode.CLOSURE_CONDITIONS,
+            details={"missing": [c.code for c in waiting]},
+        )
+    now = timezone.now()
+    req.account_closed_at = req.ended_at = now
+    if req.closure_ready_on is None:
+        closure_clock_start(req, on=beijing_today())
+    apply_transition(
+        req,
+        "close_account",
+        actor=actor,
+        client_ip=client_ip,
+        update_fields=("account_closed_at", "ended_at", "closure_ready_on", "closure_due_on"),
+    )
+    return req
+
+
+def closure_clock_start(req: TransferRequest, *, on: dt.date) -> None:
+    """The day the closure's related business is wound up starts its two trading days
+    (CSRC Order 204; CSDC 2018)."""
+    req.closure_ready_on = on
+    req.closure_due_on = TradingCalendar().add_trading_days(on, TRADING_DAYS_TO_COMPLETE)

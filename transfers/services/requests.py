@@ -14,6 +14,7 @@ from accounts.models import Customer, Staff, Tier
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import Conflict, InvalidInput, InvalidState, require_same_branch
 
+from ..closure import closure_conditions_never_met
 from ..errors import TransferErrorCode
 from ..hooks import request_outcome_settled
 from ..models import (
@@ -102,6 +103,20 @@ def transfer_request_create(
         errors.append(_("Give the agent's name and identity number."))
     if errors:
         raise InvalidInput(" ".join(errors))
+    if wants_closure:
+        # Art. 19: what this request cannot wind up refuses the closure now, not after
+        # approvals; what it winds up, and what follows from it, the closure waits for.
+        never = closure_conditions_never_met(
+            customer, revoking_sh=wants_sh_revocation, transferring_sz=wants_sz_transfer
+        )
+        if never:
+            raise InvalidInput(
+                _("The fund account cannot be closed with this request: {missing}").format(
+                    missing=" ".join(c.message for c in never)
+                ),
+                code=TransferErrorCode.CLOSURE_CONDITIONS,
+                details={"missing": [c.code for c in never]},
+            )
 
     open_request = (
         TransferRequest.objects.filter(customer=customer).exclude(state__in=ENDED_STATES).first()

@@ -21,8 +21,10 @@ from accounts.selectors import staff_with_roles
 from core_system.adapters import get_core_system
 from jobs.registry import notify_once
 
-from ..models import ClosureCandidate
+from ..closure import closure_conditions_unmet
+from ..models import ClosureCandidate, TransferRequest, TransferState
 from ..selectors import closure_excluded_customer_ids, late_requests, overdue_sign_offs
+from .processing import closure_clock_start
 
 LIST_LIMIT = 20
 
@@ -66,7 +68,7 @@ def late_requests_flag(*, branch: Branch, business_date: dt.date) -> Counter[str
             business_date=business_date,
             subject=_("Request #{pk} is late").format(pk=req.pk),
             body=_("{customer}: due {due}, now “{state}”.").format(
-                customer=req.customer, due=req.due_on, state=req.get_state_display()
+                customer=req.customer, due=req.clock_due_on, state=req.get_state_display()
             ),
             link=reverse("request_detail", args=[req.pk]),
         )
@@ -107,6 +109,7 @@ def closure_sweep(
         )
         counts["ready"] += 1
         counts["new"] += int(created)
+    counts.update(pending_closures_check(branch=branch, business_date=business_date))
     if progress:
         progress(1, 1)
     if ready:
@@ -121,5 +124,40 @@ def closure_sweep(
             ).format(n=len(ready)),
             body="\n".join(f"- {c.fund_account} {c.masked_name}" for c in ready[:LIST_LIMIT]),
             link=reverse("revisit_closures"),
+        )
+    return counts
+
+
+def pending_closures_check(*, branch: Branch, business_date: dt.date) -> Counter[str]:
+    """Art. 19 for requests whose closure waits: the day the core system first shows every
+    condition met starts the closure's two trading days (CSRC Order 204), and the counter
+    lead is told to close the account — the customer need not come back."""
+    counts: Counter[str] = Counter()
+    leads = staff_with_roles(branch, Role.COUNTER_LEAD)
+    waiting = (
+        TransferRequest.objects.filter(branch=branch, state=TransferState.CLOSURE_PENDING)
+        .select_related("customer", "customer__branch")
+        .order_by("pk")
+    )
+    for req in waiting:
+        counts["closure_waiting"] += 1
+        if closure_conditions_unmet(req):
+            continue
+        counts["closure_ready"] += 1
+        if req.closure_ready_on is None:
+            closure_clock_start(req, on=business_date)
+            req.save(update_fields=["closure_ready_on", "closure_due_on"])
+        notify_once(
+            kind="transfers.closure_ready",
+            ref=f"request:{req.pk}",
+            recipients=leads,
+            business_date=business_date,
+            subject=_("Request #{pk}: the fund account can be closed, by {due}").format(
+                pk=req.pk, due=req.closure_due_on
+            ),
+            body=_("{customer}: the core system shows every closure condition met.").format(
+                customer=req.customer
+            ),
+            link=reverse("request_detail", args=[req.pk]),
         )
     return counts

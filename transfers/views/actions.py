@@ -306,3 +306,16 @@ def request_complete(request: HttpRequest, pk: int) -> HttpResponse:
             request=req, actor=user, retained=data["retained"], client_ip=ip
         ),
     )
+
+
+@login_required
+def request_close_account(request: HttpRequest, pk: int) -> HttpResponse:
+    """Art. 19: the closure that waited finishes once the core system shows it may."""
+    return _run(
+        request,
+        pk,
+        done=_("The fund account is closed."),
+        call=lambda req, user, data, ip: services.transfer_close_account(
+            request=req, actor=user, client_ip=ip
+        ),
+    )

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from kernel.request_context import acting_staff
 
-from ..models import TransferState
+from .. import permissions
 from ._common import branch_request
 
 
@@ -29,7 +29,7 @@ def request_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     req = branch_request(request, pk)
-    if req.state != TransferState.COMPLETED:
+    if not permissions.may_print_receipt(acting_staff(request), req):
         raise Http404
     from ..pdf import receipt_pdf
 
