@@ -37,7 +37,10 @@ def late_requests(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "transfers.closure_sweep",
-    description=gettext_lazy("Find fund accounts ready to close for the counter lead (Art. 19)"),
+    description=gettext_lazy(
+        "Find fund accounts ready to close, and waiting closures now allowed, for the counter "
+        "lead (Art. 19)"
+    ),
 )
 def closure_sweep(ctx: JobContext) -> dict[str, int]:
     return services.closure_sweep(
