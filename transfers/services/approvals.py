@@ -3,12 +3,14 @@ the next trading day, and the blocking check (Art. 16) once the last approval is
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Staff
-from core_system.adapters import get_core_system
+from accounts.models import Customer, Staff
+from core_system.adapters import Condition, get_core_system
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
 
@@ -83,9 +85,14 @@ def _step_for(req: TransferRequest, approver: Staff) -> ApprovalStep:
     )
 
 
+def blocking_conditions_for(*, customer: Customer, on: dt.date) -> list[Condition]:
+    """Art. 16: every condition that holds for the customer on that day, each in plain
+    words — what the last approval, a recheck and the start of processing check."""
+    return get_core_system().blocking_conditions(customer, on=on)
+
+
 def _check_blocking(req: TransferRequest) -> list[dict[str, str]]:
-    """Art. 16: every condition that holds, each in plain words."""
-    held = get_core_system().blocking_conditions(req.customer, on=beijing_today())
+    held = blocking_conditions_for(customer=req.customer, on=beijing_today())
     req.blocking_conditions = [{"code": c.code, "message": c.message} for c in held]
     req.blocking_checked_at = timezone.now()
     return req.blocking_conditions

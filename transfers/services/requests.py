@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Staff, Tier
+from core_system.adapters import Condition
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import Conflict, InvalidInput, InvalidState, require_same_branch
 
+from .. import approval_rules as rules
 from ..closure import closure_conditions_never_met
 from ..errors import TransferErrorCode
 from ..hooks import request_outcome_settled
 from ..models import (
     ENDED_STATES,
     Appointment,
+    ApprovalStep,
     ChurnReason,
     DocumentCheck,
     DocumentKind,
@@ -34,24 +38,45 @@ from ._workflow import apply_transition, audit, lock_request, require_counter
 TRADING_DAYS_TO_COMPLETE = 2
 
 
-def appointment_for_counter(
+def appointment_needed(customer: Customer) -> bool:
+    """Art. 18: institution and core customers (institutions are approved like core ones,
+    Art. 10, 17) book an appointment before they come to the counter."""
+    return customer.approval_tier == Tier.CORE
+
+
+@dataclass(frozen=True)
+class AppointmentStanding:
+    """Where a customer who needs an appointment stands on a day: the open booking, if any;
+    the first trading day the counter may take the request; and, while that day has not
+    come, the words that say so."""
+
+    appointment: Appointment | None
+    earliest: dt.date
+    refusal: str
+
+    @property
+    def usable(self) -> bool:
+        return not self.refusal
+
+
+def appointment_standing(
     *, customer: Customer, today: dt.date, calendar: TradingCalendar
-) -> Appointment:
+) -> AppointmentStanding:
     """Art. 18: institution and core customers book with the marketing director or general
     manager at least one trading day before they come to the counter."""
-    usable = (
+    booked = (
         Appointment.objects.filter(customer=customer, transfer_request__isnull=True)
         .order_by("booked_on")
         .first()
     )
-    if usable is not None:
-        earliest = calendar.next_trading_day(usable.booked_on)
+    if booked is not None:
+        earliest = calendar.next_trading_day(booked.booked_on)
         if today >= earliest:
-            return usable
+            return AppointmentStanding(appointment=booked, earliest=earliest, refusal="")
         message = _(
             "This customer's appointment was booked on {booked}; the request can be taken "
             "from {earliest}."
-        ).format(booked=usable.booked_on.isoformat(), earliest=earliest.isoformat())
+        ).format(booked=booked.booked_on.isoformat(), earliest=earliest.isoformat())
     else:
         earliest = calendar.next_trading_day(today)
         message = _(
@@ -59,10 +84,34 @@ def appointment_for_counter(
             "director or general manager at least one trading day before. Booked today, the "
             "earliest date is {earliest}."
         ).format(earliest=earliest.isoformat())
+    return AppointmentStanding(appointment=booked, earliest=earliest, refusal=message)
+
+
+def appointment_for_counter(
+    *, customer: Customer, today: dt.date, calendar: TradingCalendar
+) -> Appointment:
+    """The appointment a request of an institution or core customer takes today (Art. 18),
+    or the refusal with the earliest date one can be had."""
+    standing = appointment_standing(customer=customer, today=today, calendar=calendar)
+    if standing.usable and standing.appointment is not None:
+        return standing.appointment
     raise InvalidInput(
-        message,
+        standing.refusal,
         code=TransferErrorCode.APPOINTMENT_REQUIRED,
-        details={"earliest": earliest.isoformat()},
+        details={"earliest": standing.earliest.isoformat()},
+    )
+
+
+def account_manager_missing(customer: Customer) -> Condition | None:
+    """Art. 9, 17: every route has the customer's own account manager co-approve, so a
+    customer without one cannot go on to approval until one is assigned."""
+    if customer.account_manager_id is not None:
+        return None
+    if ApprovalStep.ACCOUNT_MANAGER not in rules.ROUTES[customer.approval_tier]:
+        return None
+    return Condition(
+        TransferErrorCode.NO_ACCOUNT_MANAGER,
+        _("The customer has no account manager to co-approve: assign one first."),
     )
 
 
@@ -133,7 +182,7 @@ def transfer_request_create(
     calendar = TradingCalendar()
     today = beijing_today()
     appointment = None
-    if customer.approval_tier == Tier.CORE:
+    if appointment_needed(customer):
         appointment = appointment_for_counter(customer=customer, today=today, calendar=calendar)
 
     business_day = calendar.trading_date_of(timezone.now())
@@ -271,11 +320,9 @@ def transfer_go_on(
     """The customer insists. Always one step: retention must never become forced retention."""
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
-    if req.customer.account_manager_id is None:
-        raise InvalidInput(
-            _("The customer has no account manager to co-approve: assign one first."),
-            code=TransferErrorCode.NO_ACCOUNT_MANAGER,
-        )
+    missing_manager = account_manager_missing(req.customer)
+    if missing_manager is not None:
+        raise InvalidInput(missing_manager.message, code=missing_manager.code)
     apply_transition(req, "go_on", actor=actor, comment=comment, client_ip=client_ip)
     return req
 

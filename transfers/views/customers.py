@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from accounts.models import AccessChannel, Customer
 from accounts.selectors import customer_search as search
 from accounts.services import customer_access_record
+from kernel.calendar import beijing_today
 from kernel.request_context import acting_staff, client_ip
 
 from .. import permissions
+from ..foresight import request_outlook
 from ..forms import AppointmentBookForm
 from ..models import ENDED_STATES
 
@@ -51,16 +53,22 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # archives).
     if permissions.reads_requests(user):
         requests = list(customer.transfer_requests.select_related("created_by"))
+        open_requests = [r for r in requests if r.state not in ENDED_STATES]
+        can_book = user.has_perm("transfers.add_appointment")
+        # Art. 16, 18, 19 before a new request; an open one's own page says where it stands.
+        outlook = None if open_requests else request_outlook(customer=customer, on=beijing_today())
         context.update(
             {
-                "open_requests": [r for r in requests if r.state not in ENDED_STATES],
+                "open_requests": open_requests,
                 "past_requests": [r for r in requests if r.state in ENDED_STATES],
                 "appointments": list(
                     customer.appointments.select_related("host", "booked_by", "transfer_request")
                 ),
-                "can_book": user.has_perm("transfers.add_appointment"),
+                "can_book": can_book,
                 "can_record_findings": user.has_perm("transfers.change_appointment"),
                 "book_form": AppointmentBookForm(branch=user.branch),
+                "outlook": outlook,
+                "book_url": "#book-appointment" if can_book else "",
             }
         )
     return render(request, "accounts/customer_detail.html", context)

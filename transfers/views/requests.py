@@ -11,9 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Customer, Tier
+from accounts.models import Customer
 from accounts.pii import customer_match_q, pii_digest
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
@@ -21,6 +22,7 @@ from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
 from .. import permissions, selectors, services
+from ..foresight import Outlook, request_outlook
 from ..forms import (
     ApproveForm,
     CommentForm,
@@ -36,7 +38,6 @@ from ..forms import (
 )
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
 from ..services.processing import MAX_PASSWORD_TRIES
-from ..services.requests import appointment_for_counter
 from ._common import branch_request, require_reader
 
 S = TransferState
@@ -139,15 +140,9 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Request #{pk} received.").format(pk=req.pk))
             return redirect("request_detail", pk=req.pk)
 
-    appointment_notice = ""
-    if customer.approval_tier == Tier.CORE:
-        # Art. 18: tell the clerk before they fill the form, not after.
-        try:
-            appointment_for_counter(
-                customer=customer, today=beijing_today(), calendar=TradingCalendar()
-            )
-        except ApplicationError as exc:
-            appointment_notice = exc.message
+    book_url = ""
+    if user.has_perm("transfers.add_appointment"):
+        book_url = reverse("customer_detail", args=[customer.pk]) + "#book-appointment"
     return render(
         request,
         "transfers/request_form.html",
@@ -155,9 +150,24 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             "customer": customer,
             "form": form,
             "open_request": open_request,
-            "appointment_notice": appointment_notice,
+            "outlook": None if open_request else _form_outlook(customer, form),
+            "book_url": book_url,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _form_outlook(customer: Customer, form: TransferRequestForm) -> Outlook:
+    """Art. 16, 18, 19: told before the form is filled, not after the approvals; once the
+    clerk has ticked what the customer asks for, for exactly that."""
+    # A refusal added to the form makes it invalid but leaves what was ticked in cleaned_data.
+    chosen = getattr(form, "cleaned_data", None) if form.is_bound else None
+    return request_outlook(
+        customer=customer,
+        on=beijing_today(),
+        wants_closure=chosen.get("wants_closure") if chosen else None,
+        revoking_sh=chosen.get("wants_sh_revocation") if chosen else None,
+        transferring_sz=chosen.get("wants_sz_transfer") if chosen else None,
     )
 
 
