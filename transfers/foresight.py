@@ -4,9 +4,9 @@ it at the end.
 
 Every answer comes from the function the services themselves call later — the blocking
 conditions the last approval and the start of processing check (Art. 16), the appointment
-the request is received with (Art. 18), the closure conditions reception and completion check (Art. 19),
-the account manager the route needs (Art. 9) — so the outlook and the services cannot
-disagree.
+the request is received with (Art. 18), the closure conditions reception and completion
+check (Art. 19), the account manager the route needs (Art. 9) — so the outlook and the
+services cannot disagree.
 """
 
 from __future__ import annotations
