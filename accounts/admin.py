@@ -38,6 +38,7 @@ class BranchAdmin(BranchScopedAdmin):
             _("Tier thresholds (Art. 17)"),
             {"fields": ("important_assets", "important_volume", "core_assets", "core_volume")},
         ),
+        (_("Counter (Art. 9, 10)"), {"fields": ("approval_wait_alert_minutes",)}),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,13 @@ class Branch(models.Model):
         decimal_places=2,
         default=Decimal("100000000"),
     )
+    # Art. 9, 10: the customer waits at the counter while the approvers sign; past this the
+    # marketing director is told (transfers' job transfers.customer_waiting_check).
+    approval_wait_alert_minutes = models.PositiveSmallIntegerField(
+        _("tell the marketing director after a customer waits for approvals (minutes)"),
+        default=20,
+        validators=[MinValueValidator(1)],
+    )
 
     class Meta:
         verbose_name = _("branch")
@@ -56,7 +64,11 @@ class Branch(models.Model):
                 condition=models.Q(core_assets__gte=models.F("important_assets"))
                 & models.Q(core_volume__gte=models.F("important_volume")),
                 name="branch_core_thresholds_above_important",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approval_wait_alert_minutes__gt=0),
+                name="branch_approval_wait_alert_positive",
+            ),
         ]
 
     def __str__(self) -> str:

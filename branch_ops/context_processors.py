@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from archives import permissions as archives_may
 from jobs import permissions as jobs_may
 from transfers import permissions as transfers_may
+from transfers import selectors as transfers_read
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,10 +19,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     reads = transfers_may.reads_requests(user)
+    approver = transfers_may.is_approver(user)
+
+    @cache
+    def approvals_waiting() -> int:
+        # One COUNT, and only on a page that shows the count (the admin's pages do not).
+        return transfers_read.requests_awaiting(user).count() if approver else 0
+
     return {
         "nav": {
             "requests": reads,
-            "approvals": transfers_may.is_approver(user),
+            "approvals": approver,
+            "approvals_waiting": approvals_waiting,
             "retention": reads,
             "revisits": reads,
             "jobs": jobs_may.may_read_runs(user),

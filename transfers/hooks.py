@@ -2,11 +2,14 @@
 app above transfers registers its reaction in its AppConfig.ready() (retention writes the
 work memo of Art. 30), and transfers calls every registered reaction in the transition's own
 transaction — so the memo and the outcome are saved together or not at all. Transfers never
-imports the apps that react."""
+imports the apps that react. The home page offers the same kind of hook for the panels
+other apps add to it (below)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,3 +33,45 @@ def on_request_outcome(reaction: OutcomeReaction) -> OutcomeReaction:
 def request_outcome_settled(*, request: TransferRequest, actor: Staff) -> None:
     for reaction in _outcome_reactions:
         reaction(request=request, actor=actor)
+
+
+# --- Panels of the home page that other apps fill ------------------------------------------
+# The home page is transfers', but some of what a director must see today is another app's
+# (retention's commitments due): that app registers a provider in its AppConfig.ready(), and
+# the page shows whatever the providers return, without importing them.
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    text: str
+    link: str
+    due_on: dt.date | None = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str  # the card's id on the page: dash-<key>
+    title: str
+    items: list[HomeItem]
+    more_link: str = ""
+    empty: str = ""
+
+
+# called as provider(actor=…, today=…, until=…) -> HomePanel | None (None: not for this person)
+HomePanelProvider = Callable[..., "HomePanel | None"]
+
+_home_panel_providers: list[HomePanelProvider] = []
+
+
+def on_home_panel(provider: HomePanelProvider) -> HomePanelProvider:
+    """Register a provider of a home-page panel (once however often an app's ready() runs)."""
+    if provider not in _home_panel_providers:
+        _home_panel_providers.append(provider)
+    return provider
+
+
+def home_panels(*, actor: Staff, today: dt.date, until: dt.date) -> list[HomePanel]:
+    """The registered panels for this person: items due by `until` (the next trading day)."""
+    panels = (provider(actor=actor, today=today, until=until) for provider in _home_panel_providers)
+    return [panel for panel in panels if panel is not None]

@@ -3,13 +3,19 @@ business date."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jobs.registry import JobContext, job
+from accounts.models import Branch
+from jobs.registry import JobContext, JobSkipped, job
+from kernel.calendar import beijing_today
 
 from . import services
+from .services import notices
 
 
 def _branch(ctx: JobContext) -> Any:
@@ -46,3 +52,23 @@ def closure_sweep(ctx: JobContext) -> dict[str, int]:
     return services.closure_sweep(
         branch=_branch(ctx), business_date=ctx.business_date, progress=ctx.progress
     )
+
+
+@job(
+    "transfers.customer_waiting_check",
+    description=gettext_lazy(
+        "Tell the marketing director of a customer waiting too long at the counter for approvals"
+    ),
+    per_branch=False,
+)
+def customer_waiting_check(ctx: JobContext) -> dict[str, int]:
+    """Every few minutes while the counter is open: one run for the installation (not one
+    per branch, so the jobs page is not flooded), each branch against its own setting. It is
+    about customers standing at the counter now, so it checks only the present."""
+    now = timezone.now()
+    if ctx.business_date != beijing_today():
+        raise JobSkipped(_("This check is about customers waiting now; it only runs for today."))
+    counts: Counter[str] = Counter()
+    for branch in Branch.objects.order_by("code"):
+        counts.update(notices.customer_waiting_alert(branch=branch, now=now))
+    return dict(counts)

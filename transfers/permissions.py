@@ -54,6 +54,12 @@ def sees_late_requests(actor: Staff) -> bool:
     return actor.has_role(Role.GENERAL_MANAGER)
 
 
+def sees_blocked_requests(actor: Staff) -> bool:
+    """Art. 16: what holds a blocked request is for management to chase, with the late ones
+    (the marketing director's and general manager's home)."""
+    return actor.has_role(*SUPERVISOR_ROLES)
+
+
 def sees_closure_candidates(actor: Staff) -> bool:
     """Art. 19: the accounts ready to close are the counter's to work, and management's to see."""
     return actor.has_role(*COUNTER_ROLES, *SUPERVISOR_ROLES, Role.AUDITOR)

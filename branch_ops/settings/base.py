@@ -218,6 +218,14 @@ CELERY_BEAT_SCHEDULE = {
     }
     for name, spec in JOB_TIMES
 }
+# Art. 9, 10: a customer kept waiting at the counter for the approvals reaches the marketing
+# director within minutes, not the next morning: every five minutes from 09:00 to 15:55 on
+# weekdays, while the counter serves customers (the job skips holidays on record).
+CELERY_BEAT_SCHEDULE["transfers.customer_waiting_check@every-5-min"] = {
+    "task": "branch_ops.run_scheduled_job",
+    "schedule": crontab(minute="*/5", hour="9-15", day_of_week=_WEEKDAYS),
+    "args": ("transfers.customer_waiting_check",),
+}
 
 # --- Integration API (api/): DRF, its OpenAPI contract and the local docs ---------
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]

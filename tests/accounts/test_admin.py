@@ -159,9 +159,11 @@ def test_general_manager_sees_and_sets_only_the_own_branchs_thresholds(people, e
             "important_volume": "10000000",
             "core_assets": "6000000",
             "core_volume": "100000000",
+            "approval_wait_alert_minutes": "25",
         },
     )
-    assert Branch.objects.get(pk=people.branch.pk).important_assets == Decimal("800000")
+    saved = Branch.objects.get(pk=people.branch.pk)
+    assert (saved.important_assets, saved.approval_wait_alert_minutes) == (Decimal("800000"), 25)
 
 
 def test_staff_editors_who_are_not_superusers_cannot_grant_superuser_status(people, en_client):

@@ -25,6 +25,7 @@ from ..models import (
     TransferRequest,
     TransferState,
 )
+from . import notices
 from ._workflow import (
     apply_transition,
     audit,
@@ -100,6 +101,7 @@ def _check_blocking(req: TransferRequest) -> list[dict[str, str]]:
 
 def settle_after_check(req: TransferRequest, *, actor: Staff, client_ip: str | None) -> None:
     """Approval complete (or a recheck): clear the request, or block it listing why."""
+    was = req.state
     held = _check_blocking(req)
     fields = ("blocking_conditions", "blocking_checked_at")
     if held:
@@ -130,6 +132,7 @@ def settle_after_check(req: TransferRequest, *, actor: Staff, client_ip: str | N
         apply_transition(
             req, "clear", actor=actor, by_system=True, client_ip=client_ip, update_fields=fields
         )
+    notices.receiver_notify(request=req, actor=actor, was=was)
 
 
 def _record(
@@ -183,6 +186,7 @@ def _record(
     )
     if rules.is_complete(rules.route_for(req), done_steps(req)):
         settle_after_check(req, actor=recorded_by, client_ip=client_ip)
+    notices.approvers_notify(request=req, actor=recorded_by, approved_step=step)
     return approval
 
 

@@ -31,6 +31,7 @@ from ..models import (
     TransferState,
     required_documents,
 )
+from . import notices
 from ._workflow import apply_transition, audit, lock_request, require_counter
 
 # The customer's rights: a closure must be done within two trading days once the related
@@ -324,6 +325,7 @@ def transfer_go_on(
     if missing_manager is not None:
         raise InvalidInput(missing_manager.message, code=missing_manager.code)
     apply_transition(req, "go_on", actor=actor, comment=comment, client_ip=client_ip)
+    notices.approvers_notify(request=req, actor=actor)
     return req
 
 
@@ -390,4 +392,5 @@ def transfer_resume(
     apply_transition(
         req, "resume", actor=actor, comment=comment, client_ip=client_ip, update_fields=("due_on",)
     )
+    notices.approvers_notify(request=req, actor=actor)
     return req

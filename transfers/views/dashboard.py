@@ -1,5 +1,7 @@
-"""The home page (what needs me now, by role), the approvals queue, the written sign-off
-of a phone approval, and the inbox."""
+"""The home page (what needs me now, by role: for the marketing director and the general
+manager also the appointments they host, what is blocked or late, the sign-offs and the
+commitments due), the approvals queue, the written sign-off of a phone approval, and the
+inbox."""
 
 from __future__ import annotations
 
@@ -14,14 +16,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.calendar import TradingCalendar, beijing_today
+from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from notifications.selectors import inbox_unread
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors, selectors_home, services
+from ..hooks import home_panels
 from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
+from ..selectors_waiting import awaiting_since_of, waiting_for
 
 
 def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]
@@ -32,7 +36,42 @@ def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]
     return rows
 
 
+def _with_waiting(rows):  # type: ignore[no-untyped-def]
+    """Whom each request waits for and since when (one query for the whole page)."""
+    since = awaiting_since_of(row["req"] for row in rows)
+    for row in rows:
+        row["waiting"] = waiting_for(row["req"], since=since[row["req"].pk])
+    return rows
+
+
 HOME_QUEUE_ROWS = 10
+HOME_DESK_ROWS = 20
+
+
+def _desk(user, today, calendar) -> dict:  # type: ignore[no-untyped-def]
+    """The marketing director's and general manager's part of the home page."""
+    context: dict = {}
+    if permissions.hosts_appointments(user):
+        try:
+            context["hosted"] = selectors_home.appointments_hosted(
+                host=user, today=today, calendar=calendar
+            )
+        except CalendarUnknown:
+            context["hosted"] = None  # the calendar's own warning is on every page
+    if permissions.sees_blocked_requests(user) or permissions.sees_late_requests(user):
+        held = selectors_home.blocked_or_late(branch_id=user.branch_id, today=today)
+        context["late"] = _with_days_left(held[:HOME_DESK_ROWS], today, calendar)
+        context["late_count"] = held.count()
+    if permissions.sees_overdue_sign_offs(user):
+        context["overdue_sign_offs"] = list(
+            selectors_home.sign_offs_due(branch_id=user.branch_id, today=today)[:HOME_DESK_ROWS]
+        )
+    try:
+        until = calendar.next_trading_day(today)
+    except CalendarUnknown:
+        until = today
+    context["panels"] = home_panels(actor=user, today=today, until=until)
+    return context
 
 
 @login_required
@@ -44,17 +83,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if permissions.is_approver(user):
         # The oldest few; the approvals queue pages through the rest.
         awaiting = selectors.requests_awaiting(user)
-        context["awaiting"] = _with_days_left(awaiting[:HOME_QUEUE_ROWS], today, calendar)
+        context["awaiting"] = _with_waiting(
+            _with_days_left(awaiting[:HOME_QUEUE_ROWS], today, calendar)
+        )
         context["awaiting_count"] = awaiting.count()
     context["my_sign_offs"] = list(selectors.pending_sign_offs_for(user))
-    if permissions.sees_overdue_sign_offs(user):
-        context["overdue_sign_offs"] = list(
-            selectors.overdue_sign_offs(branch_id=user.branch_id, today=today)
-        )
-    if permissions.sees_late_requests(user):
-        context["late"] = _with_days_left(
-            selectors.late_requests(branch_id=user.branch_id, today=today), today, calendar
-        )
+    context.update(_desk(user, today, calendar))
     if permissions.works_counter(user):
         branch_requests = TransferRequest.objects.for_branch(user.branch).select_related(
             "customer", "customer__branch"
@@ -91,7 +125,7 @@ def approvals_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     # Paged like the request list: one approver may hold well over a thousand at full volume.
     page = Paginator(selectors.requests_awaiting(user), 50).get_page(request.GET.get("page"))
-    rows = _with_days_left(page.object_list, beijing_today(), TradingCalendar())
+    rows = _with_waiting(_with_days_left(page.object_list, beijing_today(), TradingCalendar()))
     return render(
         request,
         "transfers/approvals_queue.html",

@@ -37,6 +37,7 @@ from ..forms import (
     TransferRequestForm,
 )
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
+from ..selectors_waiting import waiting_for
 from ..services.processing import MAX_PASSWORD_TRIES
 from ._common import branch_request, require_reader
 
@@ -86,6 +87,7 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "days_late": -days_left if days_left is not None and days_left < 0 else 0,
         "document_rows": [(kind, checked.get(kind.value)) for kind in kinds],
         "progress": selectors.approval_progress(req),
+        "waiting": waiting_for(req),
         "closure_missing": closure_missing,
         "retained_labels": [
             k.label for k in retained_kinds if k.value in (req.retained_documents or [])

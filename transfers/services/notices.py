@@ -1,0 +1,175 @@
+"""Who is told what while a customer waits for approval (Art. 9, 10, 16, 17): the people who
+can fill a step as it opens, the clerk who received the request once it is cleared or
+blocked, and the marketing director when a customer has waited at the counter too long.
+
+In the in-app inbox and, for those with an address, by mail once the transaction commits
+(a rolled-back approval tells nobody). The approval services call these at the points
+where a step opens or the request settles; nothing here changes the request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from functools import partial
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Branch, Staff
+from accounts.roles import Role
+from accounts.selectors import staff_with_roles
+from jobs.registry import notify_once
+from kernel.calendar import BEIJING
+from notifications.services import notify
+
+from .. import approval_rules as rules
+from .. import permissions
+from ..models import ApprovalStep, TransferRequest, TransferState
+from ..selectors_waiting import awaiting_since_of, waiting_for
+
+logger = logging.getLogger(__name__)
+
+CUSTOMER_WAITING = "transfers.customer_waiting"
+
+
+def _send(subject: str, body: str, address: str) -> None:
+    try:
+        send_mail(subject, body, None, [address])
+    except Exception:
+        # The in-app notice is already there; a mail server hiccup must not undo it.
+        logger.exception("could not e-mail %s", address)
+
+
+def _tell(recipients: list[Staff], *, subject: str, body: str, link: str) -> int:
+    notify(recipients=recipients, subject=subject, body=body, link=link)
+    for recipient in recipients:
+        if recipient.email:
+            text = f"{body}\n\n{link}".strip()
+            transaction.on_commit(partial(_send, subject, text, recipient.email))
+    return len(recipients)
+
+
+def _newly_open(req: TransferRequest, approved_step: str | None) -> list[ApprovalStep]:
+    route = rules.route_for(req)
+    done = set(req.approvals.filter(round=req.approval_round).values_list("step", flat=True))
+    now_open = rules.open_steps(route, done)
+    if approved_step is None:
+        return now_open
+    before = set(rules.open_steps(route, done - {approved_step}))
+    return [step for step in now_open if step not in before]
+
+
+def approvers_notify(
+    *, request: TransferRequest, actor: Staff, approved_step: str | None = None
+) -> int:
+    """A step has opened: the request has just come to its approvers (approved_step None),
+    or an approval of `approved_step` opened a later one. Everyone of the branch who may
+    approve it now and holds a step that just opened is told, once; not the person acting,
+    and never the clerk who received it (permissions.may_approve)."""
+    req = request
+    if req.state != TransferState.AWAITING_APPROVAL:
+        return 0
+    opened = _newly_open(req, approved_step)
+    if not opened:
+        return 0
+    candidates = staff_with_roles(req.branch_id, *(rules.STEP_ROLE[step] for step in opened))
+    told = [
+        staff
+        for staff in candidates.exclude(pk__in=[actor.pk, req.created_by_id])
+        if any(rules.may_fill(step, staff=staff, request=req) for step in opened)
+        and permissions.may_approve(staff, req)
+    ]
+    if not told:
+        return 0
+    steps = "、".join(str(step.label) for step in opened)
+    return _tell(
+        told,
+        subject=_("Request #{pk} waits for your approval ({steps})").format(pk=req.pk, steps=steps),
+        body=_("{customer} asks for {items}; received by {clerk}.").format(
+            customer=req.customer.masked_name,
+            items="、".join(req.items_display),
+            clerk=req.created_by,
+        ),
+        link=reverse("request_detail", args=[req.pk]),
+    )
+
+
+def receiver_notify(*, request: TransferRequest, actor: Staff, was: str) -> bool:
+    """Approval is complete: the clerk who received the request hears that it is cleared to
+    process, or that a blocking condition holds (Art. 16) and which. Told only when the
+    state has just changed, and not when they did it themselves (they see it on the page)."""
+    req = request
+    if req.state == was or req.created_by_id == actor.pk:
+        return False
+    receiver = Staff.objects.filter(pk=req.created_by_id, is_active=True).first()
+    if receiver is None:
+        return False
+    link = reverse("request_detail", args=[req.pk])
+    if req.state == TransferState.APPROVED:
+        _tell(
+            [receiver],
+            subject=_("Request #{pk} is approved: process it now").format(pk=req.pk),
+            body=_("Every approval is in and nothing blocks it (Art. 16): {customer}.").format(
+                customer=req.customer.masked_name
+            ),
+            link=link,
+        )
+        return True
+    if req.state == TransferState.BLOCKED:
+        _tell(
+            [receiver],
+            subject=_("Request #{pk} is blocked (Art. 16)").format(pk=req.pk),
+            body="；".join(c["message"] for c in req.blocking_conditions),
+            link=link,
+        )
+        return True
+    return False
+
+
+def customer_waiting_alert(*, branch: Branch, now: dt.datetime) -> Counter[str]:
+    """Art. 9, 10: a customer who came today and has waited at the counter for the approvals
+    longer than the branch allows (Branch.approval_wait_alert_minutes) is brought to the
+    marketing director, once per request and day however often the check runs."""
+    counts: Counter[str] = Counter()
+    today = now.astimezone(BEIJING).date()
+    limit = dt.timedelta(minutes=branch.approval_wait_alert_minutes)
+    awaiting = list(
+        TransferRequest.objects.filter(branch=branch, state=TransferState.AWAITING_APPROVAL)
+        .select_related("customer", "customer__branch", "customer__account_manager", "branch")
+        .prefetch_related("approvals")
+        .order_by("pk")
+    )
+    if not awaiting:
+        return counts
+    since_of = awaiting_since_of(awaiting)
+    directors = list(staff_with_roles(branch, Role.MARKETING_DIRECTOR))
+    for req in awaiting:
+        since = since_of[req.pk]
+        if since.astimezone(BEIJING).date() != today:
+            continue  # came on an earlier day: not standing at the counter now
+        counts["awaiting"] += 1
+        if now - since < limit:
+            continue
+        counts["waiting_too_long"] += 1
+        steps = "、".join(w.label for w in waiting_for(req, since=since))
+        counts["told"] += notify_once(
+            kind=CUSTOMER_WAITING,
+            ref=f"request:{req.pk}",
+            recipients=directors,
+            business_date=today,
+            subject=_(
+                "A customer has waited {minutes} minutes for approvals: request #{pk}"
+            ).format(minutes=int((now - since).total_seconds() // 60), pk=req.pk),
+            body=_("{customer} is waiting for {steps} since {time}.").format(
+                customer=req.customer.masked_name,
+                steps=steps,
+                time=timezone.localtime(since).strftime("%H:%M"),
+            ),
+            link=reverse("request_detail", args=[req.pk]),
+            email=True,
+        )
+    return counts
