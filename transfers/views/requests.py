@@ -85,6 +85,7 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "days_late": -days_left if days_left is not None and days_left < 0 else 0,
         "document_rows": [(kind, checked.get(kind.value)) for kind in kinds],
         "progress": selectors.approval_progress(req),
+        "approval_gap": selectors.approval_gap(req),
         "closure_missing": closure_missing,
         "retained_labels": [
             k.label for k in retained_kinds if k.value in (req.retained_documents or [])
