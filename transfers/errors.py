@@ -11,10 +11,16 @@ class TransferErrorCode(models.TextChoices):
         "appointment_required",
         _("the customer must book an appointment first (Art. 18)"),
     )
+    APPROVER_INACTIVE = "approver_inactive", _("the approver's account is not active")
     CLOSURE_CONDITIONS = "closure_conditions", _("the fund account cannot be closed yet (Art. 19)")
     DOCUMENTS_MISSING = "documents_missing", _("documents are missing (Art. 4)")
     DUPLICATE = "duplicate", _("this is already recorded")
+    NEEDED_LATER = (
+        "needed_later",
+        _("this person's approval is kept for a later step nobody else can give"),
+    )
     NO_ACCOUNT_MANAGER = "no_account_manager", _("the customer has no account manager")
+    NO_APPROVER = "no_approver", _("nobody in the branch can approve a step of this request")
     NOT_IN_ROUTE = "not_in_route", _("this person is not on the approval route")
     NOT_THEIRS = "not_theirs", _("the customer is not this account manager's")
     NOT_YET = "not_yet", _("an earlier step is not approved yet (Art. 9, 10, 17)")

@@ -14,6 +14,7 @@ from accounts.roles import BRANCH_READERS, COUNTER_ROLES, Role
 from kernel import workflow
 
 from . import approval_rules as rules
+from . import routing
 from .models import LEFT_STATES, TransferRequest, TransferState
 
 S = TransferState
@@ -87,16 +88,14 @@ def may_take(actor: Staff, request: TransferRequest, transition: str) -> bool:
 
 
 def may_approve(actor: Staff, request: TransferRequest) -> bool:
-    """The request waits for this person's approval now: awaiting approval, not received by
-    them, not approved by them in this round, and a step of its route that is open and that
-    they hold (the queue's rule, for one request)."""
-    if request.state != S.AWAITING_APPROVAL or request.created_by_id == actor.pk:
+    """The request waits for this person's approval now: awaiting approval, and
+    approval_rules.step_for gives them a step — not its receiver, not approved by them in this
+    round, an open step of its route they hold, and one that leaves the rest of the round to
+    others who can fill it (the queue's rule, for one request)."""
+    if request.state != S.AWAITING_APPROVAL or request.branch_id != actor.branch_id:
         return False
-    current = [a for a in request.approvals.all() if a.round == request.approval_round]
-    if any(a.approver_id == actor.pk for a in current):
-        return False
-    open_now = rules.open_steps(rules.route_for(request), {a.step for a in current})
-    return any(rules.may_fill(step, staff=actor, request=request) for step in open_now)
+    round_ = routing.round_of(request, current=request.approvals.all())
+    return rules.may_take_a_step(round_, routing.approver_of(actor))
 
 
 def may_record_phone_approval(actor: Staff, request: TransferRequest) -> bool:

@@ -26,6 +26,7 @@ from accounts.models import CustomerKind, Staff, Tier
 from kernel.calendar import CalendarUnknown, TradingCalendar
 
 from . import approval_rules as rules
+from . import routing
 from .models import (
     ENDED_STATES,
     RUNNING_STATES,
@@ -96,12 +97,35 @@ def approval_progress(req: TransferRequest) -> list[StepProgress]:
     ]
 
 
+@dataclass(frozen=True)
+class ApprovalGap:
+    """Steps of a request awaiting approval that nobody in the branch can approve now."""
+
+    steps: tuple[ApprovalStep, ...]
+    message: str
+
+
+def approval_gap(req: TransferRequest) -> ApprovalGap | None:
+    """Whether the branch's active staff can finish this request's round, and if not which
+    steps nobody can approve and why, said as soon as it is so, not when the round gets
+    stuck there (the customer's two trading days run meanwhile)."""
+    if req.state != TransferState.AWAITING_APPROVAL:
+        return None
+    round_ = routing.round_of(req, current=req.approvals.all())
+    steps = rules.unfillable_steps(round_)
+    if not steps:
+        return None
+    return ApprovalGap(steps=steps, message=routing.nobody_can_approve(round_, steps))
+
+
 def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
     """What waits for this person's approval now, in their branch, oldest first: the approvals
-    queue. The route is followed in SQL, so a page of the queue loads and shows only its own
-    requests however long the queue is. It selects exactly what permissions.may_approve accepts,
-    the rule for one request (tests/transfers/test_approvals_queue_paging.py compares the two
-    over every tier and step)."""
+    queue. It selects exactly what permissions.may_approve accepts, the rule for one request
+    (tests/transfers/test_approvals_queue_paging.py compares the two over every tier and
+    step). The route is followed in SQL, so a page of the queue loads and shows only its own
+    requests however long the queue is; for someone who holds several approver roles, which
+    step is theirs depends on who else can sign (approval_rules.step_for), so the rule itself
+    then picks from the requests SQL found, read as light rows."""
     current = Approval.objects.filter(request=OuterRef("pk"), round=OuterRef("approval_round"))
     done = {step: Exists(current.filter(step=step)) for step in ApprovalStep}
     open_to_actor = []
@@ -112,21 +136,56 @@ def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
         for prior in after:
             opens &= Q(done[prior])
         if step == ApprovalStep.ACCOUNT_MANAGER:
-            opens &= Q(customer__account_manager_id=actor.pk)  # as rules.may_fill
+            opens &= Q(customer__account_manager_id=actor.pk)  # as rules.can_fill
         open_to_actor.append(opens)
-    if not open_to_actor:
+    if not open_to_actor or not actor.is_active:
         return TransferRequest.objects.none()
-    return (
+    found = (
         TransferRequest.objects.filter(
             branch_id=actor.branch_id, state=TransferState.AWAITING_APPROVAL
         )
         .exclude(created_by=actor)
         .alias(approval_tier=_approval_tier())
         .filter(reduce(operator.or_, open_to_actor), ~Exists(current.filter(approver=actor)))
-        .select_related("customer", "customer__branch", "customer__account_manager", "created_by")
+    )
+    if len({rules.STEP_ROLE[step] for step, _tiers, _after in _steps_by_role(actor)}) > 1:
+        found = TransferRequest.objects.filter(pk__in=_taken_by(actor, found))
+    return (
+        found.select_related(
+            "customer", "customer__branch", "customer__account_manager", "created_by"
+        )
         .prefetch_related("approvals")
         .order_by("created_at", "pk")
     )
+
+
+def _taken_by(actor: Staff, found: QuerySet[TransferRequest]) -> list[int]:
+    """Of the requests found, those where approval_rules.step_for gives this person a step."""
+    rows = list(
+        found.annotate(route_tier=_approval_tier()).values_list(
+            "pk", "route_tier", "created_by_id", "customer__account_manager_id"
+        )
+    )
+    signed: dict[int, list[tuple[str, int]]] = {pk: [] for pk, *_rest in rows}
+    for request_id, step, approver_id in Approval.objects.filter(
+        request__in=found.values("pk"), round=F("request__approval_round")
+    ).values_list("request_id", "step", "approver_id"):
+        signed[request_id].append((step, approver_id))
+    staff = routing.BranchApprovers(actor.branch_id)
+    who = routing.approver_of(actor)
+    taken = []
+    for pk, tier, receiver_id, manager_id in rows:
+        round_ = rules.Round(
+            route=rules.ROUTES[Tier(tier)],
+            done=frozenset(step for step, _who in signed[pk]),
+            receiver_id=receiver_id,
+            approved_by=frozenset(approver for _step, approver in signed[pk]),
+            account_manager_id=manager_id,
+            staff=staff,
+        )
+        if rules.may_take_a_step(round_, who):
+            taken.append(pk)
+    return taken
 
 
 def _steps_by_role(actor: Staff) -> list[tuple[ApprovalStep, list[Tier], list[ApprovalStep]]]:

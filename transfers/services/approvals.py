@@ -12,10 +12,17 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer, Staff
 from core_system.adapters import Condition, get_core_system
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
+from kernel.errors import (
+    ApplicationError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidState,
+    require_same_branch,
+)
 
 from .. import approval_rules as rules
-from .. import permissions
+from .. import permissions, routing
 from ..errors import TransferErrorCode
 from ..models import (
     Approval,
@@ -44,46 +51,61 @@ def done_steps(req: TransferRequest) -> set[str]:
 
 
 def _step_for(req: TransferRequest, approver: Staff) -> ApprovalStep:
-    """The step this person can fill now, or a message that says why none."""
-    if approver.pk == req.created_by_id:
-        raise Forbidden(
-            _("Nobody approves a request they received themselves."),
-            code=TransferErrorCode.SELF_APPROVAL,
-        )
-    route = rules.route_for(req)
-    done = done_steps(req)
-    if Approval.objects.filter(request=req, round=req.approval_round, approver=approver).exists():
-        raise Conflict(
-            _("You have already approved this request."), code=TransferErrorCode.ALREADY_APPROVED
-        )
-    theirs = [step for step in route if rules.may_fill(step, staff=approver, request=req)]
-    if not theirs:
-        if rules.holds_role_of(ApprovalStep.ACCOUNT_MANAGER, approver) and (
-            ApprovalStep.ACCOUNT_MANAGER in route
-        ):
-            raise Forbidden(
-                _("Only the customer's own account manager approves for them."),
-                code=TransferErrorCode.NOT_THEIRS,
-            )
-        raise Forbidden(
-            _("This customer's tier needs no approval from your role."),
-            code=TransferErrorCode.NOT_IN_ROUTE,
-        )
-    open_now = rules.open_steps(route, done)
-    for step in theirs:
-        if step in open_now:
-            return step
-    if all(step in done for step in theirs):
-        raise Conflict(
-            _("This step has already been approved."), code=TransferErrorCode.ALREADY_APPROVED
-        )
-    raise Conflict(
-        _(
-            "Not yet: the counter lead and the account manager approve first, then the marketing "
-            "director, and the general manager last."
-        ),
-        code=TransferErrorCode.NOT_YET,
+    """The step this person takes now (approval_rules.step_for), or a refusal that says why
+    none. When the round is stuck because nobody in the branch can take an open step, every
+    approver hears which step and why, rather than a reason of their own."""
+    round_ = routing.round_of(req)
+    verdict = rules.step_for(round_, routing.approver_of(approver))
+    if verdict.step is not None:
+        return verdict.step
+    personal = verdict.refusal in (
+        TransferErrorCode.SELF_APPROVAL,
+        TransferErrorCode.APPROVER_INACTIVE,
     )
+    if not personal and permissions.is_approver(approver):
+        stalled = rules.stalled_steps(round_)
+        if stalled:
+            raise Conflict(
+                routing.nobody_can_approve(round_, stalled),
+                code=TransferErrorCode.NO_APPROVER,
+                details={"steps": [str(step) for step in stalled]},
+            )
+    raise _refusal(round_, verdict, approver)
+
+
+def _refusal(round_: rules.Round, verdict: rules.Verdict, approver: Staff) -> ApplicationError:
+    code = verdict.refusal
+    if code == TransferErrorCode.APPROVER_INACTIVE:
+        return Forbidden(
+            _("{name}'s account is not active: only active staff approve.").format(name=approver),
+            code=code,
+        )
+    if code == TransferErrorCode.SELF_APPROVAL:
+        return Forbidden(_("Nobody approves a request they received themselves."), code=code)
+    if code == TransferErrorCode.NOT_THEIRS:
+        return Forbidden(_("Only the customer's own account manager approves for them."), code=code)
+    if code == TransferErrorCode.NOT_IN_ROUTE:
+        return Forbidden(_("This customer's tier needs no approval from your role."), code=code)
+    if code == TransferErrorCode.NEEDED_LATER:
+        return Conflict(
+            _(
+                "Not yet: your approval is kept for the {steps} step, which nobody else in the "
+                "branch can give; another approver takes the step open now."
+            ).format(steps=", ".join(str(step.label) for step in verdict.later)),
+            code=code,
+            details={"later": [str(step) for step in verdict.later]},
+        )
+    if code == TransferErrorCode.NOT_YET:
+        return Conflict(
+            _(
+                "Not yet: the counter lead and the account manager approve first, then the "
+                "marketing director, and the general manager last."
+            ),
+            code=code,
+        )
+    if approver.pk in round_.approved_by:
+        return Conflict(_("You have already approved this request."), code=code)
+    return Conflict(_("This step has already been approved."), code=code)
 
 
 def blocking_conditions_for(*, customer: Customer, on: dt.date) -> list[Condition]:

@@ -88,6 +88,7 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "document_rows": [(kind, checked.get(kind.value)) for kind in kinds],
         "progress": selectors.approval_progress(req),
         "waiting": waiting_for(req),
+        "approval_gap": selectors.approval_gap(req),
         "closure_missing": closure_missing,
         "retained_labels": [
             k.label for k in retained_kinds if k.value in (req.retained_documents or [])
