@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerKind, Tier
@@ -59,7 +59,7 @@ def figure_tables(f: dict[str, Any]) -> list[FigureTable]:
             _("Summary: {month} compared with {previous}").format(
                 month=f["month"], previous=prev["month"]
             ),
-            [_("Figure"), f["month"], prev["month"], _("Change")],
+            [_("Figure"), f["month"], prev["month"], pgettext("month on month", "Change")],
             [
                 [left, f["churn"]["count"], prev["churn"], change["churn"]],
                 [

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer, CustomerKind
@@ -18,7 +19,7 @@ from .reasons import ChurnReason
 
 
 class TransferState(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("request state", "Received")
     DOCUMENTS_VERIFIED = "documents_verified", _("Documents verified")
     RETENTION = "retention", _("Reason recorded, retention talk")
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
