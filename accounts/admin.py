@@ -1,5 +1,7 @@
 """Branches, staff and customers in the admin, each branch seeing only itself. Personal
-numbers are shown masked; the manual tier is set only through customer_set_tier."""
+fields are shown masked; only the head office's administrator sees them in full, to correct
+a record, and every such change form is logged (PIPL Art. 51). The manual tier is set only
+through customer_set_tier."""
 
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ from accounts.admin_mixins import (
     scope_to_branch,
 )
 from kernel.errors import ApplicationError
+from kernel.request_context import client_ip
 
-from . import services
-from .models import Branch, Customer, Staff, Tier
+from . import permissions, services
+from .models import AccessChannel, AccessPurpose, Branch, Customer, RevealedField, Staff, Tier
 from .roles import Role
 
 
@@ -197,7 +200,11 @@ class CustomerAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         # A superuser corrects the record itself; everyone else sees the numbers masked.
-        identity = self._IDENTITY if request.user.is_superuser else self._MASKED_IDENTITY
+        identity = (
+            self._IDENTITY
+            if permissions.may_correct_record(request.user)
+            else self._MASKED_IDENTITY
+        )
         return (
             (None, {"fields": ("branch", *identity)}),
             (_("Account manager"), {"fields": ("account_manager",)}),
@@ -212,7 +219,7 @@ class CustomerAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
         # The manual tier changes only through the "set tier" action, which records who
         # and why.
         readonly = ["computed_tier_display", "tier_display", *self._TIER_OVERRIDE]
-        if not request.user.is_superuser:
+        if not permissions.may_correct_record(request.user):
             readonly += [
                 "branch",
                 *self._MASKED_IDENTITY,
@@ -220,6 +227,27 @@ class CustomerAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
                 "annual_volume",
             ]
         return readonly
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None and permissions.may_correct_record(request.user):
+            # PIPL Art. 51: this form holds the decrypted identity number and phone.
+            services.customer_reveal(
+                customer=obj,
+                actor=request.user,  # type: ignore[arg-type]
+                field=RevealedField.RECORD,
+                purpose=AccessPurpose.CORRECT_RECORD,
+                client_ip=client_ip(request),
+                channel=AccessChannel.ADMIN,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "account_manager":

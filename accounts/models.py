@@ -237,9 +237,35 @@ class AccessChannel(models.TextChoices):
     ADMIN = "admin", _("Admin")
 
 
+class RevealedField(models.TextChoices):
+    """What a look at a customer showed in full; everything else was masked."""
+
+    NONE = "none", _("nothing in full")
+    NAME = "name", _("full name")
+    PHONE = "phone", _("phone")
+    IDENTITY = "identity", _("name, identity number and phone")
+    RECORD = "record", _("every personal field")
+
+
+class AccessPurpose(models.TextChoices):
+    """Why a personal field was shown in full (PIPL Art. 6: no more than the purpose needs).
+    Who may ask for which is accounts/permissions.may_reveal."""
+
+    VERIFY_IDENTITY = "verify_identity", _("verify identity at the counter")
+    REVISIT_CALL = "revisit_call", _("revisit call")
+    RETENTION_CALL = "retention_call", _("retention call")
+    WORK_MEMO = "work_memo", _("work memo follow-up")
+    CORRECT_RECORD = "correct_record", _("correct the customer record")
+
+
+# What an account manager may give as the reason to see a phone in full (Art. 28, 31).
+CALL_PURPOSES = (AccessPurpose.REVISIT_CALL, AccessPurpose.RETENTION_CALL)
+
+
 class CustomerAccessLog(AppendOnlyModel):
-    """PIPL Art. 51, JR/T 0060: every time staff see a customer's full details — who, when,
-    which customer, from where and through what. Append-only, in PostgreSQL too."""
+    """PIPL Art. 51, JR/T 0060: every look at a customer — who, when, which customer, from
+    where, through what, which field was shown in full and why. Append-only, in PostgreSQL
+    too. Rows written before fields and purposes were recorded have both blank."""
 
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
@@ -251,6 +277,13 @@ class CustomerAccessLog(AppendOnlyModel):
     at = models.DateTimeField(_("seen at"), auto_now_add=True)
     client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
     channel = models.CharField(_("through"), max_length=10, choices=AccessChannel.choices)
+    field = models.CharField(
+        _("shown in full"), max_length=10, choices=RevealedField.choices, blank=True
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=AccessPurpose.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("customer access")

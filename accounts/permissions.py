@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db import models
 
-from .roles import Role
+from .models import AccessPurpose, Customer, RevealedField
+from .roles import COUNTER_ROLES, Role
 
 
 def scope_to_branch(
@@ -35,3 +36,61 @@ def scope_to_branch(
 def may_set_tier(actor: Any) -> bool:
     """A tier set by hand, over the computed one, is the managers' call."""
     return bool(actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER))
+
+
+# --- Personal information shown in full (PIPL Art. 6, 51) -----------------------------------
+# Lists, queues, approvers' pages, exports and the API show a customer masked; these say
+# who sees which field in full, where, and for what. Every such look is logged through
+# accounts.services.customer_reveal.
+
+# The directors answer for every revisit and hold the retention talk (Art. 28, 31): they call
+# customers who are not their own.
+_CALLING_SUPERVISORS = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+
+
+def sees_full_name(actor: Any) -> bool:
+    """Art. 4: the counter compares the person in front of it with the identity card, so it
+    sees the name in full on the customer's page, the request page and the business form
+    the customer signs. A stand-in that is no one (the nightly filing printing the
+    archive's copy) sees the customer masked."""
+    has_role = getattr(actor, "has_role", None)
+    return bool(has_role and has_role(*COUNTER_ROLES))
+
+
+def may_verify_identity(actor: Any, customer: Customer) -> bool:
+    """Art. 4: the counter asks for the identity number and phone in full to check the
+    documents; another branch's customer is not theirs to check."""
+    return actor.branch_id == customer.branch_id and sees_full_name(actor)
+
+
+def may_reveal_phone(actor: Any, customer: Customer) -> bool:
+    """To call the customer: their own account manager (Art. 31, 34), a director of the
+    branch (Art. 28, 31), or the counter with the customer in front of it (Art. 4)."""
+    if actor.branch_id != customer.branch_id:
+        return False
+    if actor.has_role(*COUNTER_ROLES, *_CALLING_SUPERVISORS):
+        return True
+    return bool(actor.has_role(Role.ACCOUNT_MANAGER) and customer.account_manager_id == actor.pk)
+
+
+def may_correct_record(actor: Any) -> bool:
+    """The head office's administrator corrects a record's personal fields in the admin;
+    branch staff see them masked there."""
+    return bool(getattr(actor, "is_superuser", False))
+
+
+def may_reveal(actor: Any, customer: Customer, *, field: str, purpose: str) -> bool:
+    """The one answer to "may this person see this field of this customer in full, for this
+    purpose": each purpose opens only the fields it needs (PIPL Art. 6)."""
+    if purpose == AccessPurpose.VERIFY_IDENTITY:
+        allowed = field in (RevealedField.NAME, RevealedField.IDENTITY)
+        return allowed and may_verify_identity(actor, customer)
+    if purpose in (
+        AccessPurpose.REVISIT_CALL,
+        AccessPurpose.RETENTION_CALL,
+        AccessPurpose.WORK_MEMO,
+    ):
+        return field == RevealedField.PHONE and may_reveal_phone(actor, customer)
+    if purpose == AccessPurpose.CORRECT_RECORD:
+        return field == RevealedField.RECORD and may_correct_record(actor)
+    return False

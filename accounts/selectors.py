@@ -8,6 +8,7 @@ from django.db import connections
 from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Upper
 
+from . import permissions
 from .models import Branch, Customer, CustomerQuerySet, Staff
 from .pii import customer_match_q
 
@@ -49,6 +50,15 @@ def customer_search(*, branch: Branch, query: str, limit: int = 50) -> CustomerQ
             return found.order_by("name", "pk")[:limit]  # type: ignore[return-value]
     found = customers.filter(_name_matches(customers, query) | exact)
     return found.order_by("name", "pk")[:limit]  # type: ignore[return-value]
+
+
+def customer_name_for(customer: Customer, *, viewer: Staff) -> str:
+    """The name as this person sees it on one customer's page, request or business form: in
+    full for the counter, which checks it against the identity card (Art. 4), masked for
+    everyone else (PIPL Art. 51). Lists show `masked_name` whoever reads them."""
+    if customer.is_institution or permissions.sees_full_name(viewer):
+        return customer.name
+    return customer.masked_name
 
 
 def staff_with_roles(branch: Branch | int, *roles: str) -> QuerySet[Staff]:

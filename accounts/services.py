@@ -6,11 +6,20 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kernel.errors import Forbidden, InvalidInput, NotFound
+from kernel.errors import Forbidden, InvalidInput, NotFound, require_same_branch
 
 from . import permissions
-from .models import AccessChannel, Customer, CustomerAccessLog, Staff, Tier
+from .models import (
+    AccessChannel,
+    AccessPurpose,
+    Customer,
+    CustomerAccessLog,
+    RevealedField,
+    Staff,
+    Tier,
+)
 from .roles import ROLE_PERMISSIONS, Role
 
 
@@ -59,16 +68,78 @@ def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: st
 
 
 def customer_access_record(
-    *, customer: Customer, actor: Staff, client_ip: str | None, channel: str
+    *,
+    customer: Customer,
+    actor: Staff,
+    client_ip: str | None,
+    channel: str,
+    field: str = RevealedField.NONE,
+    purpose: str = "",
+    note: str = "",
 ) -> CustomerAccessLog:
-    """PIPL Art. 51: a customer's full details were shown to `actor`. Call it from every place
-    that shows them (the customer page, the API's customer retrieve)."""
+    """PIPL Art. 51: `actor` looked at `customer` (one row per look). A field shown in full
+    goes through customer_reveal, which asks accounts/permissions.py first."""
     if channel not in AccessChannel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    if field not in RevealedField.values:
+        raise ValueError(f"unknown field {field!r}")
     return CustomerAccessLog.objects.create(
         customer=customer,
         actor=actor,
         branch_id=customer.branch_id,
         client_ip=client_ip or None,
         channel=channel,
+        field=field,
+        purpose=purpose,
+        note=note,
+    )
+
+
+_REFUSALS = {
+    RevealedField.NAME: gettext_lazy("Only the counter sees a customer's name in full."),
+    RevealedField.IDENTITY: gettext_lazy(
+        "Only the counter sees the identity number and phone in full, to verify the customer."
+    ),
+    RevealedField.PHONE: gettext_lazy(
+        "Only the customer's account manager, the branch's directors and the counter may see "
+        "the phone in full."
+    ),
+    RevealedField.RECORD: gettext_lazy(
+        "Only the head office's administrator corrects personal fields."
+    ),
+}
+
+
+def customer_reveal(
+    *,
+    customer: Customer,
+    actor: Staff,
+    field: str,
+    purpose: str,
+    client_ip: str | None,
+    channel: str = AccessChannel.PAGE,
+    note: str = "",
+) -> CustomerAccessLog:
+    """PIPL Art. 6, 51: `field` of `customer` is about to be shown to `actor` in full, for
+    `purpose`. Refused unless accounts/permissions.may_reveal allows it; otherwise recorded,
+    once, before the caller shows it: who, when, from where, through what, what and why."""
+    if not permissions.may_correct_record(actor):
+        require_same_branch(customer.branch_id, actor)
+    if field not in RevealedField.values or field == RevealedField.NONE:
+        raise InvalidInput(_("Say which field is to be shown."))
+    if purpose not in AccessPurpose.values:
+        raise InvalidInput(_("Say why the field is to be shown."))
+    note = " ".join((note or "").split())
+    if len(note) > 200:
+        raise InvalidInput(_("Keep the note to 200 characters."))
+    if not permissions.may_reveal(actor, customer, field=field, purpose=purpose):
+        raise Forbidden(str(_REFUSALS[RevealedField(field)]))
+    return customer_access_record(
+        customer=customer,
+        actor=actor,
+        client_ip=client_ip,
+        channel=channel,
+        field=field,
+        purpose=purpose,
+        note=note,
     )

@@ -1,6 +1,8 @@
-"""Customers over the API: read and search only, identity numbers and phones masked. It
-lives with the API's infrastructure because accounts sits below it (a token acts as one of
-the branch's staff)."""
+"""Customers over the API: read and search only, a person's name, identity number and phone
+masked in the list and the retrieve alike. The API never returns them in full, so reading it
+writes no customer access-log row (PIPL Art. 51: full details are for the counter's page,
+where every look is logged). It lives with the API's infrastructure because accounts sits
+below it (a token acts as one of the branch's staff)."""
 
 from __future__ import annotations
 
@@ -16,11 +18,23 @@ from accounts.selectors import customer_search
 
 from .viewsets import BranchViewSet
 
+_MASKED = " Masked (PIPL Art. 51): the API never returns it in full."
+
 
 class CustomerSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="masked_name")
-    id_number = serializers.CharField(source="masked_id_number")
-    phone = serializers.CharField(source="masked_phone")
+    name = serializers.CharField(
+        source="masked_name",
+        help_text="A person's surname and one * per other character (张*); an institution's "
+        "name in full." + _MASKED,
+    )
+    id_number = serializers.CharField(
+        source="masked_id_number",
+        help_text="The first six and last four characters (110101********1234)." + _MASKED,
+    )
+    phone = serializers.CharField(
+        source="masked_phone",
+        help_text="The first three and last four digits (138****5678)." + _MASKED,
+    )
     kind = serializers.ChoiceField(choices=CustomerKind.choices)
     id_type = serializers.ChoiceField(choices=IdType.choices)
     tier = serializers.ChoiceField(choices=Tier.choices)
@@ -57,7 +71,7 @@ class CustomerSearchSerializer(serializers.Serializer):
 
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchViewSet):
     """The branch's customers. The full identity number finds a customer, but every
-    representation shows it masked."""
+    representation shows it masked, the retrieve as the list."""
 
     serializer_class = CustomerSerializer
     read_permission = "accounts.view_customer"
@@ -77,6 +91,17 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchVi
             .order_by("name", "pk")
         )
 
-    @extend_schema(parameters=[CustomerSearchSerializer])
+    @extend_schema(
+        parameters=[CustomerSearchSerializer],
+        description="The branch's customers, masked (PIPL Art. 51).",
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        description="One customer of the branch, masked as in the list (PIPL Art. 51): the "
+        "full name, identity number and phone are shown only on the counter's customer page, "
+        "where each look is logged."
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)

@@ -1,6 +1,8 @@
 """The printed papers of a request: the business form (业务单据) the customer and the clerk sign
 (Art. 11, 13), and the fee receipt (收据, Art. 12). Personal details are printed masked; the
-full numbers stay in the record."""
+full numbers stay in the record. The business form printed at the counter carries the name
+in full: the customer signs under it and the clerk checks it against the identity card
+(Art. 4)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from accounts.masking import mask_id_number, mask_name
 from accounts.models import Staff, Tier
+from accounts.selectors import customer_name_for
 from kernel import pdf
 from kernel.calendar import BEIJING, beijing_now
 from kernel.errors import InvalidState
@@ -129,7 +132,7 @@ def business_form_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
     st = pdf.styles()
     yes_no = {True: _("yes"), False: _("no")}
     customer_rows = [
-        (_("Name"), customer.masked_name),
+        (_("Name"), customer_name_for(customer, viewer=printed_by)),
         (_("Customer type"), str(customer.get_kind_display())),
         (_("Tier"), _tier_display(req)),
         (

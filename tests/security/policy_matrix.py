@@ -476,6 +476,12 @@ MATRIX: dict[str, Row] = {
         "200 200 200 200 200 200 200 200 200",
         "404 404 404 404 404 404 404 404 404",
     ),
+    # customers/<int:pk>/phone/ (POST only: who may reveal is tests/accounts/test_identity.py)
+    "customer_phone_reveal": Row(
+        "customer",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
+    ),
     # customers/
     "customer_search": Row(
         None,

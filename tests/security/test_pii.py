@@ -154,17 +154,26 @@ def test_every_look_at_the_customer_page_is_logged(client, people):
     url = reverse("customer_detail", kwargs={"pk": customer.pk})
     page = client.get(url).content.decode()
     assert "110101199003071234" not in page  # masked until asked for
-    full = client.get(url, {"full": "1"}, REMOTE_ADDR="10.1.2.3").content.decode()
-    assert "110101199003071234" in full
+    response = client.post(url, REMOTE_ADDR="10.1.2.3")
+    assert "110101199003071234" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
     logs = list(CustomerAccessLog.objects.filter(customer=customer).order_by("pk"))
-    assert [(log.actor, log.channel) for log in logs] == [(people.clerk, "page")] * 2
+    assert [(log.actor, log.channel, log.field) for log in logs] == [
+        (people.clerk, "page", "name"),
+        (people.clerk, "page", "identity"),
+    ]
     assert logs[1].client_ip == "10.1.2.3"
+    assert logs[1].purpose == "verify_identity"
 
 
 def test_only_the_counter_sees_the_full_number(client, people):
     customer = people.customer(id_number="110101199003071234")
     client.force_login(people.am)
     url = reverse("customer_detail", kwargs={"pk": customer.pk})
+    response = client.post(url, follow=True)
+    assert "110101199003071234" not in response.content.decode()
+    assert not CustomerAccessLog.objects.filter(customer=customer, field="identity").exists()
+    # A GET with the old query string shows nothing more either.
     assert "110101199003071234" not in client.get(url, {"full": "1"}).content.decode()
 
 

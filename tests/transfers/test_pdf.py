@@ -30,19 +30,30 @@ def test_business_form_renders_with_embedded_chinese_font(people):
     assert b"WenQuanYiMicroHei" in data
 
 
-def test_business_form_shows_the_customer_masked_never_the_full_numbers(people):
+def test_business_form_printed_at_the_counter_names_the_customer_in_full(people):
+    # Art. 4: the customer signs under their name and the clerk checks it against the card.
     customer = people.customer("ordinary", name="张三丰")
     req = to_awaiting_approval(people, customer)
 
-    text = text_of(business_form_pdf(req, printed_by=people.clerk))
+    for counter in (people.clerk, people.lead):
+        text = text_of(business_form_pdf(req, printed_by=counter))
+
+        assert "张三丰" in text
+        assert customer.masked_id_number in text
+        assert customer.masked_phone in text
+        assert customer.fund_account in text
+        assert customer.id_number not in text
+        assert customer.phone not in text
+
+
+def test_business_form_printed_by_an_approver_masks_the_name(people):
+    customer = people.customer("ordinary", name="张三丰")
+    req = to_awaiting_approval(people, customer)
+
+    text = text_of(business_form_pdf(req, printed_by=people.gm))
 
     assert "张**" in text
-    assert customer.masked_id_number in text
-    assert customer.masked_phone in text
-    assert customer.fund_account in text
     assert "张三丰" not in text
-    assert customer.id_number not in text
-    assert customer.phone not in text
 
 
 def test_business_form_masks_the_agent_too(people):

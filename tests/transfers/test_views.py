@@ -91,6 +91,7 @@ PK_CASES = {
     "request_receipt_pdf": ("completed", "get"),
     "request_create": ("customer", "post"),
     "customer_detail": ("customer", "get"),
+    "customer_phone_reveal": ("customer", "post"),
     "appointment_book": ("customer", "post"),
     "appointment_findings": ("appointment", "post"),
     "approval_sign_off": ("approval", "post"),
