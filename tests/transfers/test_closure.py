@@ -165,7 +165,12 @@ def test_transfer_and_revoke_now_close_once_the_core_export_shows_the_custody_mo
     assert done.closure_due_on == dt.date(2026, 11, 30)  # two trading days: Fri, Mon
     told = DailyNotice.objects.filter(kind="transfers.closure_ready", ref=f"request:{done.pk}")
     assert list(told.values_list("recipient", flat=True)) == [people.lead.pk]
-    assert Notification.objects.filter(recipient=people.lead, subject__contains="#").count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=people.lead, subject__contains="can be closed"
+        ).count()
+        == 1
+    )
     closed = services.transfer_close_account(request=done, actor=people.clerk)
     assert closed.state == S.COMPLETED and closed.account_closed_at == closed.ended_at
     assert audit_rows(closed)[-1].action == AuditAction.CLOSE_ACCOUNT
