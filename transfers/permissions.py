@@ -124,7 +124,9 @@ def may_see_scans(actor: Staff, request: TransferRequest) -> bool:
 
 
 def may_print_receipt(actor: Staff, request: TransferRequest) -> bool:
-    return request.state == S.COMPLETED
+    """Art. 12: a completed request's receipt, printed (and reprinted, each print logged) by
+    whoever reads the branch's requests."""
+    return request.state == S.COMPLETED and reads_requests(actor)
 
 
 def available_actions(request: TransferRequest, actor: Staff) -> dict[str, bool]:
