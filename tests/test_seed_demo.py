@@ -172,7 +172,11 @@ def test_seed_demo_appointments_booked_before_are_served_and_booked_today_are_re
     frozen_now.move_to(now)
     seed()
     clerk = Staff.objects.get(username="clerk")
-    items = {"wants_sz_transfer": True, "sz_receiving_broker": "某券商", "sz_receiving_seat": "1"}
+    items = {
+        "wants_sz_transfer": True,
+        "sz_receiving_broker": "某券商",
+        "sz_receiving_seat": "123456",
+    }
     for ready in ("6600000012", "6600000014"):
         customer = Customer.objects.get(fund_account=ready)
         req = services.transfer_request_create(customer=customer, actor=clerk, **items)

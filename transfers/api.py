@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Customer, Staff
+from accounts.models import Customer, IdType, Staff
 from api.fields import CommentSerializer, EmptySerializer, id_field
 from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
@@ -30,6 +30,14 @@ from .models import (
     required_documents,
 )
 from .selectors import approval_progress, request_detail_queryset
+from .validators import (
+    AGENT_ID_MAX_LENGTH,
+    AGENT_ID_TYPE_CHOICES,
+    AGENT_NAME_MAX_LENGTH,
+    BROKER_MAX_LENGTH,
+    SEAT_MAX_LENGTH,
+    request_input_problems,
+)
 
 
 class ConditionSerializer(serializers.Serializer):
@@ -64,6 +72,10 @@ class TransferRequestSerializer(serializers.ModelSerializer):
     )
     password_confirmed = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    # Blank without an agent, and on requests received before the type was asked.
+    agent_id_type = serializers.ChoiceField(
+        choices=AGENT_ID_TYPE_CHOICES, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = TransferRequest
@@ -82,6 +94,7 @@ class TransferRequestSerializer(serializers.ModelSerializer):
             "wants_closure",
             "by_agent",
             "agent_name",
+            "agent_id_type",
             "primary_reason",
             "other_reasons",
             "reason_note",
@@ -157,17 +170,39 @@ class TransferRequestSerializer(serializers.ModelSerializer):
 
 
 class TransferCreateSerializer(serializers.Serializer):
+    """The lengths are the model's, as on the request page; the seat's and the agent's
+    number's formats are checked by transfers/validators.py, as the page and the service
+    check them, in the same words."""
+
     customer = id_field()
     wants_sz_transfer = serializers.BooleanField(default=False)
-    sz_receiving_broker = serializers.CharField(default="", allow_blank=True, max_length=100)
-    sz_receiving_seat = serializers.CharField(default="", allow_blank=True, max_length=20)
+    sz_receiving_broker = serializers.CharField(
+        default="", allow_blank=True, max_length=BROKER_MAX_LENGTH
+    )
+    sz_receiving_seat = serializers.CharField(
+        default="",
+        allow_blank=True,
+        max_length=SEAT_MAX_LENGTH,
+        help_text="The receiving Shenzhen trading seat: 6 digits.",
+    )
     wants_sh_revocation = serializers.BooleanField(default=False)
     wants_closure = serializers.BooleanField(default=False)
     by_agent = serializers.BooleanField(default=False)
-    agent_name = serializers.CharField(default="", allow_blank=True, max_length=100)
-    agent_id_number = serializers.CharField(
-        default="", allow_blank=True, max_length=40, write_only=True
+    agent_name = serializers.CharField(
+        default="", allow_blank=True, max_length=AGENT_NAME_MAX_LENGTH
     )
+    agent_id_type = serializers.ChoiceField(
+        choices=AGENT_ID_TYPE_CHOICES, default=IdType.RESIDENT_ID
+    )
+    agent_id_number = serializers.CharField(
+        default="", allow_blank=True, max_length=AGENT_ID_MAX_LENGTH, write_only=True
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        problems = request_input_problems(attrs)
+        if problems:
+            raise serializers.ValidationError({f: [m] for f, m in problems.items()})
+        return attrs
 
 
 class TransferFilterSerializer(serializers.Serializer):

@@ -3,15 +3,25 @@ required when, who may do what) stay in the services, which name what is wrong."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Branch, Staff
+from accounts.models import Branch, IdType, Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 
 from .models import ChurnReason, DocumentKind, RetainedDocument
 from .permissions import APPROVER_ROLES
+from .validators import (
+    AGENT_ID_MAX_LENGTH,
+    AGENT_ID_TYPE_CHOICES,
+    AGENT_NAME_MAX_LENGTH,
+    BROKER_MAX_LENGTH,
+    SEAT_MAX_LENGTH,
+    request_input_problems,
+)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -20,23 +30,47 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class TransferRequestForm(forms.Form):
+    """The new request. The lengths are the model's, as in the API; the formats of the seat
+    and of the agent's number are checked by transfers/validators.py, as the API and the
+    service check them."""
+
     wants_sz_transfer = forms.BooleanField(label=_("Shenzhen custody transfer"), required=False)
     sz_receiving_broker = forms.CharField(
-        label=_("Receiving broker"), max_length=100, required=False
+        label=_("Receiving broker"), max_length=BROKER_MAX_LENGTH, required=False
     )
-    sz_receiving_seat = forms.CharField(label=_("Receiving seat"), max_length=20, required=False)
+    sz_receiving_seat = forms.CharField(
+        label=_("Receiving seat"),
+        max_length=SEAT_MAX_LENGTH,
+        required=False,
+        help_text=_("Shenzhen trading seat: 6 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     wants_sh_revocation = forms.BooleanField(
         label=_("Shanghai designated-trading revocation"), required=False
     )
     wants_closure = forms.BooleanField(label=_("Fund-account closure"), required=False)
     by_agent = forms.BooleanField(label=_("An authorised agent came"), required=False)
-    agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
+    agent_name = forms.CharField(
+        label=_("Agent's name"), max_length=AGENT_NAME_MAX_LENGTH, required=False
+    )
+    agent_id_type = forms.ChoiceField(
+        label=_("Agent's identity document"),
+        choices=AGENT_ID_TYPE_CHOICES,
+        initial=IdType.RESIDENT_ID,
+        required=False,
+    )
     agent_id_number = forms.CharField(
         label=_("Agent's identity number"),
-        max_length=40,
+        max_length=AGENT_ID_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field, message in request_input_problems(data).items():
+            self.add_error(field, message)
+        return data
 
 
 class DocumentsForm(forms.Form):

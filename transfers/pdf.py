@@ -1,16 +1,19 @@
 """The printed papers of a request: the business form (业务单据) the customer and the clerk sign
-(Art. 11, 13), and the fee receipt (收据, Art. 12). Personal details are printed masked; the
-full numbers stay in the record. The business form printed at the counter carries the name
-in full: the customer signs under it and the clerk checks it against the identity card
-(Art. 4)."""
+(Art. 11, 13), and the fee receipt (收据, Art. 12) in two copies, the customer's and the
+branch's (Art. 13, 14). Both are the customer's papers and print in Chinese whatever language
+the member of staff works in. Personal details are printed masked; the full numbers stay in
+the record. The business form printed at the counter carries the name in full: the customer
+signs under it and the clerk checks it against the identity card (Art. 4)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from accounts.masking import mask_id_number, mask_name
 from accounts.models import Staff, Tier
@@ -18,15 +21,20 @@ from accounts.selectors import customer_name_for
 from kernel import pdf
 from kernel.calendar import BEIJING, beijing_now
 from kernel.errors import InvalidState
+from kernel.money import amount_in_capitals
 
+from .fees import FeeLine, fee_for, fee_lines
 from .models import (
     LEFT_STATES,
     ApprovalMode,
     FeeItem,
-    FeeSchedule,
+    ReceiptCopy,
     TransferRequest,
 )
 from .selectors import StepProgress, approval_progress
+
+# The customer's papers are in the branch's language, Chinese, for every member of staff.
+PAPER_LANGUAGE = "zh-hans"
 
 
 def _beijing(moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -127,7 +135,13 @@ def _printed_line(printed_by: Staff) -> Paragraph:
 
 
 def business_form_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
-    """The business form (业务单据): who, what is asked for, why, and who approved how."""
+    """The business form (业务单据): who, what is asked for, why, what it costs, and who
+    approved how. The request's internal state is not the customer's business: not printed."""
+    with translation.override(PAPER_LANGUAGE):
+        return _business_form(req, printed_by=printed_by)
+
+
+def _business_form(req: TransferRequest, *, printed_by: Staff) -> bytes:
     customer = req.customer
     st = pdf.styles()
     yes_no = {True: _("yes"), False: _("no")}
@@ -152,14 +166,16 @@ def business_form_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
     if req.by_agent:
         customer_rows += [
             (_("Agent"), mask_name(req.agent_name)),
-            (_("Agent's identity number"), mask_id_number(req.agent_id_number)),
+            (
+                _("Agent's identity number"),
+                f"{req.get_agent_id_type_display()} {mask_id_number(req.agent_id_number)}".strip(),
+            ),
         ]
     header_rows = [
         (_("Branch"), req.branch.name),
         (_("Request number"), str(req.pk)),
         (_("Received at"), _beijing(req.created_at)),
         (_("Received by"), str(req.created_by)),
-        (_("State"), str(req.get_state_display())),
     ]
     if req.appointment is not None:
         header_rows.append(
@@ -182,6 +198,8 @@ def business_form_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
         pdf.key_value_table([(k, pdf_escape(v)) for k, v in _requested_rows(req)]),
         Paragraph(pdf_escape(_("Reason")), st["heading"]),
         Paragraph(_reason_text(req) or "—", st["body"]),
+        Paragraph(pdf_escape(_("Fees (Art. 12)")), st["heading"]),
+        *_fee_table(req),
         Paragraph(pdf_escape(_("Approvals")), st["heading"]),
         pdf.grid_table(
             [_("Step"), _("Approver"), _("Time"), _("How"), _("Written sign-off")],
@@ -205,66 +223,115 @@ def business_form_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
     )
 
 
-def _receipt_lines(req: TransferRequest) -> list[tuple[str, str]]:
-    """One line per item. The request keeps only the total it charged; the per-item amounts
-    come from today's schedule and are printed only while they still add up to that total."""
-    items = []
-    if req.wants_sz_transfer:
-        items.append(FeeItem.SZ_TRANSFER)
-    if req.wants_sh_revocation:
-        items.append(FeeItem.SH_REVOCATION)
-    if req.wants_closure:
-        items.append(FeeItem.CLOSURE)
-    schedule = dict(
-        FeeSchedule.objects.filter(branch_id=req.branch_id, item__in=items).values_list(
-            "item", "amount"
-        )
-    )
-    # Closing an account is free by regulation, whatever the schedule says.
-    amounts = {
-        item: Decimal("0") if item == FeeItem.CLOSURE else schedule.get(item, Decimal("0"))
-        for item in items
-    }
-    itemised = sum(amounts.values(), Decimal("0")) == (req.fee_amount or Decimal("0"))
-    return [(str(item.label), _money(amounts[item]) if itemised else "") for item in items]
+def _fee_rows(req: TransferRequest) -> tuple[list[FeeLine], Decimal, bool]:
+    """The lines, the total and whether the lines may carry their amounts. Once processing
+    has started the total is the one recorded then; the lines come from today's schedule and
+    show their amounts only while they still add up to it."""
+    lines = fee_lines(req)
+    total = req.fee_amount if req.fee_amount is not None else fee_for(req)
+    itemised = sum((line.amount for line in lines), Decimal("0")) == total
+    return lines, total, itemised
 
 
-def receipt_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
-    """The fee receipt (收据) of a completed request (Art. 12)."""
+def _fee_note(req: TransferRequest) -> str:
+    if req.fee_amount is None:
+        if req.is_ended:
+            return _("Nothing was charged: the request ended before processing.")
+        return _("At the branch's fee schedule today; fixed when processing starts.")
+    if req.state not in LEFT_STATES:
+        return _("Fixed when processing started; paid on completion, against a receipt.")
+    return ""
+
+
+def _fee_grid(lines: list[FeeLine], total: Decimal, itemised: bool) -> Flowable:
+    rows = [[pdf_escape(line.label), _money(line.amount) if itemised else ""] for line in lines]
+    rows.append([_("Total"), _money(total)])
+    return pdf.grid_table([_("Item"), _("Amount (CNY)")], rows, widths=(120, 50))
+
+
+def _fee_table(req: TransferRequest) -> list[Flowable]:
+    lines, total, itemised = _fee_rows(req)
+    story: list[Flowable] = [
+        _fee_grid(lines, total, itemised),
+        pdf.spacer(2),
+        pdf.key_value_table([(_("Amount in words"), amount_in_capitals(total))]),
+    ]
+    note = _fee_note(req)
+    if note:
+        story.append(Paragraph(pdf_escape(note), pdf.styles()["small"]))
+    return story
+
+
+def receipt_pdf(
+    req: TransferRequest,
+    *,
+    printed_by: Staff,
+    copies: str = ReceiptCopy.BOTH,
+    reprint: int = 0,
+) -> bytes:
+    """The fee receipt (收据) of a completed request (Art. 12): the customer's copy (客户联)
+    and the branch's (营业部留存联), each on its own page and marked, or the one asked for; a
+    reprint is marked 补打（第N次）. Logged prints go through services.receipt_print."""
     if req.state not in LEFT_STATES or not req.receipt_number:
         raise InvalidState(
             _("A receipt is printed only for a completed request."),
             details={"state": req.state},
         )
+    which = {
+        ReceiptCopy.BOTH: [ReceiptCopy.CUSTOMER, ReceiptCopy.BRANCH],
+        ReceiptCopy.CUSTOMER: [ReceiptCopy.CUSTOMER],
+        ReceiptCopy.BRANCH: [ReceiptCopy.BRANCH],
+    }[ReceiptCopy(copies)]
+    with translation.override(PAPER_LANGUAGE):
+        story: list[Flowable] = []
+        for copy in which:
+            if story:
+                story.append(PageBreak())
+            story += _receipt_copy(req, copy=copy, reprint=reprint, printed_by=printed_by)
+        return pdf.render(
+            story,
+            title=_("Receipt {number}").format(number=req.receipt_number),
+            author=req.branch.name,
+        )
+
+
+def _mark_style() -> ParagraphStyle:
+    return ParagraphStyle("copy_mark", parent=pdf.styles()["heading"], alignment=2)
+
+
+def _receipt_copy(
+    req: TransferRequest, *, copy: ReceiptCopy, reprint: int, printed_by: Staff
+) -> list[Flowable]:
     st = pdf.styles()
+    mark = str(copy.label)
+    if reprint:
+        mark += "　" + _("Reprint (no. {n})").format(n=reprint)
     rows = [
-        (_("Receipt number"), req.receipt_number),
+        (_("Receipt number"), req.receipt_number or ""),
         (_("Branch"), req.branch.name),
         (_("Date"), _beijing(req.completed_at, "%Y-%m-%d")),
         (_("Customer"), req.customer.masked_name),
         (_("Fund account"), req.customer.fund_account),
         (_("Request number"), str(req.pk)),
     ]
-    lines = [[pdf_escape(label), amount] for label, amount in _receipt_lines(req)]
-    lines.append([_("Total"), _money(req.fee_amount)])
-    story: list[Flowable] = [
+    lines, total, itemised = _fee_rows(req)
+    return [
         Paragraph(pdf_escape(req.branch.name), st["subtitle"]),
         Paragraph(pdf_escape(_("Receipt")), st["title"]),
-        pdf.spacer(),
+        Paragraph(pdf_escape(mark), _mark_style()),
         pdf.key_value_table([(k, pdf_escape(v)) for k, v in rows]),
         pdf.spacer(),
-        pdf.grid_table([_("Item"), _("Amount (CNY)")], lines, widths=(120, 50)),
-        pdf.spacer(),
+        _fee_grid(lines, total, itemised),
+        pdf.spacer(2),
         pdf.key_value_table(
-            [(_("Processed by"), pdf_escape(str(req.completed_by or "")))],
+            [
+                (_("Amount in figures"), f"¥{_money(total)}"),
+                (_("Amount in words"), amount_in_capitals(total)),
+                (_("Processed by"), pdf_escape(str(req.completed_by or ""))),
+            ]
         ),
         pdf.spacer(6),
         pdf.signature_boxes([_("Branch stamp")], height_mm=30),
         pdf.spacer(),
         _printed_line(printed_by),
     ]
-    return pdf.render(
-        story,
-        title=_("Receipt {number}").format(number=req.receipt_number),
-        author=req.branch.name,
-    )

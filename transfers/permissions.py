@@ -129,9 +129,10 @@ def may_see_scans(actor: Staff, request: TransferRequest) -> bool:
 
 
 def may_print_receipt(actor: Staff, request: TransferRequest) -> bool:
-    """The receipt is issued when the transfer part completes (a closure that waits adds
-    nothing to pay)."""
-    return request.state in LEFT_STATES
+    """Art. 12: the receipt of a request whose transfer part is done (a closure that waits
+    adds nothing to pay), printed (and reprinted, each print logged) by whoever reads the
+    branch's requests."""
+    return request.state in LEFT_STATES and reads_requests(actor)
 
 
 def available_actions(request: TransferRequest, actor: Staff) -> dict[str, bool]:

@@ -381,7 +381,11 @@ def bench_pdf(repeat: int, say: Say) -> list[dict[str, Any]]:
     )
     assert req is not None, "the data set has completed requests"
     out: list[dict[str, Any]] = []
-    for label, render in [("business form", business_form_pdf), ("receipt", receipt_pdf)]:
+    papers: list[tuple[str, Callable[..., bytes]]] = [
+        ("business form", business_form_pdf),
+        ("receipt", receipt_pdf),
+    ]
+    for label, render in papers:
         data = render(req, printed_by=clerk)  # warm: fonts loaded, templates compiled
         pages = max(1, data.count(b"/Type /Page") - data.count(b"/Type /Pages"))
         samples = _time(partial(render, req, printed_by=clerk), repeat)

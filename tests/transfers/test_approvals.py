@@ -180,7 +180,7 @@ def test_the_clerk_who_received_the_request_cannot_approve_it_even_as_a_lead(peo
         actor=people.lead,
         wants_sz_transfer=True,
         sz_receiving_broker="某证券",
-        sz_receiving_seat="1",
+        sz_receiving_seat="123456",
     )
     kinds = required_documents(customer_kind=customer.kind, by_agent=False)
     services.transfer_documents_verify(request=req, actor=people.lead, checked=kinds)
@@ -430,7 +430,7 @@ def test_the_lead_who_received_the_request_cannot_approve_it_by_phone_either(peo
         actor=people.lead,
         wants_sz_transfer=True,
         sz_receiving_broker="某证券",
-        sz_receiving_seat="1",
+        sz_receiving_seat="123456",
     )
     kinds = required_documents(customer_kind=customer.kind, by_agent=False)
     services.transfer_documents_verify(request=req, actor=people.lead, checked=kinds)

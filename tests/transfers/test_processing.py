@@ -40,7 +40,11 @@ from transfers.services.processing import required_retained
 S = TransferState
 BEIJING = ZoneInfo("Asia/Shanghai")
 CLOSURE = {"wants_closure": True}
-SZ_TRANSFER = {"wants_sz_transfer": True, "sz_receiving_broker": "某证券", "sz_receiving_seat": "9"}
+SZ_TRANSFER = {
+    "wants_sz_transfer": True,
+    "sz_receiving_broker": "某证券",
+    "sz_receiving_seat": "123456",
+}
 
 
 def retained_for(req):

@@ -445,7 +445,7 @@ def test_an_agent_must_bring_their_identity_and_power_of_attorney(client, people
         wants_sh_revocation=True,
         by_agent=True,
         agent_name="李四",
-        agent_id_number="110101198001011234",
+        agent_id_number="110101198001011232",
     )
     as_user(client, people.clerk)
     response = post(
@@ -453,8 +453,8 @@ def test_an_agent_must_bring_their_identity_and_power_of_attorney(client, people
     )
     assert "Agent's identity document、Power of attorney" in messages_text(response)
     page = client.get(reverse("request_detail", kwargs={"pk": req.pk})).content.decode()
-    assert "110101198001011234" not in page
-    assert "110101********1234" in page
+    assert "110101198001011232" not in page
+    assert "110101********1232" in page
 
 
 @pytest.mark.parametrize(

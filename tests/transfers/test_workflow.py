@@ -496,8 +496,12 @@ def _request_for(people, *, institution, by_agent):
     customer = people.institution() if institution else people.customer("ordinary")
     if institution:
         people.book_appointment(customer, booked_on=dt.date(2026, 11, 24))
-    agent = {"by_agent": True, "agent_name": "李四", "agent_id_number": "310101198001011234"}
-    items = {"wants_sz_transfer": True, "sz_receiving_broker": "某证券", "sz_receiving_seat": "1"}
+    agent = {"by_agent": True, "agent_name": "李四", "agent_id_number": "31010119800101123X"}
+    items = {
+        "wants_sz_transfer": True,
+        "sz_receiving_broker": "某证券",
+        "sz_receiving_seat": "123456",
+    }
     return new_request(people, customer, **items, **(agent if by_agent else {}))
 
 
@@ -556,7 +560,7 @@ def test_an_agent_must_be_named_with_an_identity_number(people):
             customer,
             wants_sz_transfer=True,
             sz_receiving_broker="某证券",
-            sz_receiving_seat="1",
+            sz_receiving_seat="123456",
             by_agent=True,
             agent_name="李四",
         )
@@ -656,7 +660,7 @@ def test_only_counter_staff_open_a_request(people, role):
             actor=staff_with(people, role),
             wants_sz_transfer=True,
             sz_receiving_broker="某证券",
-            sz_receiving_seat="1",
+            sz_receiving_seat="123456",
         )
     assert caught.value.code == "forbidden"
     assert not TransferRequest.objects.filter(customer=customer).exists()

@@ -13,12 +13,13 @@ from .desk import (
     PendingSignOffAdmin,
     SendBackForm,
 )
-from .fees import FeeScheduleAdmin
+from .fees import FeeScheduleAdmin, FeeScheduleForm
 from .reference import ChurnReasonAdmin, ClosureCandidateAdmin
 from .requests import (
     ApprovalInline,
     AuditEntryInline,
     DocumentCheckInline,
+    ReceiptPrintInline,
     TransferAuditEntryAdmin,
     TransferRequestAdmin,
 )
@@ -33,9 +34,11 @@ __all__ = [
     "ClosureCandidateAdmin",
     "DocumentCheckInline",
     "FeeScheduleAdmin",
+    "FeeScheduleForm",
     "LateRequestAdmin",
     "OverdueSignOffAdmin",
     "PendingSignOffAdmin",
+    "ReceiptPrintInline",
     "SendBackForm",
     "TransferAuditEntryAdmin",
     "TransferRequestAdmin",

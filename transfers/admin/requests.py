@@ -23,18 +23,20 @@ from accounts.masking import mask_id_number, mask_name
 from accounts.models import Tier
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
-from kernel.request_context import acting_staff
+from kernel.request_context import acting_staff, client_ip
 
-from .. import selectors
+from .. import selectors, services
 from ..models import (
     LEFT_STATES,
     Approval,
     DocumentCheck,
+    ReceiptCopy,
+    ReceiptPrint,
     RetainedDocument,
     TransferAuditEntry,
     TransferRequest,
 )
-from ..pdf import business_form_pdf, receipt_pdf
+from ..pdf import business_form_pdf
 from ._common import _request_link
 
 
@@ -87,6 +89,17 @@ class AuditEntryInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class ReceiptPrintInline(ReadOnlyInline):
+    """Every print of the receipt (Art. 12), the first and each reprint: append-only."""
+
+    model = ReceiptPrint
+    fields = ("number", "copies", "printed_by", "printed_at", "client_ip")
+    verbose_name_plural = _("receipt prints")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReceiptPrint]:
+        return super().get_queryset(request).select_related("printed_by")
+
+
 @admin.register(TransferRequest)
 class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     """The record as it stands. Every change is made at the counter or in the approvals
@@ -115,7 +128,7 @@ class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     )
     date_hierarchy: ClassVar[str | None] = "created_at"
     list_select_related = ("customer", "customer__branch")
-    inlines = (DocumentCheckInline, ApprovalInline, AuditEntryInline)
+    inlines = (DocumentCheckInline, ApprovalInline, AuditEntryInline, ReceiptPrintInline)
     fieldsets = (
         (
             None,
@@ -310,9 +323,15 @@ class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
         )
 
     def receipt_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The same logged print as the counter's (services.receipt_print)."""
         obj = self._viewable(request, object_id)
         try:
-            data = receipt_pdf(obj, printed_by=acting_staff(request))
+            data = services.receipt_print(
+                request=obj,
+                actor=acting_staff(request),
+                copies=request.GET.get("copy", ReceiptCopy.BOTH),
+                client_ip=client_ip(request),
+            )
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             info = self.opts.app_label, self.opts.model_name

@@ -1,11 +1,12 @@
 """The transfer/close request (转销户) and what hangs off it: document checks, approvals,
-appointments, the audit trail, fees and receipt numbers."""
+appointments, the audit trail, fees, receipt numbers and the receipt's prints."""
 
 from .approvals import Appointment, Approval, ApprovalMode, ApprovalStep
 from .audit import AuditAction, TransferAuditEntry
 from .closures import ClosureCandidate
 from .desk import ApprovalQueueItem, LateRequest, OverdueSignOff, PendingSignOff
 from .fees import FeeItem, FeeSchedule, ReceiptCounter
+from .papers import ReceiptCopy, ReceiptPrint
 from .reasons import ChurnReason
 from .requests import (
     ENDED_STATES,
@@ -40,7 +41,9 @@ __all__ = [
     "LateRequest",
     "OverdueSignOff",
     "PendingSignOff",
+    "ReceiptCopy",
     "ReceiptCounter",
+    "ReceiptPrint",
     "RetainedDocument",
     "S",
     "TransferAuditEntry",

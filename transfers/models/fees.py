@@ -15,7 +15,9 @@ class FeeItem(models.TextChoices):
 
 
 class FeeSchedule(models.Model):
-    """The branch's fees (Art. 12). Closing an account is free by regulation."""
+    """The branch's fees (Art. 12, which names only the custody-transfer fee): the Shanghai
+    revocation and the closure are free, and the database holds them at 0 (transfers/fees.py
+    says why in the words the admin shows)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="fees")
     item = models.CharField(_("item"), max_length=20, choices=FeeItem.choices)
@@ -29,6 +31,10 @@ class FeeSchedule(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="fee_not_negative"),
             models.CheckConstraint(
                 condition=~models.Q(item="closure") | models.Q(amount=0), name="closure_is_free"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(item="sh_revocation") | models.Q(amount=0),
+                name="revocation_is_free",
             ),
         ]
 

@@ -13,6 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer, CustomerKind
 from accounts.pii import EncryptedCharField, PiiDigestField
+from accounts.validators import PERSONAL_ID_TYPES
 from kernel.workflow import Condition
 
 from .reasons import ChurnReason
@@ -171,6 +172,13 @@ class TransferRequest(FSMModelMixin, models.Model):
 
     by_agent = models.BooleanField(_("by an authorised agent"), default=False)
     agent_name = models.CharField(_("agent's name"), max_length=100, blank=True)
+    # Blank on requests without an agent, and on those received before the type was asked.
+    agent_id_type = models.CharField(
+        _("agent's identity document"),
+        max_length=20,
+        choices=[(t.value, t.label) for t in PERSONAL_ID_TYPES],
+        blank=True,
+    )
     # PIPL Art. 28, 51: encrypted at rest like the customer's own number (accounts/pii.py).
     agent_id_number = EncryptedCharField(_("agent's identity number"), max_length=40, blank=True)
     agent_id_number_digest = PiiDigestField(source="agent_id_number", kind="id_number")

@@ -1,5 +1,6 @@
 """Every write to a transfer request goes through these functions."""
 
+from ..fees import fee_for
 from .appointments import appointment_book, appointment_record_findings
 from .approvals import (
     approval_sign_off,
@@ -8,9 +9,9 @@ from .approvals import (
     transfer_record_phone_approval,
     transfer_send_back,
 )
+from .papers import receipt_print
 from .processing import (
     closure_conditions_missing,
-    fee_for,
     required_retained,
     transfer_close_account,
     transfer_complete,
@@ -41,6 +42,7 @@ __all__ = [
     "late_requests_flag",
     "missing_documents",
     "ready_to_close",
+    "receipt_print",
     "required_retained",
     "sign_offs_escalate",
     "transfer_approve",

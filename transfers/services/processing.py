@@ -4,7 +4,6 @@ password, the fee, a receipt number without gaps, and what the branch keeps."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
@@ -20,10 +19,9 @@ from notifications.services import notify
 
 from ..closure import closure_conditions_awaited, closure_conditions_unmet
 from ..errors import TransferErrorCode
+from ..fees import fee_for
 from ..hooks import request_outcome_settled
 from ..models import (
-    FeeItem,
-    FeeSchedule,
     ReceiptCounter,
     RetainedDocument,
     TransferRequest,
@@ -68,14 +66,23 @@ def transfer_start_processing(
     *, request: TransferRequest, actor: Staff, client_ip: str | None = None
 ) -> TransferRequest:
     """Checks the blocking conditions right before processing. If one holds now, the
-    request is blocked (and stays blocked on record); the caller reads req.state."""
+    request is blocked (and stays blocked on record); the caller reads req.state. Once
+    processing starts the fee is fixed: the customer is told it before paying (Art. 12)."""
     require_same_branch(request.branch_id, actor)
     require_counter(actor)
     req = lock_request(request)
     require_state(req, TransferState.APPROVED)
     settle_after_check(req, actor=actor, client_ip=client_ip)
     if req.state == TransferState.APPROVED:
-        apply_transition(req, "start_processing", actor=actor, client_ip=client_ip)
+        req.fee_amount = fee_for(req)
+        apply_transition(
+            req,
+            "start_processing",
+            actor=actor,
+            client_ip=client_ip,
+            comment=_("fee {fee}").format(fee=req.fee_amount),
+            update_fields=("fee_amount",),
+        )
     return req
 
 
@@ -160,21 +167,6 @@ def transfer_unlock_password(
     return req
 
 
-def fee_for(req: TransferRequest) -> Decimal:
-    """Art. 12: the custody transfer has the branch's fee; closing an account is free."""
-    items = []
-    if req.wants_sz_transfer:
-        items.append(FeeItem.SZ_TRANSFER)
-    if req.wants_sh_revocation:
-        items.append(FeeItem.SH_REVOCATION)
-    amounts = dict(
-        FeeSchedule.objects.filter(branch_id=req.branch_id, item__in=items).values_list(
-            "item", "amount"
-        )
-    )
-    return sum((amounts.get(item, Decimal("0")) for item in items), Decimal("0.00"))
-
-
 def required_retained(req: TransferRequest) -> list[RetainedDocument]:
     """Art. 13: the original form, a copy of the identity of whoever came, and for an
     institution a copy of the legal-person authorisation."""
@@ -216,7 +208,8 @@ def transfer_complete(
             ),
             code=TransferErrorCode.RETAINED_MISSING,
         )
-    req.fee_amount = fee_for(req)
+    if req.fee_amount is None:  # processing began before the fee was fixed at its start
+        req.fee_amount = fee_for(req)
     now = timezone.now()
     req.completed_at = now
     req.completed_by = actor

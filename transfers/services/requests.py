@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Customer, Staff, Tier
+from accounts.models import Customer, IdType, Staff, Tier
+from accounts.pii import normalise_id_number
 from core_system.adapters import Condition
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import Conflict, InvalidInput, InvalidState, require_same_branch
@@ -31,6 +32,7 @@ from ..models import (
     TransferState,
     required_documents,
 )
+from ..validators import normalise_seat, request_input_problems
 from . import notices
 from ._workflow import apply_transition, audit, lock_request, require_counter
 
@@ -128,6 +130,7 @@ def transfer_request_create(
     wants_closure: bool = False,
     by_agent: bool = False,
     agent_name: str = "",
+    agent_id_type: str = IdType.RESIDENT_ID,
     agent_id_number: str = "",
     client_ip: str | None = None,
 ) -> TransferRequest:
@@ -151,8 +154,20 @@ def transfer_request_create(
         errors.append(_("The customer's Shanghai designated trading is not at this branch."))
     if by_agent and (not agent_name.strip() or not agent_id_number.strip()):
         errors.append(_("Give the agent's name and identity number."))
+    # The seat and the agent's number by their formats (transfers/validators.py), in the
+    # words the request form and the API show.
+    problems = request_input_problems(
+        {
+            "wants_sz_transfer": wants_sz_transfer,
+            "sz_receiving_seat": sz_receiving_seat,
+            "by_agent": by_agent,
+            "agent_id_type": agent_id_type,
+            "agent_id_number": agent_id_number,
+        }
+    )
+    errors += problems.values()
     if errors:
-        raise InvalidInput(" ".join(errors))
+        raise InvalidInput(" ".join(errors), details={"fields": problems} if problems else None)
     if wants_closure:
         # Art. 19: what this request cannot wind up refuses the closure now, not after
         # approvals; what it winds up, and what follows from it, the closure waits for.
@@ -193,12 +208,13 @@ def transfer_request_create(
         created_by=actor,
         wants_sz_transfer=wants_sz_transfer,
         sz_receiving_broker=sz_receiving_broker.strip() if wants_sz_transfer else "",
-        sz_receiving_seat=sz_receiving_seat.strip() if wants_sz_transfer else "",
+        sz_receiving_seat=normalise_seat(sz_receiving_seat) if wants_sz_transfer else "",
         wants_sh_revocation=wants_sh_revocation,
         wants_closure=wants_closure,
         by_agent=by_agent,
         agent_name=agent_name.strip() if by_agent else "",
-        agent_id_number=agent_id_number.strip() if by_agent else "",
+        agent_id_type=(agent_id_type or IdType.RESIDENT_ID) if by_agent else "",
+        agent_id_number=normalise_id_number(agent_id_number) if by_agent else "",
         appointment=appointment,
         due_on=calendar.add_trading_days(business_day, TRADING_DAYS_TO_COMPLETE),
     )
