@@ -20,12 +20,22 @@ from core_system.adapters import Condition, get_core_system
 NEEDS_ITS_OWN_PART = frozenset({"sh_designated", "sz_custody"})
 
 
+def closure_conditions_for(
+    *, customer: Any, revoking_sh: bool, transferring_sz: bool
+) -> list[Condition]:
+    """What ties the fund account to the branch; a Shanghai revocation or a Shenzhen transfer
+    the same request makes counts as done, since processing does them first."""
+    return get_core_system().closure_conditions_missing(
+        customer, revoking_sh=revoking_sh, transferring_sz=transferring_sz
+    )
+
+
 def closure_conditions_unmet(req: Any) -> list[Condition]:
     """What ties the account to the branch now, as the core system and the customer's
     account facts show it (nothing counted as done ahead of time). Once this request has
     sent the custody on its way, the custody still shown here is said as what it is."""
-    missing = get_core_system().closure_conditions_missing(
-        req.customer, revoking_sh=False, transferring_sz=False
+    missing = closure_conditions_for(
+        customer=req.customer, revoking_sh=False, transferring_sz=False
     )
     if req.wants_sz_transfer and req.completed_at is not None:
         moving = _(
@@ -39,8 +49,8 @@ def closure_conditions_unmet(req: Any) -> list[Condition]:
 def closure_conditions_awaited(req: Any) -> list[Condition]:
     """What the closure will wait for once this request's own revocation and transfer are
     done: the conditions the counter shows before and while the closure waits."""
-    return get_core_system().closure_conditions_missing(
-        req.customer,
+    return closure_conditions_for(
+        customer=req.customer,
         revoking_sh=req.wants_sh_revocation and req.customer.sh_designated_here,
         transferring_sz=req.wants_sz_transfer,
     )
@@ -51,7 +61,7 @@ def closure_conditions_never_met(
 ) -> list[Condition]:
     """The conditions a closure asked for with these parts can never see met: refused at
     reception, each named (the customer asks for the missing part too, or later)."""
-    missing = get_core_system().closure_conditions_missing(
-        customer, revoking_sh=revoking_sh, transferring_sz=transferring_sz
+    missing = closure_conditions_for(
+        customer=customer, revoking_sh=revoking_sh, transferring_sz=transferring_sz
     )
     return [c for c in missing if c.code in NEEDS_ITS_OWN_PART]

@@ -22,11 +22,10 @@ from accounts.models import Customer
 from core_system.adapters import Condition
 from kernel.calendar import CalendarUnknown, TradingCalendar
 
-from .closure import NEEDS_ITS_OWN_PART
+from .closure import NEEDS_ITS_OWN_PART, closure_conditions_for
 from .errors import TransferErrorCode
 from .models import Appointment
 from .services.approvals import blocking_conditions_for
-from .services.processing import closure_conditions_for
 from .services.requests import account_manager_missing, appointment_needed, appointment_standing
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Customer, Staff
+from accounts.models import Staff
 from accounts.roles import Role
 from core_system.adapters import Condition, get_core_system
 from kernel.calendar import TradingCalendar, beijing_today
@@ -38,17 +38,6 @@ from .approvals import settle_after_check
 from .requests import TRADING_DAYS_TO_COMPLETE
 
 MAX_PASSWORD_TRIES = 5
-
-
-def closure_conditions_for(
-    *, customer: Customer, revoking_sh: bool, transferring_sz: bool
-) -> list[Condition]:
-    """Art. 19: what still ties the fund account to the branch; a Shanghai revocation or a
-    Shenzhen transfer asked for in the same request counts as done, since processing does
-    them first."""
-    return get_core_system().closure_conditions_missing(
-        customer, revoking_sh=revoking_sh, transferring_sz=transferring_sz
-    )
 
 
 def closure_conditions_missing(req: TransferRequest) -> list[Condition]:
