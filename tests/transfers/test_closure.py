@@ -35,7 +35,11 @@ from transfers.selectors import late_requests
 
 S = TransferState
 CLOSURE = {"wants_closure": True}
-SZ_TRANSFER = {"wants_sz_transfer": True, "sz_receiving_broker": "某证券", "sz_receiving_seat": "077011"}
+SZ_TRANSFER = {
+    "wants_sz_transfer": True,
+    "sz_receiving_broker": "某证券",
+    "sz_receiving_seat": "077011",
+}
 ALL_THREE = {**SZ_TRANSFER, "wants_sh_revocation": True, **CLOSURE}
 
 
