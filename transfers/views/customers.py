@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.models import AccessChannel, Customer
 from accounts.selectors import customer_search as search
 from accounts.services import customer_access_record
+from kernel.params import query_text
 from kernel.request_context import acting_staff, client_ip
 
 from .. import permissions
@@ -21,7 +22,7 @@ from ..models import ENDED_STATES
 @login_required
 def customer_search(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request, "q")
     results = list(search(branch=user.branch, query=query)) if query else []
     return render(request, "accounts/customer_search.html", {"q": query, "results": results})
 
