@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Branch, Staff
 from accounts.pii import customer_match_q
+from kernel.params import record_number
 
 from .models import (
     AccessRequest,
@@ -56,8 +57,8 @@ def archive_record_search(
             | customer_match_q(query, prefix="customer__")
             | Q(customer__name__icontains=query)
         )
-        if query.isdigit():
-            match |= Q(transfer_request_id=int(query))
+        if (number := record_number(query)) is not None:
+            match |= Q(transfer_request_id=number)
         records = records.filter(match)
     if category:
         records = records.filter(category=category)

@@ -1,8 +1,11 @@
 """Loading the core trading system's daily export into CoreAccountState.
 
 The whole file is checked before anything is written: one bad row and nothing changes, and
-the error names every bad line and why. A good file replaces each listed customer's state
-(upsert by fund account); customers the file does not list keep the state they had.
+the error names every bad line and why. A line the CSV reader cannot read at all (a quote
+left open runs the rest of the file into one cell, past the reader's field limit) is named
+too, with every bad line before it; nothing after it can be trusted, so it is the last. A
+good file replaces each listed customer's state (upsert by fund account); customers the file
+does not list keep the state they had.
 """
 
 from __future__ import annotations
@@ -125,6 +128,11 @@ def _check_row(
     cells = {name: (row.get(name) or "") for name in COLUMNS}
     if None in row:  # csv puts cells beyond the header under the key None
         reasons.append(_("more cells than the header has columns"))
+    for name, cell in cells.items():
+        # PostgreSQL refuses a NUL in text; no value of the export holds one.
+        if "\x00" in cell:
+            reasons.append(_("{column} holds a NUL character").format(column=name))
+            cells[name] = cell.replace("\x00", "")
 
     account = cells["fund_account"].strip()
     if not account:
@@ -178,6 +186,13 @@ def _check_row(
     return values, reasons
 
 
+def _unreadable(exc: csv.Error) -> str:
+    return _(
+        "the line cannot be read as CSV ({error}): is a quote left open? Nothing after it "
+        "was checked"
+    ).format(error=exc)
+
+
 def core_export_import(
     *,
     source: TextIO,
@@ -200,10 +215,23 @@ def core_export_import(
     errors: list[LineError] = []
     states: list[dict[str, Any]] = []
     designations: dict[Any, bool] = {}
-    rows: Iterable[dict[str, Any]] = progress(reader) if progress else reader
-    for row in rows:
-        line = reader.line_num
+    rows = iter(progress(reader) if progress else reader)
+    while True:
+        line = reader.line_num + 1  # where the row starts; a quoted cell may span lines
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(LineError(line, (_unreadable(exc),)))
+            break
         values, reasons = _check_row(row, customers)
+        if reader.line_num > line:
+            reasons.append(
+                _("a cell runs on to line {last}: is a quote left open?").format(
+                    last=reader.line_num
+                )
+            )
         customer_id = values.get("customer_id")
         if customer_id is not None and customer_id in seen:
             reasons.append(

@@ -19,6 +19,7 @@ from jobs.models import JobOutcome, JobRun
 from jobs.registry import job_enqueue, job_specs
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.params import DayField
 from kernel.web import refusal
 
 from .permissions import may_read_runs, may_run_jobs
@@ -34,7 +35,7 @@ def _job_choices() -> list[tuple[str, str]]:
 
 class RunFilterForm(forms.Form):
     name = forms.ChoiceField(label=_("Job"), required=False)
-    business_date = forms.DateField(label=_("Business date"), required=False, widget=DateInput)
+    business_date = DayField(label=_("Business date"), required=False, widget=DateInput)
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", "—"), *JobOutcome.choices]
     )
@@ -46,7 +47,7 @@ class RunFilterForm(forms.Form):
 
 class RunNowForm(forms.Form):
     name = forms.ChoiceField(label=_("Job"))
-    business_date = forms.DateField(label=_("For the business date"), widget=DateInput)
+    business_date = DayField(label=_("For the business date"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("initial", {"business_date": beijing_today()})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .errors import ApplicationError, NotFound
 
@@ -19,3 +22,24 @@ def refusal(request: HttpRequest, error: ApplicationError, form: BaseForm | None
         form.add_error(None, error.message)
     else:
         messages.error(request, error.message)
+
+
+class RefusalMiddleware:
+    """A refusal no view answered itself — most often a page parameter that kernel.params
+    refused — is a page with its message and its status (400, 403, 409), never a 500; not
+    found is the 404 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError):
+            return None
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return render(
+            request, "refusal.html", {"message": exception.message}, status=exception.status
+        )

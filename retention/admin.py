@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import BranchScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from accounts.models import Branch
 from kernel.errors import ApplicationError
+from kernel.params import record_number
 from transfers.models import ChurnReason
 
 from .models import (
@@ -145,10 +146,8 @@ class PlaybookAdmin(BranchScopedAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = {"branch": getattr(request.user, "branch_id", None)}
-        source_pk = request.GET.get("from", "")
-        source = (
-            self.get_queryset(request).filter(pk=source_pk).first() if source_pk.isdigit() else None
-        )
+        source_pk = record_number(request.GET.get("from"))
+        source = self.get_queryset(request).filter(pk=source_pk).first() if source_pk else None
         if source is not None:
             initial.update(reason=source.reason_id, steps_text=_steps_text(source))
         return initial

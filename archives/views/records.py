@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Customer
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_now, close_of
 from kernel.errors import ApplicationError, Forbidden, NotFound
+from kernel.params import query_record_number
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from transfers.models import TransferRequest
@@ -295,11 +296,11 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_scans_lookup(request: HttpRequest) -> HttpResponse:
-    number = request.GET.get("number", "")
-    if not number.isdigit():
+    number = query_record_number(request, "number")
+    if number is None:
         messages.error(request, _("Give the request number."))
         return redirect("archives:index")
-    return redirect("archives:request_scans", int(number))
+    return redirect("archives:request_scans", number)
 
 
 @login_required

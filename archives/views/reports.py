@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from jobs.models import JobRun
+from kernel.params import path_day, query_date
 from kernel.request_context import acting_staff
 
 from .. import selectors
@@ -20,18 +21,15 @@ from .records import last_filing_day
 
 @login_required
 def filing_index(request: HttpRequest) -> HttpResponse:
-    day = request.GET.get("date") or last_filing_day()
+    day = query_date(request, "date") or last_filing_day()
     if day is None:
         raise Http404
-    return redirect("archives:filing_day", str(day))
+    return redirect("archives:filing_day", day.isoformat())
 
 
 @login_required
 def filing_day(request: HttpRequest, day: str) -> HttpResponse:
-    try:
-        business_date = dt.date.fromisoformat(day)
-    except ValueError:
-        raise Http404 from None
+    business_date = path_day(day)
     branch = acting_staff(request).branch
     report = selectors.filing_report(branch=branch, business_date=business_date)
     runs = JobRun.objects.filter(

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kernel.security.SecurityHeadersMiddleware",
+    # A refusal no view answered (a bad page parameter, kernel.params) is a 4xx page.
+    "kernel.web.RefusalMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

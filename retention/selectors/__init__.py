@@ -1,6 +1,6 @@
 """Reads of the retention app that are more than one line."""
 
-from .analysis import monthly_figures, parse_month
+from .analysis import monthly_figures
 from .commitments import (
     commitments_for_owner,
     contact_tasks_for,
@@ -20,7 +20,6 @@ __all__ = [
     "customer_retention_badges",
     "monthly_figures",
     "overdue_commitments",
-    "parse_month",
     "playbook_current",
     "playbook_panel_context",
     "retention_badges_for",

@@ -36,15 +36,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def parse_month(value: str | None, *, default: dt.date) -> dt.date:
-    """ "2026-11" → 2026-11-01; anything else → the default month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
-    except (TypeError, ValueError):
-        return default.replace(day=1)
-
-
 def _start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=BEIJING)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.calendar import beijing_today
+from kernel.params import month_param
 from kernel.request_context import acting_staff
 
 from .. import permissions
@@ -21,7 +22,7 @@ from ..charts import trend_svg
 from ..exports import analysis_csv, analysis_xlsx
 from ..models import MonthlyReport
 from ..pdf import analysis_pdf
-from ..selectors import monthly_figures, parse_month
+from ..selectors import monthly_figures
 from ..selectors.analysis import add_months
 from ..services import monthly_report_prepare
 from ..tables import figure_tables
@@ -29,9 +30,8 @@ from ._common import require_reader
 
 
 def _month(request: HttpRequest) -> dt.date:
-    return parse_month(
-        request.GET.get("month") or request.POST.get("month"), default=beijing_today()
-    )
+    asked = request.GET.get("month") or request.POST.get("month")
+    return month_param(asked, name="month") or beijing_today().replace(day=1)
 
 
 def _figures(request: HttpRequest) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.params import record_number
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from transfers.models import TransferRequest
@@ -28,10 +29,10 @@ def _customer(request: HttpRequest, pk: int) -> Customer:
 
 
 def _request_of(request: HttpRequest, customer: Customer) -> TransferRequest | None:
-    pk = request.GET.get("request") or request.POST.get("request")
-    if not pk or not str(pk).isdigit():
+    pk = record_number(request.GET.get("request") or request.POST.get("request"))
+    if pk is None:
         return None
-    return TransferRequest.objects.filter(customer=customer, pk=int(pk)).first()
+    return TransferRequest.objects.filter(customer=customer, pk=pk).first()
 
 
 @login_required

@@ -3,8 +3,6 @@ resolving complaints."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kernel.errors import ApplicationError
+from kernel.params import query_date
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
@@ -26,12 +25,7 @@ from ._common import branch_object, require_reader, status_for
 def at_risk(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
     require_reader(user)
-    day = None
-    if request.GET.get("date"):
-        try:
-            day = dt.date.fromisoformat(request.GET["date"])
-        except ValueError:
-            day = None
+    day = query_date(request, "date")
     listing = at_risk_for(branch=user.branch, user=user, business_date=day)
     return render(
         request,

@@ -18,6 +18,7 @@ from accounts.selectors import customer_search as search
 from accounts.services import customer_access_record, customer_reveal
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
+from kernel.params import query_text
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
@@ -30,7 +31,7 @@ from ..models import ENDED_STATES
 @login_required
 def customer_search(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
-    query = request.GET.get("q", "").strip()[:100]
+    query = query_text(request, "q")
     results = list(search(branch=user.branch, query=query)) if query else []
     return render(request, "accounts/customer_search.html", {"q": query, "results": results})
 

@@ -18,6 +18,7 @@ from accounts.models import Customer
 from accounts.pii import customer_match_q, pii_digest
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
+from kernel.params import query_text
 from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 
@@ -183,12 +184,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("customer", "customer__branch", "created_by")
         .order_by("-created_at")
     )
-    state = request.GET.get("state", "")
+    state = query_text(request, "state")
     if state == "open":
         requests = requests.exclude(state__in=ENDED_STATES)
     elif state in S.values:
         requests = requests.filter(state=state)
-    q = request.GET.get("q", "").strip()
+    q = query_text(request, "q")
     if q:
         requests = requests.filter(
             customer_match_q(q, prefix="customer__")

@@ -7,13 +7,27 @@ from tqdm import tqdm
 
 from core_system.imports import COLUMNS, CoreImportError, core_export_import
 from kernel.calendar import beijing_today
+from kernel.errors import InvalidInput
+from kernel.params import date_param
 
 
-def _date(value: str) -> dt.date:
+def _date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        return date_param(value, name="--as-of")
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
+
+
+def _encoding(value: str) -> str:
+    """A text encoding Python knows ("gbk", "gb18030", "utf-8-sig" …); a codec that is not
+    one (base64, rot13) is refused too."""
+    try:
+        "".encode(value)
+    except LookupError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a text encoding Python knows (try gbk, gb18030 or utf-8)"
+        ) from exc
+    return value
 
 
 class Command(BaseCommand):
@@ -33,6 +47,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--encoding",
+            type=_encoding,
             default="utf-8-sig",
             help="the file's encoding (default utf-8, with or without BOM; the core system "
             "may write gbk)",
