@@ -57,6 +57,7 @@ SWEEP = ["\x00", "x" * 5000, "0001-01-01", "9999-99-99", "9999999999999999999999
 QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     "customer_search": ("q",),
     "customer_detail": ("full",),
+    "request_receipt_pdf": ("copy",),
     "request_list": ("state", "q", "page"),
     "approvals_queue": ("page",),
     "retention_at_risk": ("date",),
