@@ -232,6 +232,9 @@ def test_the_request_page_shows_the_waiting_closure_and_closes_it_when_allowed(p
     url = reverse("request_detail", args=[waiting.pk])
     shown = page(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
     assert "The transfer part is done" in shown and 'id="close-account"' in shown
+    # The customer's own two days no longer run; the closure's start once it may close.
+    due = shown.split('id="closure-due"')[1].split("</div>")[0]
+    assert "two trading days after its conditions are met" in due
     refused = client.post(
         reverse("request_close_account", args=[waiting.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
