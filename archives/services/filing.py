@@ -19,7 +19,13 @@ from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
 from kernel.errors import InvalidInput, InvalidState, require_same_branch
 from notifications.services import notify
-from transfers.models import AuditAction, TransferAuditEntry, TransferRequest, TransferState
+from transfers.models import (
+    LEFT_STATES,
+    AuditAction,
+    TransferAuditEntry,
+    TransferRequest,
+    TransferState,
+)
 
 from .. import permissions
 from ..errors import ArchiveErrorCode
@@ -45,6 +51,10 @@ logger = logging.getLogger(__name__)
 # again as a separate record, so each ending is filed exactly once.
 ENDING_ACTIONS: dict[str, TransferState] = {
     AuditAction.COMPLETE: TransferState.COMPLETED,
+    # A closure that waits (Art. 19): the transfer part's papers are filed when it is done,
+    # and the closure, which ends the relationship, is filed on its own when it comes.
+    AuditAction.COMPLETE_AWAITING_CLOSURE: TransferState.CLOSURE_PENDING,
+    AuditAction.CLOSE_ACCOUNT: TransferState.COMPLETED,
     AuditAction.CUSTOMER_STAYS: TransferState.WITHDRAWN,
     AuditAction.REFUSE: TransferState.REFUSED,
     AuditAction.DEFER: TransferState.DEFERRED,
@@ -416,24 +426,31 @@ def archive_record_discard(
     transaction.on_commit(lambda: storage.file_discard(names))
 
 
-def _generated_documents(req: TransferRequest, outcome: str) -> list[tuple[str, bytes]]:
+def _hands_over_papers(action: str, outcome: str) -> bool:
+    """The ending at which the counter handed over and kept the papers (receipt, originals,
+    memo): the transfer part's completion. A waiting closure's later close adds none."""
+    return outcome in LEFT_STATES and action != AuditAction.CLOSE_ACCOUNT
+
+
+def _generated_documents(
+    req: TransferRequest, outcome: str, action: str
+) -> list[tuple[str, bytes]]:
     from transfers.pdf import business_form_pdf, receipt_pdf
 
     clerk = cast(Staff, _FilingClerk())
     documents = [(DocumentKind.BUSINESS_FORM.value, business_form_pdf(req, printed_by=clerk))]
-    if outcome == TransferState.COMPLETED and req.receipt_number:
+    papers = _hands_over_papers(action, outcome)
+    if papers and req.receipt_number:
         documents.append((DocumentKind.RECEIPT.value, receipt_pdf(req, printed_by=clerk)))
-    memo = _memo_pdf(req, outcome)
+    memo = _memo_pdf(req) if papers or outcome == TransferState.DEFERRED else None
     if memo is not None:
         documents.append((DocumentKind.MEMO.value, memo))
     return documents
 
 
-def _memo_pdf(req: TransferRequest, outcome: str) -> bytes | None:
+def _memo_pdf(req: TransferRequest) -> bytes | None:
     """Art. 30: the work memo of a customer who left or deferred, once the retention app has
     written one for this request."""
-    if outcome not in (TransferState.COMPLETED, TransferState.DEFERRED):
-        return None
     from retention.models import WorkMemo
     from retention.pdf import memo_pdf
 
@@ -472,7 +489,7 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
     # only for the few inserts that follow.
     stored: list[tuple[str, storage.StoredFile]] = []
     try:
-        for kind, data in _generated_documents(req, outcome):
+        for kind, data in _generated_documents(req, outcome, entry.action):
             stored.append(
                 (
                     kind,
@@ -506,7 +523,7 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
             # only as the generated PDFs and uploaded scans.
             record.medium = (
                 Medium.PAPER
-                if outcome == TransferState.COMPLETED and req.retained_documents
+                if _hands_over_papers(entry.action, outcome) and req.retained_documents
                 else Medium.ELECTRONIC
             )
             record.title = _("Transfer request #{pk}: {outcome}").format(

@@ -12,7 +12,7 @@ from accounts.models import Staff
 from kernel.calendar import BEIJING, beijing_today
 from kernel.errors import Forbidden, InvalidInput, require_same_branch
 from notifications.services import notify
-from transfers.models import TransferRequest, TransferState
+from transfers.models import LEFT_STATES, TransferRequest, TransferState
 
 from .. import permissions
 from ..models import MemoOutcome, WorkMemo
@@ -48,7 +48,8 @@ def memo_record_outcome(*, request: TransferRequest, actor: Staff) -> WorkMemo |
     memo (one per request, however often it is deferred); a deferred customer who then
     stays has it marked so. Anything else leaves no memo."""
     req = request
-    if req.state not in (TransferState.COMPLETED, TransferState.DEFERRED, TransferState.WITHDRAWN):
+    # A closure still waiting does not keep the customer from having left (Art. 19, 30).
+    if req.state not in (*LEFT_STATES, TransferState.DEFERRED, TransferState.WITHDRAWN):
         return None
     memo = WorkMemo.objects.select_for_update(of=("self",)).filter(request=req).first()
     if req.state == TransferState.WITHDRAWN:

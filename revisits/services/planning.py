@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Branch
 from kernel.calendar import CalendarUnknown, TradingCalendar
 from retention.models import Commitment, CommitmentStatus
-from transfers.models import TransferAuditEntry, TransferRequest, TransferState
+from transfers.models import LEFT_STATES, TransferAuditEntry, TransferRequest, TransferState
 
 from ..models import (
     Channel,
@@ -75,7 +75,7 @@ class _Plan:
         # promise — so what is loaded follows the day's work, not the years of history.
         concerned = Q(
             customer_id__in=TransferRequest.objects.filter(
-                branch=branch, state__in=[TransferState.COMPLETED, TransferState.DEFERRED]
+                branch=branch, state__in=[*LEFT_STATES, TransferState.DEFERRED]
             ).values("customer_id")
         ) | Q(
             customer_id__in=Commitment.objects.filter(

@@ -271,3 +271,55 @@ def test_a_waiting_closure_is_not_a_second_request_and_revisits_see_the_customer
     assert [
         d.request_id for d in departures(branch=people.branch, up_to=dt.date(2026, 12, 31))
     ] == [waiting.pk]
+
+
+# --- What follows the customer's leaving while the closure waits -----------------------
+
+
+def test_a_customer_whose_closure_waits_has_left_for_the_memo_the_revisits_and_the_archive(
+    people, frozen_now
+):
+    """Art. 30, 31, records Art. 15: the transfer part done is the customer leaving — the work
+    memo, the first revisit and the filing of the papers follow it — and the closure that
+    comes later ends the relationship (records Art. 8) without a second memo or receipt."""
+    from archives.models import ArchiveRecord, DocumentKind
+    from archives.services import archive_file_day
+    from kernel.calendar import TradingCalendar
+    from retention.models import MemoOutcome, WorkMemo
+    from revisits.models import Reason, RevisitTask
+    from revisits.services import revisits_plan
+    from tests.builders import AFTER_CLOSE, TODAY
+
+    # An important customer: Art. 31 revisits them in the week they leave.
+    customer = people.customer("important", sh_designated_here=False)
+    set_core_state(
+        customer, sz_holdings_in_custody=False, interest_settled=False, cash_balance=Decimal("0")
+    )
+    waiting = to_completed(people, customer, **CLOSURE)
+    assert waiting.state == S.CLOSURE_PENDING
+    memo = WorkMemo.objects.get(request=waiting)
+    assert memo.outcome == MemoOutcome.LEFT
+
+    revisits_plan(branch=people.branch, business_date=TODAY, calendar=TradingCalendar())
+    assert RevisitTask.objects.filter(customer=customer, reason=Reason.LEFT_FIRST).count() == 1
+
+    frozen_now.move_to(AFTER_CLOSE)
+    archive_file_day(branch=people.branch, business_date=TODAY)
+    transfer_part = ArchiveRecord.objects.get(transfer_request=waiting)
+    kinds = set(transfer_part.documents.values_list("kind", flat=True))
+    assert {DocumentKind.RECEIPT, DocumentKind.MEMO} <= kinds
+    assert transfer_part.outcome == S.CLOSURE_PENDING
+    assert transfer_part.relationship_ended_on is None
+
+    set_core_state(customer, interest_settled=True)
+    thursday = dt.date(2026, 11, 26)
+    at(frozen_now, thursday)
+    services.transfer_close_account(request=waiting, actor=people.clerk)
+    assert WorkMemo.objects.filter(request=waiting).count() == 1
+    frozen_now.move_to(AFTER_CLOSE + dt.timedelta(days=1))
+    archive_file_day(branch=people.branch, business_date=thursday)
+    closure = ArchiveRecord.objects.filter(transfer_request=waiting).exclude(pk=transfer_part.pk)
+    assert [r.outcome for r in closure] == [S.COMPLETED]
+    assert set(closure[0].documents.values_list("kind", flat=True)) == {DocumentKind.BUSINESS_FORM}
+    transfer_part.refresh_from_db()
+    assert transfer_part.relationship_ended_on == thursday
