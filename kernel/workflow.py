@@ -9,6 +9,7 @@ find the words."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -34,13 +35,32 @@ class Permission:
     """A transition permission that knows what to say to whoever it refuses:
     `Permission(lambda obj, user: …, refused=_("Only the owner …"))`."""
 
-    def __init__(self, test: Callable[[Any, Any], bool], *, refused: Any) -> None:
+    def __init__(self, test: Callable[[Any, Any], bool], *, refused: Any = None) -> None:
         self.test = test
         self.refused = refused  # a lazy translation: said in the reader's language
         self.__name__ = getattr(test, "__name__", "permission")
 
     def __call__(self, instance: Any, user: Any) -> bool:
         return bool(self.test(instance, user))
+
+
+def asks(predicate: str, *, refused: Any = None) -> Permission:
+    """`permission=asks("archives.permissions.may_grant_access")`: the transition asks the
+    app's named predicate, `predicate(user, obj)` as everywhere else (django-fsm passes the
+    object first). It is imported when a transition is checked, not when the model is
+    defined: an app's permissions read its models."""
+    module, _dot, name = predicate.rpartition(".")
+
+    def test(instance: Any, user: Any) -> bool:
+        return bool(getattr(import_module(module), name)(user, instance))
+
+    test.__name__ = name
+    return Permission(test, refused=refused)
+
+
+# The transitions only a service takes, after its own checks (`by_system`): no person may.
+NOBODY = Permission(lambda instance, user: False)
+NOBODY.__name__ = "nobody"
 
 
 def unmet_conditions(obj: Any, name: str) -> list[Condition]:

@@ -38,6 +38,10 @@ def talks_with_customers(actor: Staff) -> bool:
     return actor.has_role(*RETENTION_ROLES)
 
 
+def resolves_complaint(actor: Staff, complaint: Any) -> bool:
+    return talks_with_customers(actor)
+
+
 def manages_retention(actor: Staff) -> bool:
     """The marketing director and the general manager: they see what is overdue, correct
     memos, publish the branch's playbooks (Art. 35) and keep the month's report."""

@@ -4,7 +4,6 @@ planner makes from them and their audit trail, and on-site events for customers 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from kernel.audit import TransitionEntry
-from kernel.workflow import Condition
-
-from . import permissions
+from kernel.workflow import NOBODY, Condition, asks
 
 
 class Reason(models.TextChoices):
@@ -176,18 +173,10 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("No longer needed")
 
 
-# The task's transitions ask revisits/permissions.py who may take them (django-fsm calls a
-# permission with the task first, the person second).
-def _answers_for(task: Any, user: Any) -> bool:
-    return permissions.answers_for(user, task)
-
-
-def _assigns(task: Any, user: Any) -> bool:
-    return permissions.assigns(user, task)
-
-
-def _nobody(task: Any, user: Any) -> bool:
-    return permissions.nobody(user, task)
+# The task's transitions ask revisits/permissions.py who may take them.
+_answers_for = asks("revisits.permissions.answers_for")
+_assigns = asks("revisits.permissions.assigns")
+_nobody = NOBODY
 
 
 # Art. 31: a revisit is recorded with when it happened and what the customer said. The

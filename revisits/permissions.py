@@ -57,12 +57,6 @@ def assigns(actor: Staff, task: RevisitTask) -> bool:
     return actor.branch_id == task.branch_id and supervises(actor)
 
 
-def nobody(actor: Staff, task: RevisitTask) -> bool:
-    """A task no longer needed is cancelled by the planner, after its own checks; no person
-    cancels one."""
-    return False
-
-
 def may_record(actor: Staff, task: RevisitTask) -> bool:
     """The task is open and this person answers for it."""
     return workflow.may_take(task, "record", actor)

@@ -37,6 +37,20 @@ def leads_counter(actor: Staff) -> bool:
     return actor.has_role(Role.COUNTER_LEAD)
 
 
+def works_counter_of(actor: Staff, request: TransferRequest) -> bool:
+    """The counter of the request's own branch: who takes its counter transitions."""
+    return actor.branch_id == request.branch_id and works_counter(actor)
+
+
+def leads_counter_of(actor: Staff, request: TransferRequest) -> bool:
+    return actor.branch_id == request.branch_id and leads_counter(actor)
+
+
+def approves_in(actor: Staff, request: TransferRequest) -> bool:
+    """Holds an approval role in the request's own branch (sends it back, Art. 9, 10)."""
+    return actor.branch_id == request.branch_id and is_approver(actor)
+
+
 def reads_requests(actor: Staff) -> bool:
     """Sees the branch's requests (the archivist and company head work on the archives)."""
     return actor.has_role(*BRANCH_READERS)

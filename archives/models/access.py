@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -13,8 +11,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from accounts.models import Branch
 from kernel.audit import AppendOnlyModel
 from kernel.models import Decision
+from kernel.workflow import NOBODY, asks
 
-from ._permission import asks
 from .records import ArchiveDocument, ArchiveRecord
 
 
@@ -38,9 +36,8 @@ class AccessState(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-def _nobody(instance: Any, user: Any) -> bool:
-    """Transitions only the services take on their own (expiry)."""
-    return False
+# Expiry is the services' own step: no person takes it.
+_nobody = NOBODY
 
 
 class AccessRequest(FSMModelMixin, Decision):
@@ -124,7 +121,7 @@ class AccessRequest(FSMModelMixin, Decision):
         field=state,
         source=AccessState.PENDING,
         target=AccessState.GRANTED,
-        permission=asks("may_grant_access"),
+        permission=asks("archives.permissions.may_grant_access"),
     )
     def grant(self) -> None:
         pass
@@ -133,7 +130,7 @@ class AccessRequest(FSMModelMixin, Decision):
         field=state,
         source=AccessState.PENDING,
         target=AccessState.REFUSED,
-        permission=asks("may_refuse_access"),
+        permission=asks("archives.permissions.may_refuse_access"),
     )
     def refuse(self) -> None:
         pass
@@ -142,7 +139,7 @@ class AccessRequest(FSMModelMixin, Decision):
         field=state,
         source=AccessState.GRANTED,
         target=AccessState.REVOKED,
-        permission=asks("may_revoke_access"),
+        permission=asks("archives.permissions.may_revoke_access"),
     )
     def revoke(self) -> None:
         pass

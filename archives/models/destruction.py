@@ -11,8 +11,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from accounts.models import Branch
 from kernel.audit import AppendOnlyModel
 from kernel.models import Decision
+from kernel.workflow import asks
 
-from ._permission import asks
 from .records import PAPER_METHODS, ArchiveRecord, DestructionMethod
 
 
@@ -69,7 +69,7 @@ class DestructionRequest(FSMModelMixin, Decision):
         field=state,
         source=DestructionState.PENDING,
         target=DestructionState.APPROVED,
-        permission=asks("may_approve_destruction"),
+        permission=asks("archives.permissions.may_approve_destruction"),
     )
     def approve(self) -> None:
         pass
@@ -78,7 +78,7 @@ class DestructionRequest(FSMModelMixin, Decision):
         field=state,
         source=DestructionState.PENDING,
         target=DestructionState.REJECTED,
-        permission=asks("may_reject_destruction"),
+        permission=asks("archives.permissions.may_reject_destruction"),
     )
     def reject(self) -> None:
         pass
@@ -87,7 +87,7 @@ class DestructionRequest(FSMModelMixin, Decision):
         field=state,
         source=DestructionState.APPROVED,
         target=DestructionState.EXECUTED,
-        permission=asks("may_execute_destruction"),
+        permission=asks("archives.permissions.may_execute_destruction"),
     )
     def execute(self) -> None:
         pass

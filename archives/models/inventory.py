@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch
+from kernel.workflow import asks
 
-from ._permission import asks
 from .records import ArchiveRecord
 
 
@@ -59,7 +59,7 @@ class InventoryCheck(FSMModelMixin, models.Model):
         field=state,
         source=InventoryState.OPEN,
         target=InventoryState.FINISHED,
-        permission=asks("may_finish_inventory"),
+        permission=asks("archives.permissions.may_finish_inventory"),
     )
     def finish(self) -> None:
         pass

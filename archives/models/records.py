@@ -12,10 +12,10 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch, Customer
 from kernel.errors import ApplicationError, InvalidInput
+from kernel.workflow import asks
 from transfers.models import TransferAuditEntry, TransferRequest, TransferState
 
 from ..errors import ArchiveErrorCode
-from ._permission import asks
 
 
 class Category(models.TextChoices):
@@ -291,7 +291,7 @@ class ArchiveRecord(FSMModelMixin, models.Model):
         field=status,
         source=RecordStatus.DRAFT,
         target=RecordStatus.FILED,
-        permission=asks("may_file_record"),
+        permission=asks("archives.permissions.may_file_record"),
     )
     def file(self) -> None:
         pass
@@ -300,7 +300,7 @@ class ArchiveRecord(FSMModelMixin, models.Model):
         field=status,
         source=RecordStatus.FILED,
         target=RecordStatus.DESTROYED,
-        permission=asks("may_destroy_record"),
+        permission=asks("archives.permissions.may_destroy_record"),
     )
     def destroy(self) -> None:
         pass

@@ -7,12 +7,10 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Tier
 from kernel.models import Decision
-from kernel.workflow import Permission
+from kernel.workflow import asks
 
-from .. import permissions
-
-_decides = Permission(
-    lambda agreement, user: permissions.may_decide_commission(user, agreement),
+_decides = asks(
+    "retention.permissions.may_decide_commission",
     refused=_("Someone other than whoever proposed the rate must decide on it."),
 )
 

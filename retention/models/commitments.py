@@ -7,12 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from kernel.workflow import Permission
+from kernel.workflow import asks
 
-from .. import permissions
-
-_closes = Permission(
-    lambda c, user: permissions.may_close_commitment(user, c),
+_closes = asks(
+    "retention.permissions.may_close_commitment",
     refused=_("Only the owner or the branch's managers close a commitment."),
 )
 

@@ -5,12 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from kernel.workflow import Permission
+from kernel.workflow import asks
 
-from .. import permissions
-
-_resolves = Permission(
-    lambda complaint, user: permissions.talks_with_customers(user),
+_resolves = asks(
+    "retention.permissions.resolves_complaint",
     refused=_("Your role does not allow this step."),
 )
 

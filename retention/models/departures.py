@@ -5,12 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from kernel.workflow import Permission
+from kernel.workflow import asks
 
-from .. import permissions
-
-_completes = Permission(
-    lambda task, user: permissions.may_complete_contact_task(user, task),
+_completes = asks(
+    "retention.permissions.may_complete_contact_task",
     refused=_("Only whoever the task is assigned to, or their team, completes it."),
 )
 

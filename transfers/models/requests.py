@@ -14,7 +14,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from accounts.models import Branch, Customer, CustomerKind
 from accounts.pii import EncryptedCharField, PiiDigestField
 from accounts.validators import PERSONAL_ID_TYPES
-from kernel.workflow import Condition
+from kernel.workflow import NOBODY, Condition, asks
 
 from .reasons import ChurnReason
 
@@ -74,30 +74,12 @@ class RetainedDocument(models.TextChoices):
     AUTHORISATION_COPY = "authorisation_copy", _("Copy of the legal-person authorisation")
 
 
-# The transitions' `permission=` ask transfers/permissions.py, imported when a transition is
-# checked: the predicates read these models.
-def _is_counter(instance: Any, user: Any) -> bool:
-    from .. import permissions
-
-    return user.branch_id == instance.branch_id and permissions.works_counter(user)
-
-
-def _is_counter_lead(instance: Any, user: Any) -> bool:
-    from .. import permissions
-
-    return user.branch_id == instance.branch_id and permissions.leads_counter(user)
-
-
-def _is_approver(instance: Any, user: Any) -> bool:
-    from .. import permissions
-
-    return user.branch_id == instance.branch_id and permissions.is_approver(user)
-
-
-def _nobody(instance: Any, user: Any) -> bool:
-    """Transitions the services take on their own after checking (approval completes,
-    blocking found, password locked): no person may call them directly."""
-    return False
+# The transitions ask transfers/permissions.py who may take them; the services' own steps
+# (approval completes, blocking found, password locked) no person may take directly.
+_is_counter = asks("transfers.permissions.works_counter_of")
+_is_counter_lead = asks("transfers.permissions.leads_counter_of")
+_is_approver = asks("transfers.permissions.approves_in")
+_nobody = NOBODY
 
 
 # Conditions read rows the services have already written; the services hold the rules and
