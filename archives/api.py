@@ -14,7 +14,7 @@ from api.viewsets import BranchViewSet
 
 from . import permissions
 from .models import ArchiveRecord, Category, Medium, RecordStatus
-from .selectors import archive_record_search
+from .selectors import archive_record_search, records_with_live_grant
 
 
 class ArchiveRecordSerializer(serializers.ModelSerializer):
@@ -55,7 +55,11 @@ class ArchiveRecordSerializer(serializers.ModelSerializer):
         )
     )
     def get_available_actions(self, obj: ArchiveRecord) -> list[str]:
-        return permissions.action_names(obj, self.context["request"].user)
+        user = self.context["request"].user
+        # Read once for the whole page: the list's serializers share this context.
+        if "granted" not in self.context:
+            self.context["granted"] = records_with_live_grant(user=user)
+        return permissions.action_names(obj, user, granted=self.context["granted"])
 
 
 class ArchiveFilterSerializer(serializers.Serializer):

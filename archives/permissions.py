@@ -130,12 +130,13 @@ def holds_file_permission(actor: Staff, record: ArchiveRecord) -> bool:
     return FILE_CODENAME in set(get_user_perms(actor, record).values_list("codename", flat=True))
 
 
-def may_open_files(actor: Staff, record: ArchiveRecord) -> bool:
+def may_open_files(actor: Staff, record: ArchiveRecord, granted: set[int] | None = None) -> bool:
     """Records Art. 6: a live grant of this person's on this record, and the object
-    permission it gave. A grant past its time opens nothing, even before the expiry job."""
-    return live_grant(user=actor, record=record) is not None and holds_file_permission(
-        actor, record
-    )
+    permission it gave. A grant past its time opens nothing, even before the expiry job.
+    `granted`: the records with a live grant, read once for a list (records_with_live_grant);
+    a record without one costs no permission query."""
+    live = record.pk in granted if granted is not None else live_grant(user=actor, record=record)
+    return bool(live) and holds_file_permission(actor, record)
 
 
 def may_destroy_record(actor: Staff, record: ArchiveRecord) -> bool:
@@ -191,11 +192,13 @@ def may_finish_inventory(actor: Staff, inventory: InventoryCheck) -> bool:
 # --- What a page offers now, by action name -----------------------------------------------
 
 
-def available_actions(record: ArchiveRecord, actor: Staff) -> dict[str, bool]:
+def available_actions(
+    record: ArchiveRecord, actor: Staff, *, granted: set[int] | None = None
+) -> dict[str, bool]:
     """What this person may do with this record now: the record page's `can`, and the
-    API's `available_actions`."""
+    API's `available_actions` (a list passes `granted`, see may_open_files)."""
     mine = _of_branch(actor, record)
-    opens = record.is_filed and may_open_files(actor, record)
+    opens = record.is_filed and may_open_files(actor, record, granted)
     files = workflow.may_take(record, "file", actor)
     return {
         "file": files,
@@ -208,8 +211,11 @@ def available_actions(record: ArchiveRecord, actor: Staff) -> dict[str, bool]:
     }
 
 
-def action_names(record: ArchiveRecord, actor: Staff) -> list[str]:
-    return sorted(name for name, allowed in available_actions(record, actor).items() if allowed)
+def action_names(
+    record: ArchiveRecord, actor: Staff, *, granted: set[int] | None = None
+) -> list[str]:
+    actions = available_actions(record, actor, granted=granted)
+    return sorted(name for name, allowed in actions.items() if allowed)
 
 
 def document_actions(document: ArchiveDocument, actor: Staff) -> dict[str, bool]:

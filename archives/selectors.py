@@ -39,6 +39,16 @@ def live_grant(*, user: Staff, record: ArchiveRecord) -> AccessRequest | None:
     )
 
 
+def records_with_live_grant(*, user: Staff) -> set[int]:
+    """The records this person holds a live grant on now: one query for a whole list, where
+    `live_grant` asks record by record."""
+    return set(
+        AccessRequest.objects.filter(
+            requested_by=user, state=AccessState.GRANTED, expires_at__gt=timezone.now()
+        ).values_list("record_id", flat=True)
+    )
+
+
 def archive_record_search(
     *,
     branch: Branch,

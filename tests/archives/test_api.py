@@ -39,3 +39,28 @@ def test_the_list_offers_a_draft_to_the_archivist_to_file(arch):
     assert {row["id"]: row for row in auditor.json()["results"]}[draft.pk]["available_actions"] == [
         "read_register"
     ]
+
+
+def _list_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        listing = client.get(reverse("api-archive-record-list"))
+    assert listing.status_code == 200
+    return len(captured), listing.json()["results"]
+
+
+def test_the_list_asks_for_the_callers_grants_once_not_once_a_record(arch):
+    """Records Art. 6: each row says whether the caller may open its files; the list reads
+    the caller's live grants once for the page."""
+    first = filed_record(arch)
+    granted(arch, first, arch.auditor)
+    client = session_client(arch.auditor)
+    few, rows = _list_queries(client)
+    for _n in range(4):
+        filed_record(arch)
+    many, rows = _list_queries(client)
+    assert many == few
+    opens = {row["id"]: "open_files" in row["available_actions"] for row in rows}
+    assert opens.pop(first.pk) is True and not any(opens.values())
