@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.calendar import beijing_today
+from kernel.errors import ApplicationError
 from kernel.params import month_param
 from kernel.request_context import acting_staff
+from kernel.web import refusal
 
 from .. import permissions
 from ..charts import trend_svg
@@ -104,9 +106,10 @@ def analysis_prepare(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
     require_reader(user)
     month = _month(request)
-    if permissions.may_prepare_report(user):
-        monthly_report_prepare(branch=user.branch, month=month)
-        messages.success(request, _("The month's report is kept with today's figures."))
+    try:
+        monthly_report_prepare(branch=user.branch, month=month, actor=user)
+    except ApplicationError as error:
+        refusal(request, error)
     else:
-        messages.error(request, _("Only the marketing director or general manager does this."))
+        messages.success(request, _("The month's report is kept with today's figures."))
     return redirect(reverse("retention_analysis") + f"?month={month:%Y-%m}")

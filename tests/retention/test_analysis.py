@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from kernel.errors import Forbidden
 from retention.models import MonthlyReport
 from retention.selectors import monthly_figures
 from retention.services import (
@@ -180,6 +181,16 @@ def test_preparing_the_report_twice_keeps_one_with_the_figures(month_data):
     assert first.pk == again.pk and again.month == NOVEMBER
     assert MonthlyReport.objects.count() == 1
     assert again.figures["churn"] == {"count": 3, "assets": "1150000.00"}
+
+
+def test_only_the_branchs_directors_keep_the_months_report_by_hand(month_data):
+    """Art. 7: the monthly meeting's report is the marketing director's and general
+    manager's to keep again by hand; the counter cannot, and nothing is written."""
+    with pytest.raises(Forbidden, match="Only the marketing director or general manager"):
+        monthly_report_prepare(branch=month_data.branch, month=NOVEMBER, actor=month_data.clerk)
+    assert not MonthlyReport.objects.exists()
+    kept = monthly_report_prepare(branch=month_data.branch, month=NOVEMBER, actor=month_data.md)
+    assert kept.figures["churn"]["count"] == 3
 
 
 def test_the_page_shows_the_figures_the_chart_and_the_comparison(month_data, en_client):
