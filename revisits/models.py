@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from kernel.audit import TransitionEntry
@@ -168,7 +169,7 @@ class RevisitRule(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a task", "Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("No longer needed")
 

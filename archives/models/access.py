@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch
@@ -31,7 +32,7 @@ class ConsentMethod(models.TextChoices):
 class AccessState(models.TextChoices):
     PENDING = "pending", _("Waiting for the archivist")
     GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("archive access request", "Refused")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from kernel.workflow import asks
@@ -20,7 +21,7 @@ _closes = asks(
 
 
 class CommitmentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a task", "Open")
     KEPT = "kept", _("Kept")
     CANCELLED = "cancelled", _("Cancelled")
 

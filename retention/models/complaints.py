@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from kernel.workflow import asks
@@ -14,7 +15,7 @@ _resolves = asks(
 
 
 class ComplaintStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a task", "Open")
     RESOLVED = "resolved", _("Resolved")
 
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from transfers.models import ChurnReason
@@ -114,7 +114,7 @@ class RetentionAttempt(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("the person who did it", "by"),
     )
     recorded_at = models.DateTimeField(_("when"), auto_now_add=True)
 

@@ -60,6 +60,35 @@ def test_the_projects_words_never_override_djangos_own_with_another_meaning():
     assert not clashes, clashes
 
 
+# English words this product uses with more than one Chinese meaning. Each use must say which
+# (pgettext), so a new plain `_("File")` fails here instead of printing 文件 on the "file this
+# record" button. Add a word when a second meaning appears.
+SEVERAL_MEANINGS = {"Open", "Received", "Refused", "Change", "File", "From", "To", "by"}
+
+
+def test_a_word_with_several_meanings_is_never_used_without_its_context():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    words = "|".join(sorted(SEVERAL_MEANINGS))
+    bare_call = re.compile(rf"""\b(?:_|gettext|gettext_lazy)\(\s*["']({words})["']\s*\)""")
+    bare_tag = re.compile(rf"""{{%\s*(?:translate|trans)\s+["']({words})["']\s*%}}""")
+    root = Path(settings.BASE_DIR)
+    found = []
+    for path in [*root.glob("*/**/*.py"), *root.glob("templates/**/*.html")]:
+        if path.parts[len(root.parts)] in {".venv", "tests", "locale"}:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (bare_call, bare_tag):
+            found += [f"{path.relative_to(root)}: {m.group(1)}" for m in pattern.finditer(text)]
+    assert not found, f"give these a context (pgettext): {found}"
+
+    ours = _catalogue(root / "locale/zh_Hans/LC_MESSAGES/django.mo")
+    assert not SEVERAL_MEANINGS & set(ours), "the catalogue still translates one without context"
+
+
 @pytest.mark.parametrize(
     "context, word, chinese",
     [
@@ -67,6 +96,14 @@ def test_the_projects_words_never_override_djangos_own_with_another_meaning():
         ("time a request was received", "Received", "受理时间"),
         ("verb: open a record", "Open", "打开"),
         ("month on month", "Change", "环比变化"),
+        ("verb: file a record", "File", "归档"),
+        ("a stored file", "File", "文件"),
+        ("archive access request", "Refused", "已拒绝"),
+        ("request state", "Refused", "不予受理"),
+        ("first day of a range", "From", "起始日期"),
+        ("state before", "From", "原状态"),
+        ("deadline", "by", "截至"),
+        ("the person who did it", "by", "经办人"),
     ],
 )
 def test_a_word_with_several_meanings_is_translated_by_its_context(context, word, chinese):

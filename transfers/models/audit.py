@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel.audit import AppendOnlyModel
 
@@ -25,7 +26,7 @@ class AuditAction(models.TextChoices):
 
     CREATE = "create", _("Request received")
     VERIFY_DOCUMENTS = "verify_documents", _("Documents verified")
-    REFUSE = "refuse", _("Refused")
+    REFUSE = "refuse", pgettext_lazy("request state", "Refused")
     RECORD_REASON = "record_reason", _("Reason recorded")
     REASON_CHANGED = "reason_changed", _("Reason corrected")
     GO_ON = "go_on", _("Customer goes on")

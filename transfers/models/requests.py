@@ -34,7 +34,7 @@ class TransferState(models.TextChoices):
     CLOSURE_PENDING = "closure_pending", _("Transferred; closure waits for the conditions")
     WITHDRAWN = "withdrawn", _("Customer stays (withdrawn)")
     DEFERRED = "deferred", _("Deferred")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("request state", "Refused")
 
 
 S = TransferState
