@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jobs.registry import JobContext, job
 
@@ -11,6 +12,13 @@ from .services import access_grants_expire, archive_file_day, archive_integrity_
 
 @job(
     "archives.file_day",
+    title=_("File the day's requests"),
+    figures={
+        "ended": _("Requests ended"),
+        "filed": _("Filed"),
+        "already_filed": _("Already filed"),
+        "failed": _("Could not be filed"),
+    },
     description=_("File every request that ended on the trading day, with its papers (Art. 15)."),
 )
 def file_day(ctx: JobContext) -> dict[str, int]:
@@ -20,6 +28,14 @@ def file_day(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "archives.integrity_check",
+    title=_("Archive integrity check"),
+    figures={
+        "checked": _("Files checked"),
+        "intact": _("Intact"),
+        "changed": pgettext_lazy("archived file", "Changed"),
+        "missing": pgettext_lazy("archived file", "Missing"),
+        "grants_expired": _("Access grants ended"),
+    },
     description=_(
         "Hash every archived file again, report changed or missing ones, and end expired "
         "access grants."

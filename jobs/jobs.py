@@ -15,6 +15,8 @@ from .registry import JobContext, job, notify_once
 
 @job(
     "branch_ops.heartbeat",
+    title=gettext_lazy("Scheduler heartbeat"),
+    figures={"alive": gettext_lazy("Answered")},
     description=gettext_lazy("Check that the scheduler and its workers are alive (does no work)."),
     trading_days_only=False,
     per_branch=False,
@@ -26,6 +28,11 @@ def heartbeat(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "branch_ops.calendar_watch",
+    title=gettext_lazy("Trading calendar's horizon"),
+    figures={
+        "days_left": gettext_lazy("Days until the confirmed calendar ends"),
+        "told": gettext_lazy("People told"),
+    },
     description=gettext_lazy("Warn when the confirmed trading calendar is about to end"),
     trading_days_only=False,
     per_branch=False,

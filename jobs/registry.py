@@ -1,9 +1,19 @@
 """Scheduled jobs: named pieces of the branch's daily work, each run for one business date
 (and, for most, one branch) and recorded as a JobRun whatever happens.
 
-    @job("revisits.plan", description=_("Plan revisits"))
+    @job(
+        "revisits.plan",
+        title=_("Plan revisits"),
+        description=_("Plan the revisits the rules call for (Art. 31–34)"),
+        figures={"planned": PerChoice(_("Planned"), Reason), "waiting_for_calendar": _("…")},
+    )
     def plan(ctx: JobContext) -> dict[str, int]:
         ...  # ctx.business_date, ctx.branch, ctx.calendar, ctx.progress(done, total)
+
+- The stable name is what runs are stored and scheduled under; people read the title, and
+  each of the counts a job returns under the label its `figures` give it (a key
+  `planned.left_first` under the PerChoice declared for `planned`). A key without a label
+  is shown as it is.
 
 - job_run() runs one job now, in this process, and returns its JobRun. The job's work is one
   transaction: a failure is recorded on the run and the partial work rolled back.
@@ -32,7 +42,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Choices
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
@@ -82,6 +94,27 @@ JobFunction = Callable[[JobContext], Mapping[str, int] | None]
 
 
 @dataclass(frozen=True)
+class PerChoice:
+    """The counts `<prefix>.<value>` a job keeps per value of a TextChoices (revisits
+    planned per reason, customers flagged per rule): each read "<label> (<value's label>)",
+    so a new choice is labelled the day it is added."""
+
+    label: Any  # a lazy translation
+    choices: type[Choices]
+
+
+@dataclass(frozen=True)
+class YearMonth:
+    """A figure that is a month written YYYYMM (the month a report is about), shown as
+    YYYY-MM rather than grouped like a count."""
+
+    label: Any  # a lazy translation
+
+
+Figure = Any  # a lazy translation, a PerChoice or a YearMonth
+
+
+@dataclass(frozen=True)
 class JobSpec:
     name: str
     func: JobFunction
@@ -96,6 +129,51 @@ class JobSpec:
     # A business date in a year the trading calendar does not know fails the run: every
     # deadline a job computes rests on it (only a job about no date at all opts out).
     needs_calendar: bool = True
+    # What people read: a short title beside the stable name, and a label for each count.
+    title: Any = ""
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+
+    @property
+    def shown_title(self) -> str:
+        return str(self.title) or self.name
+
+    def figure_label(self, key: str) -> str | None:
+        """The label of one count, None for a key the job does not declare."""
+        return _figure(self.figures, key)[1]
+
+    def figures_shown(self, counts: Mapping[str, int]) -> list[tuple[str, str]]:
+        return figures_shown(self.figures, counts)
+
+
+def _figure(figures: Mapping[str, Figure], key: str) -> tuple[int, str | None]:
+    """A count's place among the declared figures and its label (None: undeclared)."""
+    order = list(figures)
+    figure = figures.get(key)
+    if figure is not None and not isinstance(figure, PerChoice):
+        return order.index(key), str(figure.label if isinstance(figure, YearMonth) else figure)
+    prefix, dot, value = key.partition(".")
+    group = figures.get(prefix)
+    if dot and isinstance(group, PerChoice) and value in group.choices.values:
+        label = _("{figure} ({kind})").format(figure=group.label, kind=group.choices(value).label)
+        return order.index(prefix), label
+    return len(order), None
+
+
+def figures_shown(
+    figures: Mapping[str, Figure], counts: Mapping[str, int]
+) -> list[tuple[str, str]]:
+    """A run's counts as people read them: (label, value with thousands separators), in the
+    order the job declares them; an undeclared key is shown as it is, after them."""
+    shown = []
+    for key in sorted(counts, key=lambda k: (_figure(figures, k)[0], k)):
+        value, label = counts[key], _figure(figures, key)[1]
+        if isinstance(figures.get(key), YearMonth):
+            text = f"{value // 100}-{value % 100:02}"
+        else:
+            # What the templates' floatformat:"0g" does: the reader's locale, always grouped.
+            text = number_format(value, 0, force_grouping=True)
+        shown.append((label or key, text))
+    return shown
 
 
 _REGISTRY: dict[str, JobSpec] = {}
@@ -110,6 +188,8 @@ def job(
     per_branch: bool = True,
     scheduled_on: Callable[[dt.date, TradingCalendar], bool] | None = None,
     needs_calendar: bool = True,
+    title: Any = "",
+    figures: Mapping[str, Figure] | None = None,
 ) -> Callable[[JobFunction], JobFunction]:
     """Register a job under a stable name (the name is stored on every run)."""
 
@@ -125,6 +205,8 @@ def job(
             per_branch=per_branch,
             scheduled_on=scheduled_on,
             needs_calendar=needs_calendar,
+            title=title,
+            figures=dict(figures or {}),
         )
         return func
 
@@ -141,6 +223,12 @@ def _discover() -> None:
 def job_specs() -> list[JobSpec]:
     _discover()
     return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+
+
+def job_spec_or_none(name: str) -> JobSpec | None:
+    """The spec a stored run was made by, if a job of that name is still registered."""
+    _discover()
+    return _REGISTRY.get(name)
 
 
 def job_names() -> list[str]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Staff
 from jobs.models import JobOutcome, JobRun
-from jobs.registry import job_enqueue, job_specs
+from jobs.registry import job_enqueue, job_spec_or_none, job_specs
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
 from kernel.params import DayField
@@ -30,7 +30,7 @@ class DateInput(forms.DateInput):
 
 
 def _job_choices() -> list[tuple[str, str]]:
-    return [(spec.name, f"{spec.name} — {spec.description}") for spec in job_specs()]
+    return [(spec.name, f"{spec.shown_title} ({spec.name})") for spec in job_specs()]
 
 
 class RunFilterForm(forms.Form):
@@ -150,14 +150,8 @@ def _progress(run: JobRun) -> dict | None:  # type: ignore[type-arg]
 def job_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _viewer(request)
     run = get_object_or_404(_runs(user).select_related("branch", "triggered_by"), pk=pk)
-    spec = next((s for s in job_specs() if s.name == run.name), None)
     return render(
         request,
         "jobs/run_detail.html",
-        {
-            "run": run,
-            "spec": spec,
-            "progress": _progress(run),
-            "counts": sorted(run.counts.items()),
-        },
+        {"run": run, "spec": job_spec_or_none(run.name), "progress": _progress(run)},
     )

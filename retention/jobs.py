@@ -8,10 +8,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from jobs.registry import JobContext, job
+from jobs.registry import JobContext, PerChoice, YearMonth, job
 from kernel.calendar import TradingCalendar
 
 from . import services
+from .models import RiskRule
 
 
 def _branch(ctx: JobContext) -> Any:
@@ -30,6 +31,8 @@ def previous_month(day: dt.date) -> dt.date:
 
 @job(
     "retention.commitments_escalate",
+    title=gettext_lazy("Overdue promises"),
+    figures={"escalated": gettext_lazy("Promises escalated")},
     description=gettext_lazy(
         "Escalate overdue promises to their owners and the marketing director"
     ),
@@ -41,6 +44,8 @@ def commitments_escalate(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "retention.monthly_report",
+    title=gettext_lazy("Monthly churn report"),
+    figures={"month": YearMonth(gettext_lazy("Month")), "prepared": gettext_lazy("Reports kept")},
     description=gettext_lazy(
         "Prepare last month's churn report (Art. 7); scheduled on the month's first trading day"
     ),
@@ -54,6 +59,8 @@ def monthly_report(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "retention.at_risk_scan",
+    title=gettext_lazy("Customers at risk"),
+    figures={"flagged": PerChoice(gettext_lazy("Customers flagged"), RiskRule)},
     description=gettext_lazy("Scan the core system's daily data for customers at risk"),
 )
 def at_risk(ctx: JobContext) -> dict[str, int]:

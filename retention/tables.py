@@ -7,10 +7,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerKind, Tier
+
+
+class Amount(Decimal):
+    """A sum in CNY, two places. Still a Decimal (the spreadsheet sums it, the CSV writes it
+    as it is); the type only tells the page, the PDF and the workbook to show it as money,
+    grouped by thousands, where a percentage (a plain Decimal) is not."""
+
 
 Cell = int | Decimal | str | None
 
@@ -22,6 +30,11 @@ class FigureTable:
     header: list[str]
     rows: list[list[Cell]]
     numeric_from: int = 1  # columns from this one on are numbers
+
+    @property
+    def shown_rows(self) -> list[list[str]]:
+        """The rows as the page and the PDF print them."""
+        return [[cell_text(c) for c in row] for row in self.rows]
 
 
 def _en() -> bool:
@@ -37,6 +50,10 @@ def _dec(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _cny(value: str | None) -> Amount | None:
+    return None if value is None else Amount(value)
+
+
 def tier_label(code: str) -> str:
     if code == "institution":
         return str(CustomerKind.INSTITUTION.label)
@@ -44,8 +61,14 @@ def tier_label(code: str) -> str:
 
 
 def cell_text(value: Cell) -> str:
+    """A cell as people read it: counts and amounts grouped by thousands in the reader's
+    locale (what the templates' floatformat:"g" does), a percentage as computed."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, Amount):
+        return number_format(value, 2, force_grouping=True)
+    if isinstance(value, int):
+        return number_format(value, 0, force_grouping=True)
     return str(value)
 
 
@@ -64,9 +87,9 @@ def figure_tables(f: dict[str, Any]) -> list[FigureTable]:
                 [left, f["churn"]["count"], prev["churn"], change["churn"]],
                 [
                     assets,
-                    _dec(f["churn"]["assets"]),
-                    _dec(prev["assets"]),
-                    _dec(change["assets"]),
+                    _cny(f["churn"]["assets"]),
+                    _cny(prev["assets"]),
+                    _cny(change["assets"]),
                 ],
                 [
                     _("Retention rate (%)"),
@@ -94,7 +117,7 @@ def figure_tables(f: dict[str, Any]) -> list[FigureTable]:
             _("Who left, by primary reason"),
             [_("Reason"), left, assets],
             [
-                [_name(r["name_zh"], r["name_en"], blank=no_reason), r["count"], _dec(r["assets"])]
+                [_name(r["name_zh"], r["name_en"], blank=no_reason), r["count"], _cny(r["assets"])]
                 for r in f["by_reason"]
             ],
         ),
@@ -102,20 +125,20 @@ def figure_tables(f: dict[str, Any]) -> list[FigureTable]:
             "by_tier",
             _("Who left, by tier"),
             [_("Tier"), left, assets],
-            [[tier_label(r["tier"]), r["count"], _dec(r["assets"])] for r in f["by_tier"]],
+            [[tier_label(r["tier"]), r["count"], _cny(r["assets"])] for r in f["by_tier"]],
         ),
         FigureTable(
             "by_manager",
             _("Who left, by account manager"),
             [_("Account manager"), left, assets],
-            [[r["name"] or _("(none)"), r["count"], _dec(r["assets"])] for r in f["by_manager"]],
+            [[r["name"] or _("(none)"), r["count"], _cny(r["assets"])] for r in f["by_manager"]],
         ),
         FigureTable(
             "by_broker",
             _("Who left, by receiving broker"),
             [_("Receiving broker"), left, assets],
             [
-                [r["broker"] or _("(no Shenzhen transfer)"), r["count"], _dec(r["assets"])]
+                [r["broker"] or _("(no Shenzhen transfer)"), r["count"], _cny(r["assets"])]
                 for r in f["by_broker"]
             ],
         ),
@@ -189,7 +212,7 @@ def figure_tables(f: dict[str, Any]) -> list[FigureTable]:
                 [
                     r["month"],
                     r["churn"],
-                    _dec(r["assets"]),
+                    _cny(r["assets"]),
                     r["decided"],
                     r["stayed"],
                     _dec(r["rate"]),

@@ -25,6 +25,11 @@ def _branch(ctx: JobContext) -> Any:
 
 @job(
     "transfers.sign_offs_escalate",
+    title=gettext_lazy("Overdue sign-offs"),
+    figures={
+        "overdue": gettext_lazy("Sign-offs overdue"),
+        "escalated": gettext_lazy("People told"),
+    },
     description=gettext_lazy(
         "Tell the marketing director and general manager of overdue written sign-offs (Art. 17)"
     ),
@@ -35,6 +40,8 @@ def sign_offs(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "transfers.late_requests_flag",
+    title=gettext_lazy("Late requests"),
+    figures={"late": gettext_lazy("Late requests"), "flagged": gettext_lazy("People told")},
     description=gettext_lazy("Flag requests past the customer's two trading days to the GM"),
 )
 def late_requests(ctx: JobContext) -> dict[str, int]:
@@ -43,6 +50,14 @@ def late_requests(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "transfers.closure_sweep",
+    title=gettext_lazy("Accounts ready to close"),
+    figures={
+        "ready": gettext_lazy("Ready to close"),
+        "new": gettext_lazy("Ready since today"),
+        "closure_waiting": gettext_lazy("Closures waiting"),
+        "closure_ready": gettext_lazy("Waiting closures now allowed"),
+        "told": gettext_lazy("People told"),
+    },
     description=gettext_lazy(
         "Find fund accounts ready to close, and waiting closures now allowed, for the counter "
         "lead (Art. 19)"
@@ -56,6 +71,12 @@ def closure_sweep(ctx: JobContext) -> dict[str, int]:
 
 @job(
     "transfers.customer_waiting_check",
+    title=gettext_lazy("Customers waiting at the counter"),
+    figures={
+        "awaiting": gettext_lazy("Awaiting approvals today"),
+        "waiting_too_long": gettext_lazy("Waiting too long"),
+        "told": gettext_lazy("People told"),
+    },
     description=gettext_lazy(
         "Tell the marketing director of a customer waiting too long at the counter for approvals"
     ),

@@ -145,6 +145,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Grouping is only ever forced where a page asks (floatformat:"2g", number_format(...,
+# force_grouping=True)); USE_THOUSAND_SEPARATOR stays off so inputs are read as typed.
+FORMAT_MODULE_PATH = ["branch_ops.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

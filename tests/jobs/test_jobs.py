@@ -416,7 +416,7 @@ def test_general_manager_runs_a_job_now_and_sees_its_outcome(
     assert run.branch == people.branch
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert "planned.left_first" in page.content.decode()
+    assert f"Planned ({Reason.LEFT_FIRST.label})" in page.content.decode()
 
 
 def test_jobs_page_lists_this_branchs_runs_filtered_by_job_and_date(people, other_branch, client):

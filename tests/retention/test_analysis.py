@@ -9,10 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kernel.errors import Forbidden
+from retention.exports import SHEET_NAMES, sheet_name
 from retention.models import MonthlyReport
 from retention.selectors import monthly_figures
 from retention.services import (
@@ -21,6 +23,7 @@ from retention.services import (
     commitment_keep,
     monthly_report_prepare,
 )
+from retention.tables import figure_tables
 from tests.builders import (
     at,
     built_once,
@@ -197,7 +200,7 @@ def test_the_page_shows_the_figures_the_chart_and_the_comparison(month_data, en_
     en_client.force_login(month_data.md)
     shown = page(en_client.get(reverse("retention_analysis") + "?month=2026-11"))
     assert 'id="churn-count">3<' in shown
-    assert 'id="churn-assets">1150000.00<' in shown
+    assert 'id="churn-assets">1,150,000.00<' in shown
     assert 'id="retention-rate">25.0<' in shown
     assert "Show online trading in person" in shown and "50.0" in shown
     assert "Moved house / branch too far" in shown and "乙证券" in shown
@@ -219,15 +222,15 @@ def test_the_spreadsheet_opens_and_carries_the_figures(month_data, en_client):
     en_client.force_login(month_data.am)
     response = en_client.get(reverse("retention_analysis_xlsx") + "?month=2026-11")
     book = load_workbook(io.BytesIO(response.content))
-    summary = [tuple(r) for r in book["summary"].iter_rows(min_row=3, values_only=True)]
+    summary = [tuple(r) for r in book["Summary"].iter_rows(min_row=3, values_only=True)]
     assert summary[0][:4] == ("Customers who left", 3, 1, 2)
     assert float(summary[1][1]) == 1150000.00 and float(summary[2][1]) == 25.0
-    reasons = [tuple(r) for r in book["by_reason"].iter_rows(min_row=3, values_only=True)]
+    reasons = [tuple(r) for r in book["By reason"].iter_rows(min_row=3, values_only=True)]
     assert [(r[0], r[1], float(r[2])) for r in reasons] == [
         ("Moved house / branch too far", 2, 150000.0),
         ("Commission too high", 1, 1000000.0),
     ]
-    steps = list(book["retention_by_step"].iter_rows(min_row=3, values_only=True))
+    steps = list(book["Retention by step"].iter_rows(min_row=3, values_only=True))
     assert steps[0][1].startswith("Show online trading in person") and float(steps[0][4]) == 50.0
 
 
@@ -239,9 +242,95 @@ def test_the_pdf_report_opens_and_carries_the_figures(month_data, en_client):
     # Table cells wrap: compare with the line breaks read as spaces.
     text = " ".join("".join(p.extract_text() for p in reader.pages).split())
     assert "Monthly churn analysis" in text
-    for figure in ("1150000.00", "25.0", "33.3", "850000.00", "甲证券", "Show online trading"):
+    for figure in ("1,150,000.00", "25.0", "33.3", "850,000.00", "甲证券", "Show online trading"):
         assert figure in text, figure
     fonts = {
         str(font["/BaseFont"]) for p in reader.pages for font in p["/Resources"]["/Font"].values()
     }
     assert any("WenQuanYi" in f for f in fonts)  # the embedded Chinese font
+
+
+def test_the_workbooks_sheets_are_named_in_the_readers_language(month_data, en_client):
+    en_client.force_login(month_data.am)
+    response = en_client.get(reverse("retention_analysis_xlsx") + "?month=2026-11")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "Summary",
+        "By reason",
+        "By tier",
+        "By account manager",
+        "By receiving broker",
+        "Retention by reason",
+        "Retention by step",
+        "Commitments",
+        "Last twelve months",
+    ]
+
+
+def test_the_chinese_workbook_is_written_in_chinese_under_valid_sheet_names(
+    month_data, client, settings
+):
+    settings.LANGUAGE_CODE = "zh-hans"  # the product's default; the test settings read English
+    client.force_login(month_data.am)
+    response = client.get(reverse("retention_analysis_xlsx") + "?month=2026-11")
+    book = load_workbook(io.BytesIO(response.content))
+    with translation.override("zh-hans"):
+        # The sheet names' Chinese is filled after merging; the tables' words already are.
+        expected = [
+            sheet_name(SHEET_NAMES[t.key], t.key)
+            for t in figure_tables(monthly_figures(branch=month_data.branch, month=NOVEMBER))
+        ]
+        reasons_title = str(translation.gettext("Who left, by primary reason"))
+    assert book.sheetnames == expected
+    assert reasons_title != "Who left, by primary reason"  # the catalogue has it in Chinese
+    assert book.worksheets[1]["A1"].value == reasons_title
+    for name in book.sheetnames:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+def test_a_sheet_name_from_any_translation_is_one_excel_accepts():
+    name = sheet_name("'按原因/分布: [明细]*? " + "很长" * 20, "by_reason")
+
+    assert len(name) <= 31
+    assert not set(name) & set("[]:*?/\\") and not name.startswith("'")
+    assert name.startswith("按原因分布")
+    assert sheet_name("[]:*?/", "by_reason") == "by_reason"
+
+
+def test_money_and_counts_in_the_workbook_are_numbers_with_thousands_separators(
+    month_data, en_client
+):
+    en_client.force_login(month_data.am)
+    response = en_client.get(reverse("retention_analysis_xlsx") + "?month=2026-11")
+    summary = load_workbook(io.BytesIO(response.content))["Summary"]
+    left, assets = summary["B3"], summary["B4"]  # this month's customers who left, assets lost
+    assert left.value == 3 and left.number_format == "#,##0"
+    assert float(assets.value) == 1150000.0 and assets.number_format == "#,##0.00"
+    rate = summary["B5"]  # a percentage is not money
+    assert float(rate.value) == 25.0 and rate.number_format == "General"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_page_groups_a_large_amount_by_thousands(
+    month_data, client, settings, monkeypatch, language
+):
+    from retention.views import analysis as analysis_view
+
+    real = analysis_view.monthly_figures
+
+    def rich_month(**kwargs):
+        figures = real(**kwargs)
+        figures["churn"]["assets"] = "1234567.89"
+        figures["by_tier"][0]["assets"] = "1234567.89"
+        return figures
+
+    monkeypatch.setattr(analysis_view, "monthly_figures", rich_month)
+    settings.LANGUAGE_CODE = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(month_data.md)
+
+    shown = page(client.get(reverse("retention_analysis") + "?month=2026-11"))
+
+    assert 'id="churn-assets">1,234,567.89<' in shown
+    assert '<td class="num">1,234,567.89</td>' in shown  # the tier's table too
+    assert "1234567.89" not in shown
