@@ -50,9 +50,9 @@ _CALLING_SUPERVISORS = (Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
 
 def sees_full_name(actor: Any) -> bool:
     """Art. 4: the counter compares the person in front of it with the identity card, so it
-    sees the name in full on the customer's page, the request page and the business form
-    the customer signs. A stand-in that is no one (the nightly filing printing the
-    archive's copy) sees the customer masked."""
+    sees the name in full on the customer's page, the page that starts a request, the
+    request page and the business form the customer signs. A stand-in that is no one (the
+    nightly filing printing the archive's copy) sees the customer masked."""
     has_role = getattr(actor, "has_role", None)
     return bool(has_role and has_role(*COUNTER_ROLES))
 

@@ -53,9 +53,9 @@ def customer_search(*, branch: Branch, query: str, limit: int = 50) -> CustomerQ
 
 
 def customer_name_for(customer: Customer, *, viewer: Staff) -> str:
-    """The name as this person sees it on one customer's page, request or business form: in
-    full for the counter, which checks it against the identity card (Art. 4), masked for
-    everyone else (PIPL Art. 51). Lists show `masked_name` whoever reads them."""
+    """The name as this person sees it on one customer's page, new or open request or business
+    form: in full for the counter, which checks it against the identity card (Art. 4), masked
+    for everyone else (PIPL Art. 51). Lists show `masked_name` whoever reads them."""
     if customer.is_institution or permissions.sees_full_name(viewer):
         return customer.name
     return customer.masked_name

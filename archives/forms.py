@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Staff
+from kernel.params import DayField, DayTimeField
 
 from . import conf
 from .models import (
@@ -47,7 +48,7 @@ class DraftForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     cabinet = forms.CharField(label=_("Cabinet"), max_length=40, required=False)
     box = forms.CharField(label=_("Box"), max_length=40, required=False)
-    relationship_ended_on = forms.DateField(
+    relationship_ended_on = DayField(
         label=_("Relationship ended on"),
         required=False,
         widget=DATE,
@@ -84,7 +85,7 @@ class AccessRequestForm(forms.Form):
     consent_method = forms.ChoiceField(
         label=_("How consent was given"), choices=ConsentMethod.choices
     )
-    consent_at = forms.DateTimeField(
+    consent_at = DayTimeField(
         label=_("When consent was given"),
         widget=DATETIME_LOCAL,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

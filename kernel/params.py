@@ -129,17 +129,32 @@ def path_day(value: str) -> dt.date:
     return day
 
 
+# Lazy: read in the language of the page that shows it.
+SPAN_MESSAGE = format_lazy(
+    gettext_lazy("Enter a date between {first} and {last}."), first=FIRST_DAY, last=LAST_DAY
+)
+
+
 class DayField(forms.DateField):
     """A form's date inside the span a page can show (FIRST_DAY to LAST_DAY): a run of a job
-    for the year 1, a filter for 9999, is a form error, not a failed run or a crash."""
+    for the year 1, a filter for 9999, a revisit recorded on either, is a form error, not a
+    failed run or a crash in the date arithmetic behind the form. A field's own rule (a due
+    date not before today, a contact not in the future) stays its service's."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        message = format_lazy(
-            gettext_lazy("Enter a date between {first} and {last}."), first=FIRST_DAY, last=LAST_DAY
-        )
-        self.validators.append(MinValueValidator(FIRST_DAY, message=message))
-        self.validators.append(MaxValueValidator(LAST_DAY, message=message))
+        self.validators.append(MinValueValidator(FIRST_DAY, message=SPAN_MESSAGE))
+        self.validators.append(MaxValueValidator(LAST_DAY, message=SPAN_MESSAGE))
+
+
+class DayTimeField(forms.DateTimeField):
+    """A form's date and time on a day inside the same span: the year 1 in Beijing is the
+    year 0 in UTC, which no Python datetime holds, and the database keeps datetimes in UTC."""
+
+    def validate(self, value: dt.datetime | None) -> None:
+        super().validate(value)
+        if value is not None and not FIRST_DAY <= value.date() <= LAST_DAY:
+            raise forms.ValidationError(SPAN_MESSAGE, code="out_of_span")
 
 
 def query_text(request: HttpRequest, name: str, *, max_length: int = TEXT_MAX) -> str:

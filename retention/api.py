@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Customer, Staff
-from api.fields import id_field
+from api.fields import day_field, id_field
 from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
 from transfers.models import TransferRequest
@@ -58,7 +58,7 @@ class CommitmentCreateSerializer(serializers.Serializer):
     customer = id_field()
     what = serializers.CharField(max_length=300)
     owner = id_field(required=False, allow_null=True, default=None)
-    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    due_on = day_field(required=False, allow_null=True, default=None)
     within_trading_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=250
     )

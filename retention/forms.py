@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
+from kernel.params import DayField
 
 from .models import DepartureKind, Playbook, ServiceTeam, WorkMemo
 from .permissions import RETENTION_ROLES
@@ -49,7 +50,7 @@ class CommitmentForm(forms.Form):
         max_value=250,
         help_text=_("Or give a date below. Empty: the branch's usual period."),
     )
-    due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE)
+    due_on = DayField(label=_("Due on"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, branch_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +99,7 @@ class DecisionForm(forms.Form):
 
 class ComplaintForm(forms.Form):
     summary = forms.CharField(label=_("What the customer complains of"), max_length=300)
-    received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE)
+    received_on = DayField(label=_("Received on"), required=False, widget=DATE)
 
 
 class ResolutionForm(forms.Form):
@@ -118,7 +119,7 @@ class OutcomeForm(forms.Form):
 class DepartureForm(forms.Form):
     departed = forms.ModelChoiceField(label=_("Who left"), queryset=Staff.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=DepartureKind.choices)
-    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    left_on = DayField(label=_("Left on"), widget=DATE)
     to_person = forms.ModelChoiceField(
         label=_("Give the customers to"), queryset=Staff.objects.none(), required=False
     )
@@ -156,6 +157,8 @@ class MemoForm(forms.ModelForm):
     class Meta:
         model = WorkMemo
         fields = ["main_reasons", "contact_phone", "follow_up_on", "follow_up_notes"]
+        # The model's DateField would take any year Python holds.
+        field_classes = {"follow_up_on": DayField}
         widgets = {
             "main_reasons": forms.Textarea(attrs={"rows": 3}),
             "follow_up_notes": forms.Textarea(attrs={"rows": 5}),

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import day_field
 from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
 
@@ -66,13 +67,13 @@ class RevisitFilterSerializer(serializers.Serializer):
 
 
 class RecordSerializer(serializers.Serializer):
-    done_on = serializers.DateField()
+    done_on = day_field()
     channel = serializers.ChoiceField(choices=Channel.choices)
     topics = serializers.ListField(
         child=serializers.ChoiceField(choices=Topic.choices), max_length=20
     )
     outcome = serializers.CharField(max_length=4000)
-    next_contact_on = serializers.DateField(required=False, allow_null=True, default=None)
+    next_contact_on = day_field(required=False, allow_null=True, default=None)
 
 
 class RevisitTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchViewSet):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Branch, Staff
 from accounts.roles import Role
 from kernel.calendar import beijing_today
+from kernel.params import DayField, DayTimeField
 
 from . import permissions
 from .models import Channel, Topic
@@ -22,7 +23,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class RecordForm(forms.Form):
-    done_on = forms.DateField(label=_("Contacted on"), widget=DateInput)
+    done_on = DayField(label=_("Contacted on"), widget=DateInput)
     channel = forms.ChoiceField(label=_("How"), choices=Channel.choices, widget=forms.RadioSelect)
     topics = forms.MultipleChoiceField(
         label=_("What the revisit covered (Art. 31)"),
@@ -34,7 +35,7 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
-    next_contact_on = forms.DateField(
+    next_contact_on = DayField(
         label=_("Next contact"),
         required=False,
         widget=DateInput,
@@ -74,7 +75,7 @@ class RuleForm(forms.Form):
 
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
+    starts_at = DayTimeField(label=_("Starts at"), widget=DateTimeInput)
     place = forms.CharField(label=_("Place"), max_length=200)
     programme = forms.CharField(
         label=_("Programme (talks, products and services presented)"),

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Customer, IdType, Staff
-from api.fields import CommentSerializer, EmptySerializer, id_field
+from api.fields import CommentSerializer, EmptySerializer, day_field, id_field
 from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
 
@@ -229,7 +229,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class DeferSerializer(CommentSerializer):
-    follow_up_on = serializers.DateField()
+    follow_up_on = day_field()
 
 
 class NoteSerializer(serializers.Serializer):

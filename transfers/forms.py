@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Branch, IdType, Staff
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
+from kernel.params import DayField
 
 from .models import ChurnReason, DocumentKind, RetainedDocument
 from .permissions import APPROVER_ROLES
@@ -124,9 +125,7 @@ class CommentForm(forms.Form):
 
 
 class DeferForm(forms.Form):
-    follow_up_on = forms.DateField(
-        label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    follow_up_on = DayField(label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"}))
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
 

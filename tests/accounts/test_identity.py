@@ -95,6 +95,22 @@ def test_the_counter_sees_the_full_name_on_the_request_page_approvers_do_not(cli
         assert FULL_NAME not in shown and "赵**" in shown, approver
 
 
+def test_the_counter_sees_the_full_name_on_the_new_request_page(client, people, zhao):
+    url = reverse("request_create", kwargs={"pk": zhao.pk})
+    for person in (people.clerk, people.lead):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200 and FULL_NAME in page(response), person
+        # Sent back with a form error, the page still names the customer in full.
+        refused = client.post(url, {"wants_sz_transfer": "on", "sz_receiving_seat": "12"})
+        assert refused.status_code == 400 and FULL_NAME in page(refused), person
+    # Whoever may not start a request is sent to the customer's page, masked there.
+    for person in (people.am, people.md, people.gm, people.auditor):
+        client.force_login(person)
+        shown = page(client.get(url, follow=True))
+        assert FULL_NAME not in shown and "赵**" in shown, person
+
+
 def _pdf_text(data: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer
 from accounts.pii import customer_match_q, pii_digest
+from accounts.selectors import customer_name_for
 from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from kernel.params import query_text
@@ -152,6 +153,8 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         "transfers/request_form.html",
         {
             "customer": customer,
+            # Art. 4: the counter checks the name against the identity card before the form.
+            "name": customer_name_for(customer, viewer=user),
             "form": form,
             "open_request": open_request,
             "outlook": None if open_request else _form_outlook(customer, form),
