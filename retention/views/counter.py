@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kernel.errors import ApplicationError
+from kernel.params import record_number
 from kernel.request_context import acting_staff
 from kernel.web import refusal
 from transfers.models import TransferRequest
@@ -47,7 +48,7 @@ def request_retention(request: HttpRequest, pk: int) -> HttpResponse:
 def attempt_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk)
     back = safe_next(request, reverse("retention_request", args=[req.pk]))
-    playbook = get_object_or_404(Playbook, pk=request.POST.get("playbook") or 0)
+    playbook = get_object_or_404(Playbook, pk=record_number(request.POST.get("playbook")) or 0)
     form = AttemptForm(request.POST, playbook=playbook)
     if not form.is_valid():
         messages.error(request, _("Tick only the steps of the playbook shown."))

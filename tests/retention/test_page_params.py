@@ -72,3 +72,18 @@ def test_the_playbook_admin_ignores_a_revision_source_that_is_no_number(en_clien
     en_client.force_login(people.md)
     response = en_client.get(reverse("admin:retention_playbook_add"), {"from": source})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("playbook", ["abc", "²", "99999999999999999999999", ""])
+def test_an_attempt_for_a_playbook_that_is_no_number_finds_none_and_keeps_nothing(
+    en_client, people, playbook
+):
+    from retention.models import RetentionAttempt
+
+    req = new_request(people, people.customer("ordinary"))
+    en_client.force_login(people.clerk)
+    response = en_client.post(
+        reverse("retention_attempt_record", args=[req.pk]), {"playbook": playbook}
+    )
+    assert response.status_code == 404
+    assert not RetentionAttempt.objects.exists()
