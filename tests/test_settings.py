@@ -1,6 +1,7 @@
 """Production settings, run the way a server starts them: a fresh `manage.py` process with
 only the environment to go on."""
 
+import json
 import os
 import secrets
 import string
@@ -151,3 +152,41 @@ def test_production_has_no_demo_seeder_or_benchmark(tmp_path):
     )
     assert result.returncode != 0
     assert "Unknown command: 'seed_demo'" in result.stderr
+
+
+def production_settings(tmp_path: Path, *names: str, **env: str) -> dict[str, object]:
+    """The values production's settings take from this environment, read by a fresh process."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        tmp_path=tmp_path,
+        DJANGO_SECRET_KEY=random_key(),
+        DJANGO_ALLOWED_HOSTS="branch.example.com",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_reads_the_client_behind_one_proxy_unless_told_otherwise(tmp_path):
+    names = ("PROXY_COUNT", "AXES_CLIENT_IP_CALLABLE")
+    default = production_settings(tmp_path, *names)
+    assert default == {
+        "PROXY_COUNT": 1,
+        "AXES_CLIENT_IP_CALLABLE": "kernel.request_context.client_ip",
+    }
+    assert production_settings(tmp_path, *names, DJANGO_PROXY_COUNT="2")["PROXY_COUNT"] == 2
+    assert settings.PROXY_COUNT == 0  # tests and development: no proxy, REMOTE_ADDR is the client
+
+
+def test_production_checks_a_kept_database_connection_before_using_it(tmp_path):
+    """A kept connection (CONN_MAX_AGE) the database has dropped is replaced, not a 500."""
+    for age in ("60", "0"):
+        databases = production_settings(tmp_path, "DATABASES", DJANGO_CONN_MAX_AGE=age)
+        default = databases["DATABASES"]["default"]
+        assert default["CONN_MAX_AGE"] == int(age) and default["CONN_HEALTH_CHECKS"] is True

@@ -102,7 +102,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Staff"
 AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username+IP before any password is checked (JR/T 0060).
+    # First: refuses a locked-out username+address, or address, before any password is checked
+    # (JR/T 0060).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -118,11 +119,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kernel.security.LettersAndDigitsValidator"},
 ]
 
-# Login lockout (JR/T 0060): 5 failures for one username from one address lock that pair for
-# 30 minutes; the login page and the admin's say so (templates/registration/login.html).
+# Reverse proxies in front of the server (production reads DJANGO_PROXY_COUNT): the client's
+# address is the PROXY_COUNT-th entry from the right of X-Forwarded-For, resolved once by
+# kernel.request_context.client_ip for the audit trail, the access logs and the lockout.
+PROXY_COUNT = 0
+
+# Login lockout (JR/T 0060), counted per client address (kernel/signin.py): 5 failures for one
+# username from one address lock that pair for 30 minutes; 20 from one address, whatever the
+# usernames (password spraying), lock the address. The login page and the admin's say which
+# (templates/registration/locked_out.html).
+AXES_HANDLER = "kernel.signin.SigninLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "kernel.request_context.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+SIGNIN_FAILURE_LIMITS = {"ip_address": 20}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
