@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from jobs.models import DailyNotice, JobOutcome, JobRun, JobTrigger
 from kernel.calendar import TradingCalendar
 from kernel.errors import ApplicationError, Forbidden, InvalidInput
+from kernel.transactions import atomic_undoable
 from notifications.services import notify
 
 from .errors import JobErrorCode
@@ -246,7 +247,8 @@ def job_run(
             raise JobSkipped(
                 _("{date} is not a trading day.").format(date=business_date.isoformat())
             )
-        with transaction.atomic():
+        # A file a job stored for rows it then rolled back goes with them.
+        with atomic_undoable():
             result = spec.func(ctx)
         counts = {**ctx.counts, **(result or {})}
         run.outcome, run.message = JobOutcome.SUCCEEDED, ""
