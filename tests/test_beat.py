@@ -114,6 +114,4 @@ def test_the_project_schedules_through_the_single_beat_scheduler():
     from branch_ops.celery import app
 
     assert app.conf.beat_scheduler == "branch_ops.beat:SingleBeatScheduler"
-    assert app.conf.beat_max_loop_interval * 3 <= SingleBeatScheduler(
-        app=app, lazy=True
-    ).lock_ttl
+    assert app.conf.beat_max_loop_interval * 3 <= SingleBeatScheduler(app=app, lazy=True).lock_ttl
