@@ -99,13 +99,21 @@ class ArchiveEventAdmin(ReadOnlyAdmin):
 
 class FindingInline(ReadOnlyInline):
     model = IntegrityFinding
-    fields = ("document", "problem", "expected_sha256", "found_sha256")
+    fields = ("document", "file_name", "problem", "expected_sha256", "found_sha256")
 
 
 @admin.register(IntegrityCheck)
 class IntegrityCheckAdmin(ReadOnlyAdmin):
     branch_lookup = "branch"
-    list_display = ("business_date", "checked", "intact", "mismatched", "missing", "finished_at")
+    list_display = (
+        "business_date",
+        "checked",
+        "intact",
+        "mismatched",
+        "missing",
+        "orphaned",
+        "finished_at",
+    )
     inlines = [FindingInline]
 
 

@@ -11,6 +11,9 @@ class JobOutcome(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")
+    # The process running it died (a worker killed, the machine lost): its work was rolled
+    # back with its transaction, and the task was, or will be, run again.
+    ABANDONED = "abandoned", _("Abandoned")
 
 
 class JobTrigger(models.TextChoices):
@@ -74,7 +77,11 @@ class JobRun(models.Model):
     @property
     def badge(self) -> str:
         """How the pages colour the outcome: ok, bad, or warn for anything still unsettled."""
-        badges: dict[str, str] = {JobOutcome.SUCCEEDED: "ok", JobOutcome.FAILED: "bad"}
+        badges: dict[str, str] = {
+            JobOutcome.SUCCEEDED: "ok",
+            JobOutcome.FAILED: "bad",
+            JobOutcome.ABANDONED: "bad",
+        }
         return badges.get(self.outcome, "warn")
 
     @property

@@ -42,7 +42,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+<<<<<<< HEAD
 from django.db.models import Choices
+=======
+from django.db.models import QuerySet
+>>>>>>> h13-celery
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.module_loading import autodiscover_modules
@@ -51,6 +55,7 @@ from django.utils.translation import gettext as _
 from jobs.models import DailyNotice, JobOutcome, JobRun, JobTrigger
 from kernel.calendar import TradingCalendar
 from kernel.errors import ApplicationError, Forbidden, InvalidInput
+from kernel.transactions import atomic_undoable
 from notifications.services import notify
 
 from .errors import JobErrorCode
@@ -247,24 +252,42 @@ def job_get(name: str) -> JobSpec:
         ) from None
 
 
-def _hard_time_limit() -> dt.timedelta:
+def job_time_limit() -> dt.timedelta:
+    """The hard time limit of a job's task: past it, no run can still be alive."""
     return dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 3600)
 
 
-def _abandon_stale(run: JobRun) -> None:
-    """A worker killed mid-run leaves its run "running" for ever; once the hard time limit
-    has passed it cannot still be running, so say so on the record."""
-    JobRun.objects.filter(
-        name=run.name,
-        branch=run.branch,
-        business_date=run.business_date,
-        outcome=JobOutcome.RUNNING,
-        started_at__lt=timezone.now() - _hard_time_limit(),
-    ).exclude(pk=run.pk).update(
-        outcome=JobOutcome.FAILED,
-        finished_at=timezone.now(),
-        message=_("Abandoned: the process running it stopped before it finished."),
+def _abandon(runs: QuerySet[JobRun]) -> int:
+    return int(
+        runs.filter(outcome=JobOutcome.RUNNING).update(
+            outcome=JobOutcome.ABANDONED,
+            finished_at=timezone.now(),
+            message=_("Abandoned: the process running it stopped before it finished."),
+        )
     )
+
+
+def job_runs_abandon_expired(*, now: dt.datetime | None = None) -> int:
+    """A worker killed mid-run leaves its run "running" for ever; once the hard time limit
+    has passed it cannot still be running, so say so on the record, whatever the job."""
+    now = now or timezone.now()
+    return _abandon(JobRun.objects.filter(started_at__lt=now - job_time_limit()))
+
+
+def _abandon_dead_attempts(run: JobRun) -> None:
+    """The same task delivered again (the broker gives a message back only once the worker
+    holding it is gone) finds its earlier attempt's run still "running": that attempt is dead,
+    its transaction rolled back with it."""
+    if run.task_id:
+        _abandon(
+            JobRun.objects.filter(
+                name=run.name,
+                branch=run.branch,
+                business_date=run.business_date,
+                task_id=run.task_id,
+            ).exclude(pk=run.pk)
+        )
+    job_runs_abandon_expired()
 
 
 def job_run(
@@ -276,9 +299,11 @@ def job_run(
     actor: Staff | None = None,
     progress: Progress | None = None,
     run: JobRun | None = None,
+    task_id: str = "",
 ) -> JobRun:
     """Run one job now, in this process, and return its finished record. Never raises for
-    the job's own failure: that is what the record is for."""
+    the job's own failure: that is what the record is for. `task_id` names the Celery task
+    running it, so that a redelivery of the same task can tell its dead attempt."""
     spec = job_get(name)
     if spec.per_branch and branch is None:
         raise InvalidInput(
@@ -292,11 +317,12 @@ def job_run(
             branch=branch if spec.per_branch else None,
             trigger=trigger,
             triggered_by=actor,
+            task_id=task_id,
         )
+    _abandon_dead_attempts(run)
     run.outcome = JobOutcome.RUNNING
     run.started_at = timezone.now()
     run.save(update_fields=["outcome", "started_at"])
-    _abandon_stale(run)
 
     ctx = JobContext(
         name=name,
@@ -312,7 +338,8 @@ def job_run(
             raise JobSkipped(
                 _("{date} is not a trading day.").format(date=business_date.isoformat())
             )
-        with transaction.atomic():
+        # A file a job stored for rows it then rolled back goes with them.
+        with atomic_undoable():
             result = spec.func(ctx)
         counts = {**ctx.counts, **(result or {})}
         run.outcome, run.message = JobOutcome.SUCCEEDED, ""

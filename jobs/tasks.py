@@ -1,6 +1,8 @@
 """Celery tasks for the scheduled jobs. Thin: a job name and an ISO date in, JSON out; the
 work and its record are jobs.registry.job_run's. acks_late with reject_on_worker_lost
-re-delivers a run whose worker died, which is safe because every job is idempotent."""
+re-delivers a run whose worker died, which is safe because every job is idempotent; a worker
+killed outright gets its message back from Redis after the visibility timeout (settings), and
+the new attempt marks the dead one's run abandoned before it starts."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from jobs.models import JobOutcome, JobRun, JobTrigger
 from jobs.registry import (
@@ -64,18 +65,14 @@ def _run(
     from accounts.models import Branch
 
     spec = job_get(name)
-    run = JobRun.objects.filter(pk=run_id).first() if run_id else None
-    if run is not None and run.outcome != JobOutcome.QUEUED:
-        # Delivered again after a worker was lost: keep the old record as it ended and
-        # start a new one, so every attempt is on record.
-        if run.outcome == JobOutcome.RUNNING:
-            JobRun.objects.filter(pk=run.pk).update(
-                outcome=JobOutcome.FAILED,
-                message=_("The worker running it was lost; it was run again."),
-            )
-        run = None
-    trigger = run.trigger if run else JobTrigger.SCHEDULE
-    actor = run.triggered_by if run else None
+    task_id = str(task.request.id or "")
+    queued = JobRun.objects.filter(pk=run_id).first() if run_id else None
+    trigger = queued.trigger if queued else JobTrigger.SCHEDULE
+    actor = queued.triggered_by if queued else None
+    # Delivered again after a worker was lost: the old record keeps how it ended (a "running"
+    # one is marked abandoned by job_run, which finds it by the task's id) and a new one, for
+    # the same person's request, is started, so every attempt is on record.
+    run = queued if queued is not None and queued.outcome == JobOutcome.QUEUED else None
     branches: list[Branch | None] = (
         [Branch.objects.get(pk=branch_id)] if branch_id is not None else job_branches(spec)
     )
@@ -88,6 +85,7 @@ def _run(
             actor=actor,
             progress=_progress_to_backend(task),
             run=run,
+            task_id=task_id,
         )
         for branch in branches
     ]

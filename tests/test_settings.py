@@ -190,3 +190,18 @@ def test_production_checks_a_kept_database_connection_before_using_it(tmp_path):
         databases = production_settings(tmp_path, "DATABASES", DJANGO_CONN_MAX_AGE=age)
         default = databases["DATABASES"]["default"]
         assert default["CONN_MAX_AGE"] == int(age) and default["CONN_HEALTH_CHECKS"] is True
+
+
+def test_a_killed_workers_task_comes_back_after_the_longest_job_can_run_not_after_an_hour():
+    """A worker killed outright acknowledges nothing; Redis gives its message to another
+    worker once the visibility timeout passes. No run outlives the hard time limit, so the
+    timeout is that limit plus a margin: long enough never to hand a live run to a second
+    worker, short enough that a lost run is redone within minutes."""
+    from branch_ops.celery import app
+
+    options = app.conf.broker_transport_options
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert options["visibility_timeout"] > app.conf.task_time_limit
+    assert options["visibility_timeout"] <= app.conf.task_time_limit + 10 * 60
+    assert options["visibility_timeout"] < 3600
+    assert options["unacked_restore_interval"] <= 60

@@ -21,6 +21,9 @@ class IntegrityCheck(models.Model):
     intact = models.PositiveIntegerField(_("intact"), default=0)
     mismatched = models.PositiveIntegerField(_("changed"), default=0)
     missing = models.PositiveIntegerField(_("missing"), default=0)
+    # Files in the branch's storage that no document references: written for a filing whose
+    # transaction never committed (its process was killed before it could remove them).
+    orphaned = models.PositiveIntegerField(_("unreferenced files"), default=0)
 
     class Meta:
         verbose_name = _("integrity check")
@@ -37,17 +40,22 @@ class IntegrityCheck(models.Model):
 
     @property
     def problems(self) -> int:
-        return self.mismatched + self.missing
+        return self.mismatched + self.missing + self.orphaned
 
 
 class IntegrityProblem(models.TextChoices):
     MISMATCH = "mismatch", _("Content changed (SHA-256 differs)")
     MISSING = "missing", _("File missing")
+    ORPHAN = "orphan", _("File that no record references")
 
 
 class IntegrityFinding(models.Model):
     check_run = models.ForeignKey(IntegrityCheck, on_delete=models.CASCADE, related_name="findings")
-    document = models.ForeignKey(ArchiveDocument, on_delete=models.PROTECT, related_name="+")
+    # None for a file that no document references (ORPHAN): then only its name is known.
+    document = models.ForeignKey(
+        ArchiveDocument, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
     problem = models.CharField(_("problem"), max_length=20, choices=IntegrityProblem.choices)
     expected_sha256 = models.CharField(_("expected SHA-256"), max_length=64)
     found_sha256 = models.CharField(_("found SHA-256"), max_length=64, blank=True)
@@ -58,4 +66,4 @@ class IntegrityFinding(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.document} {self.problem}"
+        return f"{self.document or self.file_name} {self.problem}"

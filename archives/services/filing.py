@@ -18,6 +18,7 @@ from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from kernel.calendar import BEIJING, TradingCalendar, beijing_now, beijing_today, close_of
 from kernel.errors import InvalidInput, InvalidState, require_same_branch
+from kernel.transactions import atomic_undoable
 from notifications.services import notify
 from transfers.models import (
     LEFT_STATES,
@@ -170,32 +171,30 @@ def _add_document(
     if kind not in SCAN_KINDS:
         raise InvalidInput(_("Choose what the scan is."))
     data, content_type = storage.read_upload(upload)
-    stored = storage.file_store(data=data, content_type=content_type, folder=_folder(record.branch))
-    try:
-        with transaction.atomic():
-            locked = _lock_record(record)
-            _require_draft(locked)
-            document = ArchiveDocument.objects.create(
-                record=locked,
-                kind=kind,
-                file=stored.name,
-                original_name=(getattr(upload, "name", "") or "")[:255],
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=actor,
-            )
-            event(
-                branch_id=locked.branch_id,
-                actor=actor,
-                action=ArchiveAction.SCAN_UPLOADED,
-                record=locked,
-                comment=f"{document.get_kind_display()} {stored.sha256}",
-                client_ip=client_ip,
-            )
-    except BaseException:
-        storage.file_discard([stored.name])
-        raise
+    with atomic_undoable():
+        stored = storage.file_store(
+            data=data, content_type=content_type, folder=_folder(record.branch)
+        )
+        locked = _lock_record(record)
+        _require_draft(locked)
+        document = ArchiveDocument.objects.create(
+            record=locked,
+            kind=kind,
+            file=stored.name,
+            original_name=(getattr(upload, "name", "") or "")[:255],
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+        )
+        event(
+            branch_id=locked.branch_id,
+            actor=actor,
+            action=ArchiveAction.SCAN_UPLOADED,
+            record=locked,
+            comment=f"{document.get_kind_display()} {stored.sha256}",
+            client_ip=client_ip,
+        )
     return document
 
 
@@ -485,20 +484,20 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
         pk=entry.request_id
     )
     outcome = ENDING_ACTIONS[entry.action]
-    # The PDFs are made and stored before the transaction, so the number counter is locked
-    # only for the few inserts that follow.
-    stored: list[tuple[str, storage.StoredFile]] = []
+    # The PDFs are made and stored before any row is locked, so the number counter is locked
+    # only for the few inserts that follow; a rollback, here or of the job around it, removes
+    # them again (kernel.transactions).
     try:
-        for kind, data in _generated_documents(req, outcome, entry.action):
-            stored.append(
+        with atomic_undoable():
+            stored = [
                 (
                     kind,
                     storage.file_store(
                         data=data, content_type=storage.PDF, folder=_folder(req.branch)
                     ),
                 )
-            )
-        with transaction.atomic():
+                for kind, data in _generated_documents(req, outcome, entry.action)
+            ]
             TransferRequest.objects.select_for_update(of=("self",)).get(pk=req.pk)
             if ArchiveRecord.objects.filter(ending_entry=entry).exists():
                 raise _AlreadyFiled
@@ -550,11 +549,7 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
                 _close_relationship(req.customer, record.relationship_ended_on)
     except (_AlreadyFiled, IntegrityError):
         # Filed by an earlier run, or by another run at this very moment.
-        storage.file_discard([f.name for _kind, f in stored])
         return None
-    except BaseException:
-        storage.file_discard([f.name for _kind, f in stored])
-        raise
     return record
 
 

@@ -1,5 +1,7 @@
 """The integrity check: every stored file hashed again and compared with the SHA-256 taken
-when it was filed (records Art. 3: authentic and secure; Art. 7: checked regularly)."""
+when it was filed (records Art. 3: authentic and secure; Art. 7: checked regularly), and every
+file in the branch's storage that no document references counted (a filing whose process was
+killed before it could remove what it had written)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Branch
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
-from jobs.registry import notify_once
+from jobs.registry import job_time_limit, notify_once
 
 from ..models import (
     ArchiveDocument,
@@ -70,11 +72,19 @@ def archive_integrity_check(*, branch: Branch, business_date: dt.date) -> dict[s
                     found_sha256=found,
                 )
             )
+    orphans = [
+        IntegrityFinding(
+            check_run=check, file_name=name, problem=IntegrityProblem.ORPHAN, expected_sha256=""
+        )
+        for name in _unreferenced_files(branch)
+    ]
+    findings += orphans
     IntegrityFinding.objects.bulk_create(findings)
     check.checked = checked
     check.missing = sum(1 for f in findings if f.problem == IntegrityProblem.MISSING)
-    check.mismatched = len(findings) - check.missing
-    check.intact = checked - len(findings)
+    check.orphaned = len(orphans)
+    check.mismatched = len(findings) - check.missing - check.orphaned
+    check.intact = checked - check.missing - check.mismatched
     check.finished_at = timezone.now()
     check.save()
     if findings:
@@ -84,25 +94,55 @@ def archive_integrity_check(*, branch: Branch, business_date: dt.date) -> dict[s
         "intact": check.intact,
         "changed": check.mismatched,
         "missing": check.missing,
+        "unreferenced": check.orphaned,
     }
+
+
+def _unreferenced_files(branch: Branch) -> list[str]:
+    """Files stored under the branch's folder that no document names. A file younger than a
+    job's hard time limit may belong to a filing still under way, so it is left for the next
+    check."""
+    referenced = set(
+        ArchiveDocument.objects.filter(file__startswith=f"archives/{branch.code}/").values_list(
+            "file", flat=True
+        )
+    )
+    settled_before = timezone.now() - job_time_limit()
+    unreferenced = []
+    for name in storage.files_under(branch.code):
+        if name in referenced:
+            continue
+        written = storage.file_written_at(name)
+        if written is not None and written > settled_before:
+            continue
+        unreferenced.append(name)
+    return sorted(unreferenced)
 
 
 def _report(check: IntegrityCheck, findings: list[IntegrityFinding]) -> None:
     lines = [
         f"{f.document.record} · {f.document.get_kind_display()} · {f.get_problem_display()}"
+        if f.document is not None
+        else f"{f.file_name} · {f.get_problem_display()}"
         for f in findings
     ]
     # The same problems found again on a re-run of the day are not announced twice.
     fingerprint = hashlib.sha256(
-        ",".join(f"{f.document_id}:{f.problem}" for f in findings).encode()
+        ",".join(f"{f.document_id or f.file_name}:{f.problem}" for f in findings).encode()
     ).hexdigest()[:16]
     notify_once(
         kind="archives.integrity",
         ref=fingerprint,
         recipients=staff_with_roles(check.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
         business_date=check.business_date,
-        subject=_("Archive integrity check {date}: {changed} changed, {missing} missing").format(
-            date=check.business_date.isoformat(), changed=check.mismatched, missing=check.missing
+        subject=_(
+            "Archive integrity check {date}: {changed} changed, {missing} missing, "
+            "{unreferenced} unreferenced"
+        ).format(
+            date=check.business_date.isoformat(),
+            changed=check.mismatched,
+            missing=check.missing,
+            unreferenced=check.orphaned,
         ),
         body="\n".join(lines),
         link=reverse("archives:integrity_detail", args=[check.pk]),

@@ -4,17 +4,21 @@ and deleted so they cannot be read back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from kernel.errors import ApplicationError, InvalidInput
+from kernel.transactions import on_rollback
 
 from .. import conf
 from ..errors import ArchiveErrorCode
@@ -130,8 +134,11 @@ def read_upload(upload: File) -> tuple[bytes, str]:  # type: ignore[type-arg]
 
 
 def file_store(*, data: bytes, content_type: str, folder: str) -> StoredFile:
+    """Stores a file for a record being written: inside `atomic_undoable()`, a rollback of
+    that record removes the file again (kernel.transactions)."""
     name = f"archives/{folder}/{uuid.uuid4().hex}{EXTENSIONS.get(content_type, '')}"
     saved = default_storage.save(name, ContentFile(data))
+    on_rollback(partial(default_storage.delete, saved))
     return StoredFile(
         name=saved,
         content_type=content_type,
@@ -157,6 +164,26 @@ def file_sha256(name: str) -> tuple[str, int]:
 
 def file_exists(name: str) -> bool:
     return bool(name) and default_storage.exists(name)
+
+
+def files_under(folder: str) -> Iterator[str]:
+    """Every stored file's name below `archives/<folder>/`, however deep."""
+    pending = [f"archives/{folder}"]
+    while pending:
+        path = pending.pop()
+        try:
+            directories, files = default_storage.listdir(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        yield from (f"{path}/{name}" for name in files)
+        pending += [f"{path}/{name}" for name in directories]
+
+
+def file_written_at(name: str) -> dt.datetime | None:
+    try:
+        return default_storage.get_modified_time(name)
+    except (NotImplementedError, OSError):
+        return None
 
 
 def file_discard(names: list[str]) -> None:

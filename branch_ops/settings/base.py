@@ -188,10 +188,30 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Every job is safe to run again (jobs.registry), so a task is acknowledged only once it has
+# finished, and a task whose worker died is handed to another worker rather than dropped.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_SOFT_TIME_LIMIT = 15 * 60
-CELERY_TASK_TIME_LIMIT = 20 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
+# A worker killed outright (SIGKILL, the machine lost) acknowledges nothing: Redis keeps the
+# message in its `unacked` set until the visibility timeout passes, then any worker takes it
+# again. Kombu's default is an hour; no run can still be alive past the hard time limit, so the
+# timeout is that limit plus a margin for the queue's wait, and a lost run is redone within
+# minutes. The redelivered run marks its dead predecessor abandoned (jobs.tasks).
+CELERY_VISIBILITY_MARGIN = env.int("CELERY_VISIBILITY_MARGIN", default=5 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + CELERY_VISIBILITY_MARGIN,
+    # A worker looks for messages past their timeout this often (kombu's default would let
+    # ten minutes go by between two looks).
+    "unacked_restore_interval": min(60, CELERY_VISIBILITY_MARGIN),
+    "unacked_restore_throttle": 1,
+}
+# Exactly one scheduler: a second `celery -A branch_ops beat` started by mistake finds the
+# lock taken and stops instead of sending every job twice (branch_ops/beat.py).
+CELERY_BEAT_SCHEDULER = "branch_ops.beat:SingleBeatScheduler"
+BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL", default=60)
+CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, BEAT_LOCK_TTL // 3)
 CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {

@@ -1,18 +1,31 @@
-"""The integrity job hashes every file again and tells the archivist and the general manager
-about anything changed or missing."""
+"""The integrity job hashes every file again, counts the files that no record references, and
+tells the archivist and the general manager about anything changed, missing or unreferenced."""
+
+import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.urls import reverse
 
 from archives.models import IntegrityCheck, IntegrityFinding, IntegrityProblem
 from archives.services import archive_integrity_check
 from jobs.models import JobOutcome
-from jobs.registry import job_run
+from jobs.registry import job_run, job_time_limit
 from notifications.models import Notification
 from tests.builders import TODAY, filed_record
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_storage(settings):
+    """A storage of the test's own: the files other tests left behind (their rows rolled
+    back with the test) would be counted as unreferenced."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
 
 
 def flip_one_byte(name: str) -> None:
@@ -26,7 +39,7 @@ def flip_one_byte(name: str) -> None:
 def test_intact_files_pass_and_nobody_is_bothered(arch):
     filed_record(arch, files=2)
     counts = archive_integrity_check(branch=arch.branch, business_date=TODAY)
-    assert counts == {"checked": 2, "intact": 2, "changed": 0, "missing": 0}
+    assert counts == {"checked": 2, "intact": 2, "changed": 0, "missing": 0, "unreferenced": 0}
     assert not Notification.objects.exists()
 
 
@@ -37,7 +50,7 @@ def test_the_integrity_job_catches_a_changed_byte(arch):
 
     counts = archive_integrity_check(branch=arch.branch, business_date=TODAY)
 
-    assert counts == {"checked": 2, "intact": 1, "changed": 1, "missing": 0}
+    assert counts == {"checked": 2, "intact": 1, "changed": 1, "missing": 0, "unreferenced": 0}
     finding = IntegrityFinding.objects.get()
     assert (finding.document, finding.problem) == (changed, IntegrityProblem.MISMATCH)
     assert finding.expected_sha256 == changed.sha256 != finding.found_sha256
@@ -83,7 +96,6 @@ def test_a_rerun_replaces_the_days_result(arch):
 
 def test_the_integrity_job_runs_every_day_and_expires_grants(arch):
     filed_record(arch)
-    import datetime as dt
 
     run = job_run(
         name="archives.integrity_check",
@@ -97,5 +109,58 @@ def test_the_integrity_job_runs_every_day_and_expires_grants(arch):
         "intact": 1,
         "changed": 0,
         "missing": 0,
+        "unreferenced": 0,
         "grants_expired": 0,
     }
+
+
+def _leave_behind(arch, name="orphan.pdf"):
+    """A file written for a filing whose process was killed before its transaction ended."""
+    return default_storage.save(
+        f"archives/{arch.branch.code}/2026/11/{name}", ContentFile(b"%PDF-")
+    )
+
+
+def test_a_file_no_record_references_is_counted_and_reported(arch, frozen_now):
+    filed_record(arch)
+    orphan = _leave_behind(arch)
+    frozen_now.shift(job_time_limit() + dt.timedelta(minutes=1))
+
+    counts = archive_integrity_check(branch=arch.branch, business_date=TODAY)
+
+    assert (counts["checked"], counts["intact"], counts["unreferenced"]) == (1, 1, 1)
+    check = IntegrityCheck.objects.get()
+    assert check.orphaned == 1 and check.problems == 1
+    finding = IntegrityFinding.objects.get()
+    assert (finding.document, finding.file_name) == (None, orphan)
+    assert finding.problem == IntegrityProblem.ORPHAN
+    told = Notification.objects.filter(recipient=arch.gm).get()
+    assert "1 unreferenced" in told.subject and orphan in told.body
+
+
+def test_the_integrity_page_lists_an_unreferenced_file(arch, client, frozen_now):
+    orphan = _leave_behind(arch)
+    frozen_now.shift(job_time_limit() + dt.timedelta(minutes=1))
+    archive_integrity_check(branch=arch.branch, business_date=TODAY)
+    client.force_login(arch.archivist)
+
+    page = client.get(reverse("archives:integrity_detail", args=[IntegrityCheck.objects.get().pk]))
+    listing = client.get(reverse("archives:integrity_list"))
+
+    assert page.status_code == 200 and orphan in page.content.decode()
+    assert listing.status_code == 200
+
+
+def test_a_file_of_a_filing_still_under_way_is_not_counted(arch):
+    _leave_behind(arch)  # just written: its transaction may still commit
+
+    counts = archive_integrity_check(branch=arch.branch, business_date=TODAY)
+
+    assert counts["unreferenced"] == 0
+
+
+def test_another_branchs_files_are_not_this_branchs_orphans(arch, other, frozen_now):
+    _leave_behind(other)
+    frozen_now.shift(job_time_limit() + dt.timedelta(minutes=1))
+
+    assert archive_integrity_check(branch=arch.branch, business_date=TODAY)["unreferenced"] == 0

@@ -183,7 +183,7 @@ def test_a_run_left_running_by_a_killed_worker_is_marked_abandoned(people):
     plan(people)
 
     stale.refresh_from_db()
-    assert stale.outcome == JobOutcome.FAILED
+    assert stale.outcome == JobOutcome.ABANDONED
     assert stale.finished_at is not None
 
 
