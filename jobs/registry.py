@@ -42,11 +42,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-<<<<<<< HEAD
-from django.db.models import Choices
-=======
-from django.db.models import QuerySet
->>>>>>> h13-celery
+from django.db.models import Choices, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.module_loading import autodiscover_modules
