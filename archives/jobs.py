@@ -34,6 +34,7 @@ def file_day(ctx: JobContext) -> dict[str, int]:
         "intact": _("Intact"),
         "changed": pgettext_lazy("archived file", "Changed"),
         "missing": pgettext_lazy("archived file", "Missing"),
+        "unreferenced": _("Unreferenced"),
         "grants_expired": _("Access grants ended"),
     },
     description=_(

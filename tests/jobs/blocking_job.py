@@ -10,7 +10,14 @@ from jobs.registry import JobContext, job
 NAME = "tests.blocks_until_killed"
 
 
-@job(NAME, trading_days_only=False, per_branch=False, needs_calendar=False)
+@job(
+    NAME,
+    title="A job that waits to be killed",
+    figures={"finished": "Finished"},
+    trading_days_only=False,
+    per_branch=False,
+    needs_calendar=False,
+)
 def blocks_until_killed(ctx: JobContext) -> dict[str, int]:
     while os.environ.get("HOLD_THE_JOB") == "1":
         time.sleep(0.1)
