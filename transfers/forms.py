@@ -123,6 +123,14 @@ class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
 
+class UnlockForm(forms.Form):
+    comment = forms.CharField(
+        label=_("How the customer's identity was checked"),
+        max_length=500,
+        help_text=_("Required: it is kept in the request's trail."),
+    )
+
+
 class DeferForm(forms.Form):
     follow_up_on = forms.DateField(
         label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})

@@ -41,6 +41,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_WRONG = "password_wrong", _("Wrong password")
     LOCK_PASSWORD = "lock_password", _("Locked after wrong passwords")
     UNLOCK_PASSWORD = "unlock_password", _("Unlocked")
+    CUSTOMER_TOLD_LOCKED = "customer_told_locked", _("Notice of the lock to the customer")
     COMPLETE = "complete", _("Completed")
     COMPLETE_AWAITING_CLOSURE = (
         "complete_awaiting_closure",

@@ -4,7 +4,8 @@ blocked, and the marketing director when a customer has waited at the counter to
 
 In the in-app inbox and, for those with an address, by mail once the transaction commits
 (a rolled-back approval tells nobody). The approval services call these at the points
-where a step opens or the request settles; nothing here changes the request."""
+where a step opens or the request settles; nothing here changes the request (a notice kept
+in its trail is added to it)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .. import approval_rules as rules
 from .. import permissions
 from ..models import ApprovalStep, TransferRequest, TransferState
 from ..selectors_waiting import awaiting_since_of, waiting_for
+from ._workflow import audit
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +175,40 @@ def customer_waiting_alert(*, branch: Branch, now: dt.datetime) -> Counter[str]:
             email=True,
         )
     return counts
+
+
+def password_lock_notify(
+    *, request: TransferRequest, actor: Staff, tries: int, client_ip: str | None
+) -> int:
+    """Each lock after wrong passwords is told to the branch's marketing director, who alone
+    may unlock it, and to the customer, whose password someone may be guessing (conduct quiz
+    Q2, Q3). The branch has no channel to the customer's phone yet, so the notice to give the
+    customer is kept in the request's trail, where the counter reads it out and the
+    auditor finds it."""
+    req = request
+    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    audit(
+        req,
+        actor=actor,
+        action="customer_told_locked",
+        from_state=req.state,
+        comment=_(
+            "To the customer: your request #{pk} at {branch} was locked at {time} after {n} "
+            "wrong trading passwords. If that was not you, call the branch or come to the "
+            "counter with your identity document."
+        ).format(pk=req.pk, branch=req.branch.name, time=when, n=tries),
+        client_ip=client_ip,
+    )
+    directors = list(staff_with_roles(req.branch_id, Role.MARKETING_DIRECTOR))
+    if not directors:
+        return 0
+    return _tell(
+        directors,
+        subject=_("Request #{pk} locked after {n} wrong passwords").format(pk=req.pk, n=tries),
+        body=_(
+            "{customer}: locked at {time} at {clerk}'s keypad. Only you may unlock it, with a "
+            "comment on how the customer's identity was checked, and not if you typed the "
+            "passwords yourself."
+        ).format(customer=req.customer.masked_name, time=when, clerk=actor),
+        link=reverse("request_detail", args=[req.pk]),
+    )

@@ -32,6 +32,7 @@ from ..forms import (
     ReasonForm,
     RefuseForm,
     SendBackForm,
+    UnlockForm,
 )
 from ..models import TransferRequest, TransferState, required_documents
 from ._common import branch_request
@@ -284,7 +285,7 @@ def request_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         pk,
-        form=CommentForm(_post(request)),
+        form=UnlockForm(_post(request)),
         form_name="unlock_form",
         done=_("Unlocked: the customer may type the password again."),
         call=lambda req, user, data, ip: services.transfer_unlock_password(

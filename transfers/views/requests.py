@@ -35,6 +35,7 @@ from ..forms import (
     ReasonForm,
     RefuseForm,
     SendBackForm,
+    UnlockForm,
     TransferRequestForm,
 )
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
@@ -75,7 +76,7 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "phone_form": PhoneApprovalForm(branch=user.branch, exclude=user),
         "send_back_form": SendBackForm(),
         "password_form": PasswordForm(),
-        "unlock_form": CommentForm(),
+        "unlock_form": UnlockForm(),
         # Not ticked in advance: the clerk ticks what they actually put in the file.
         "complete_form": CompleteForm(kinds=retained_kinds),
     }
