@@ -14,6 +14,7 @@ class TransferErrorCode(models.TextChoices):
     APPROVER_INACTIVE = "approver_inactive", _("the approver's account is not active")
     COMMENT_NEEDED = "comment_needed", _("a comment is required")
     CLOSURE_CONDITIONS = "closure_conditions", _("the fund account cannot be closed yet (Art. 19)")
+    DISPUTED = "disputed", _("the approver has disputed this phone approval")
     DOCUMENTS_MISSING = "documents_missing", _("documents are missing (Art. 4)")
     DUPLICATE = "duplicate", _("this is already recorded")
     NEEDED_LATER = (

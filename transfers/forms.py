@@ -123,6 +123,14 @@ class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
 
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you dispute it"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class UnlockForm(forms.Form):
     comment = forms.CharField(
         label=_("How the customer's identity was checked"),

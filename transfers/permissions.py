@@ -15,7 +15,7 @@ from kernel import workflow
 
 from . import approval_rules as rules
 from . import routing
-from .models import LEFT_STATES, TransferRequest, TransferState
+from .models import LEFT_STATES, Approval, ApprovalMode, TransferRequest, TransferState
 from .models.requests import MAX_PASSWORD_UNLOCKS, password_unlocks
 
 S = TransferState
@@ -141,6 +141,17 @@ def may_approve(actor: Staff, request: TransferRequest) -> bool:
 def may_record_phone_approval(actor: Staff, request: TransferRequest) -> bool:
     """Art. 17: an approver who is out approves by phone; the counter records it."""
     return request.state == S.AWAITING_APPROVAL and works_counter(actor)
+
+
+def may_dispute_approval(actor: Staff, approval: Approval) -> bool:
+    """Art. 17: the person a phone approval was recorded in the name of, until they sign it
+    off in writing, says they never gave it."""
+    return (
+        approval.approver_id == actor.pk
+        and approval.mode == ApprovalMode.PHONE
+        and approval.signed_off_at is None
+        and not approval.is_disputed
+    )
 
 
 def may_recheck(actor: Staff, request: TransferRequest) -> bool:

@@ -48,6 +48,8 @@ class AuditAction(models.TextChoices):
         _("Transferred; the closure waits for its conditions"),
     )
     CLOSE_ACCOUNT = "close_account", _("Fund account closed")
+    APPROVAL_DISPUTED = "approval_disputed", _("Phone approval disputed by the approver")
+    REOPEN_APPROVAL = "reopen_approval", _("Approval taken again after a dispute")
     APPROVE_COUNTER_LEAD = (
         "approve_counter_lead",
         _by_step(_("Approved in person: {step}"), ApprovalStep.COUNTER_LEAD),

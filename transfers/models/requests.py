@@ -385,6 +385,17 @@ class TransferRequest(FSMModelMixin, models.Model):
     def block(self) -> None:
         pass
 
+    # Art. 17: a phone approval its approver disputes never counted; until the customer's
+    # business is done, the approval round is taken again (the later steps were given on it).
+    @transition(
+        field=state,
+        source=[S.AWAITING_APPROVAL, S.APPROVED, S.BLOCKED, S.PROCESSING, S.PASSWORD_LOCKED],
+        target=S.AWAITING_APPROVAL,
+        permission=_nobody,
+    )
+    def reopen_approval(self) -> None:
+        pass
+
     @transition(field=state, source=S.APPROVED, target=S.PROCESSING, permission=_is_counter)
     def start_processing(self) -> None:
         pass
