@@ -95,6 +95,7 @@ PK_CASES = {
     "appointment_book": ("customer", "post"),
     "appointment_findings": ("appointment", "post"),
     "approval_sign_off": ("approval", "post"),
+    "approval_dispute": ("approval", "post"),
     "notification_read": ("notification", "post"),
 }
 # Pages without a pk: they must not show another branch's records.
