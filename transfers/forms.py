@@ -124,6 +124,22 @@ class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
 
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you dispute it"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UnlockForm(forms.Form):
+    comment = forms.CharField(
+        label=_("How the customer's identity was checked"),
+        max_length=500,
+        help_text=_("Required: it is kept in the request's trail."),
+    )
+
+
 class DeferForm(forms.Form):
     follow_up_on = DayField(label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"}))
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

@@ -15,7 +15,8 @@ from kernel import workflow
 
 from . import approval_rules as rules
 from . import routing
-from .models import LEFT_STATES, TransferRequest, TransferState
+from .models import LEFT_STATES, Approval, ApprovalMode, TransferRequest, TransferState
+from .models.requests import MAX_PASSWORD_UNLOCKS, password_unlocks
 
 S = TransferState
 
@@ -33,7 +34,6 @@ def works_counter(actor: Staff) -> bool:
 
 
 def leads_counter(actor: Staff) -> bool:
-    """Unlocks a request after wrong passwords and takes the closure list (Art. 19)."""
     return actor.has_role(Role.COUNTER_LEAD)
 
 
@@ -42,8 +42,34 @@ def works_counter_of(actor: Staff, request: TransferRequest) -> bool:
     return actor.branch_id == request.branch_id and works_counter(actor)
 
 
-def leads_counter_of(actor: Staff, request: TransferRequest) -> bool:
-    return actor.branch_id == request.branch_id and leads_counter(actor)
+def unlocks_password_of(actor: Staff, request: TransferRequest) -> bool:
+    """The role that may lift the password limit of a request of its own branch: the
+    marketing director, a second person above the counter lead, who is a counter role and
+    may have typed the passwords themselves (conduct quiz Q2, Q3)."""
+    return actor.branch_id == request.branch_id and actor.has_role(Role.MARKETING_DIRECTOR)
+
+
+def typed_wrong_passwords(actor: Staff, request: TransferRequest) -> bool:
+    """This person was at the keypad for a wrong try on this request: they never lift the
+    lock their own tries caused."""
+    return request.audit_entries.filter(
+        actor_id=actor.pk, action__in=("password_wrong", "lock_password")
+    ).exists()
+
+
+def may_unlock_password(actor: Staff, request: TransferRequest) -> bool:
+    """The director of the branch, not at the keypad for a wrong try, while unlocks are left
+    (the transition's condition, MAX_PASSWORD_UNLOCKS)."""
+    return (
+        may_take(actor, request, "unlock_password")
+        and not workflow.unmet_conditions(request, "unlock_password")
+        and not typed_wrong_passwords(actor, request)
+    )
+
+
+def sees_locked_requests(actor: Staff) -> bool:
+    """The counter, and the director who decides on unlocking them."""
+    return works_counter(actor) or actor.has_role(Role.MARKETING_DIRECTOR)
 
 
 def approves_in(actor: Staff, request: TransferRequest) -> bool:
@@ -117,6 +143,17 @@ def may_record_phone_approval(actor: Staff, request: TransferRequest) -> bool:
     return request.state == S.AWAITING_APPROVAL and works_counter(actor)
 
 
+def may_dispute_approval(actor: Staff, approval: Approval) -> bool:
+    """Art. 17: the person a phone approval was recorded in the name of, until they sign it
+    off in writing, says they never gave it."""
+    return (
+        approval.approver_id == actor.pk
+        and approval.mode == ApprovalMode.PHONE
+        and approval.signed_off_at is None
+        and not approval.is_disputed
+    )
+
+
 def may_recheck(actor: Staff, request: TransferRequest) -> bool:
     return request.state == S.BLOCKED and works_counter(actor)
 
@@ -166,7 +203,7 @@ def available_actions(request: TransferRequest, actor: Staff) -> dict[str, bool]
         "recheck": may_recheck(actor, request),
         "start": may_take(actor, request, "start_processing"),
         "password": may_confirm_password(actor, request),
-        "unlock": may_take(actor, request, "unlock_password"),
+        "unlock": may_unlock_password(actor, request),
         "complete": may_take(actor, request, "complete"),
         "close_account": may_take(actor, request, "close_account"),
         "print_receipt": may_print_receipt(actor, request),
@@ -187,6 +224,8 @@ def panels(request: TransferRequest) -> dict[str, Any]:
         "in_retention": state == S.RETENTION,
         "playbook": state in (S.DOCUMENTS_VERIFIED, S.RETENTION),
         "locked": state == S.PASSWORD_LOCKED,
+        "unlocks_used_up": state == S.PASSWORD_LOCKED
+        and password_unlocks(request) >= MAX_PASSWORD_UNLOCKS,
         "completed": state in (S.COMPLETED, S.CLOSURE_PENDING),
         "awaiting_closure": state == S.CLOSURE_PENDING,
         "refused": state == S.REFUSED,

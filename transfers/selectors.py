@@ -71,7 +71,8 @@ def request_detail_queryset(branch_id: int, *, history: bool = True) -> QuerySet
             "other_reasons",
             "document_checks",
             Prefetch(
-                "approvals", queryset=Approval.objects.select_related("approver", "recorded_by")
+                "approvals",
+                queryset=Approval.objects.select_related("approver", "recorded_by", "dispute"),
             ),
         )
     )
@@ -236,6 +237,7 @@ def overdue_sign_offs(*, branch_id: int, today: dt.date) -> QuerySet[Approval]:
             request__branch_id=branch_id,
             mode=ApprovalMode.PHONE,
             signed_off_at__isnull=True,
+            dispute__isnull=True,  # a disputed approval is never signed off
             sign_off_due_on__lt=today,
         )
         .select_related("request", "request__customer", "request__customer__branch", "approver")
@@ -245,7 +247,9 @@ def overdue_sign_offs(*, branch_id: int, today: dt.date) -> QuerySet[Approval]:
 
 def pending_sign_offs_for(actor: Staff) -> QuerySet[Approval]:
     return (
-        Approval.objects.filter(approver=actor, mode=ApprovalMode.PHONE, signed_off_at__isnull=True)
+        Approval.objects.filter(
+            approver=actor, mode=ApprovalMode.PHONE, signed_off_at__isnull=True, dispute=None
+        )
         .select_related("request", "request__customer", "request__customer__branch")
         .order_by("sign_off_due_on")
     )

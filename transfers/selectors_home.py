@@ -62,6 +62,7 @@ def sign_offs_due(*, branch_id: int, today: dt.date) -> QuerySet[Approval]:
             request__branch_id=branch_id,
             mode=ApprovalMode.PHONE,
             signed_off_at__isnull=True,
+            dispute__isnull=True,  # a disputed approval is never signed off
             sign_off_due_on__lte=today,
         )
         .select_related("request", "request__customer", "request__customer__branch", "approver")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("approvals/", dashboard.approvals_queue, name="approvals_queue"),
     path("approvals/<int:pk>/sign-off/", dashboard.approval_sign_off, name="approval_sign_off"),
+    path("approvals/<int:pk>/dispute/", actions.approval_dispute, name="approval_dispute"),
     path(
         "customers/<int:pk>/appointments/new/",
         appointments.appointment_book,

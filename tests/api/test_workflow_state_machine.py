@@ -136,7 +136,7 @@ class TransferWorkflow(RuleBasedStateMachine):
                 )
             ),
             S.PASSWORD_LOCKED: lambda: services.transfer_unlock_password(
-                request=fresh, actor=h.lead
+                request=fresh, actor=h.md, comment="核实为本人"
             ),
         }
         if fresh.state in steps:
@@ -207,7 +207,9 @@ class TransferWorkflow(RuleBasedStateMachine):
             "password_wrong": lambda: services.transfer_confirm_password(
                 request=fresh, actor=actor, password=WRONG_PASSWORD
             ),
-            "unlock": lambda: services.transfer_unlock_password(request=fresh, actor=actor),
+            "unlock": lambda: services.transfer_unlock_password(
+                request=fresh, actor=actor, comment="核实为本人"
+            ),
             "complete": lambda: services.transfer_complete(
                 request=fresh, actor=actor, retained=[str(k) for k in required_retained(fresh)]
             ),

@@ -272,6 +272,12 @@ MATRIX: dict[str, Row] = {
         "405 405 405 405 405 405 405 405 405",
         "405 405 405 405 405 405 405 405 405",
     ),
+    # approvals/<int:pk>/dispute/
+    "approval_dispute": Row(
+        "approval",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
+    ),
     # approvals/<int:pk>/sign-off/
     "approval_sign_off": Row(
         "approval",

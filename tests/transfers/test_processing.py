@@ -180,8 +180,10 @@ def test_a_wrong_password_counts_down_and_the_count_survives_the_error(people):
         assert fresh.password_confirmed_at is None
 
 
-def test_five_wrong_passwords_lock_the_request_and_tell_the_counter_leads(people, other_branch):
-    second_lead = person(people, Role.COUNTER_LEAD)
+def test_five_wrong_passwords_lock_the_request_and_tell_the_directors_and_the_customer(
+    people, other_branch
+):
+    second_director = person(people, Role.MARKETING_DIRECTOR)
     req = to_processing(people, people.customer("ordinary"))
     # The approvers and the clerk were told on the way here (services/notices.py).
     earlier = Notification.objects.values_list("pk", flat=True)
@@ -193,13 +195,16 @@ def test_five_wrong_passwords_lock_the_request_and_tell_the_counter_leads(people
     error = wrong(req, people)
 
     assert error.code == "password_locked"
+    assert "marketing director" in error.message
     fresh = TransferRequest.objects.get(pk=req.pk)
     assert (fresh.state, fresh.password_failures) == (S.PASSWORD_LOCKED, 5)
     told = sorted(since_processing.values_list("recipient_id", flat=True))
-    assert told == sorted([people.lead.pk, second_lead.pk])
+    assert told == sorted([people.md.pk, second_director.pk])  # not the leads, who may type
     assert str(req.pk) in since_processing.first().subject
-    entry = audit_rows(req)[-1]
-    assert (entry.action, entry.to_state) == ("lock_password", S.PASSWORD_LOCKED)
+    lock, notice = audit_rows(req)[-2:]
+    assert (lock.action, lock.to_state) == ("lock_password", S.PASSWORD_LOCKED)
+    assert notice.action == "customer_told_locked"
+    assert f"#{req.pk}" in notice.comment and "wrong trading passwords" in notice.comment
 
 
 def test_a_locked_request_refuses_even_the_right_password(people):
@@ -212,17 +217,103 @@ def test_a_locked_request_refuses_even_the_right_password(people):
     assert TransferRequest.objects.get(pk=req.pk).password_confirmed_at is None
 
 
-def test_after_the_lead_unlocks_the_customer_tries_again(people):
-    req = to_processing(people, people.customer("ordinary"))
+def locked(req, people, by=None):
     for _try in range(5):
-        wrong(req, people)
-    with pytest.raises(ApplicationError):
-        services.transfer_unlock_password(request=req, actor=people.clerk)
-    services.transfer_unlock_password(request=req, actor=people.lead, comment="本人到场核实")
+        with pytest.raises(ApplicationError):
+            confirm(req, by or people.clerk, "111111")
+    assert state_of(req) == S.PASSWORD_LOCKED
+
+
+def unlock(req, actor, comment="本人到场，核对身份证"):
+    return services.transfer_unlock_password(request=req, actor=actor, comment=comment)
+
+
+def refused_unlock(req, actor, comment="本人到场，核对身份证"):
+    with pytest.raises(ApplicationError) as caught:
+        unlock(req, actor, comment)
+    assert state_of(req) == S.PASSWORD_LOCKED
+    return caught.value
+
+
+def test_the_counter_lead_cannot_unlock_a_password_lock(people):
+    req = to_processing(people, people.customer("ordinary"))
+    locked(req, people)
+    for staff in (people.lead, people.clerk, people.gm, people.am):
+        error = refused_unlock(req, staff)
+        assert error.code == "forbidden"
+        assert "marketing director" in error.message
+    assert "unlock_password" not in [e.action for e in audit_rows(req)]
+
+
+def test_the_director_unlocks_with_a_comment_and_the_customer_tries_again(people):
+    req = to_processing(people, people.customer("ordinary"))
+    locked(req, people)
+    unlock(req, people.md, "  本人到场，核对身份证  ")
     fresh = TransferRequest.objects.get(pk=req.pk)
     assert (fresh.state, fresh.password_failures) == (S.PROCESSING, 0)
+    entry = audit_rows(req)[-1]
+    assert (entry.action, entry.actor_id, entry.comment) == (
+        "unlock_password",
+        people.md.pk,
+        "本人到场，核对身份证",
+    )
     confirm(req, people.clerk)
     assert complete(req, people.clerk).state == S.COMPLETED
+
+
+@pytest.mark.parametrize("comment", ["", "   "])
+def test_an_unlock_without_a_comment_is_refused(people, comment):
+    req = to_processing(people, people.customer("ordinary"))
+    locked(req, people)
+    error = refused_unlock(req, people.md, comment)
+    assert error.code == "comment_needed"
+    assert "identity" in error.message
+
+
+def test_a_third_unlock_is_refused_and_the_request_can_only_be_refused(people):
+    req = to_processing(people, people.customer("ordinary"))
+    for _unlock in range(2):
+        locked(req, people)
+        unlock(req, people.md)
+    for _try in range(4):
+        wrong(req, people)
+    last = wrong(req, people)
+    assert last.code == "password_locked" and "cannot be unlocked again" in last.message
+
+    error = refused_unlock(req, person(people, Role.MARKETING_DIRECTOR))
+    assert error.code == "unlock_limit"
+    assert "Refuse it" in error.message
+    assert [e.action for e in audit_rows(req)].count("unlock_password") == 2
+
+    services.transfer_refuse(request=req, actor=people.clerk, reason="密码错误次数过多")
+    assert state_of(req) == S.REFUSED
+
+
+def test_a_director_who_typed_a_wrong_password_cannot_unlock_it(people):
+    # A director who also works the counter was at the keypad for one of the wrong tries.
+    typist = person(people, Role.MARKETING_DIRECTOR, Role.COUNTER_LEAD)
+    req = to_processing(people, people.customer("ordinary"))
+    with pytest.raises(ApplicationError):
+        confirm(req, typist, "111111")
+    for _try in range(4):
+        wrong(req, people)
+    assert state_of(req) == S.PASSWORD_LOCKED
+
+    error = refused_unlock(req, typist)
+    assert error.code == "own_wrong_tries"
+    unlock(req, people.md)  # another director, who typed nothing
+    assert state_of(req) == S.PROCESSING
+
+
+def test_every_lock_is_told_to_the_director_and_the_customer(people):
+    req = to_processing(people, people.customer("ordinary"))
+    locked(req, people)
+    unlock(req, people.md)
+    locked(req, people)
+    actions = [e.action for e in audit_rows(req)]
+    assert actions.count("lock_password") == actions.count("customer_told_locked") == 2
+    to_director = Notification.objects.filter(recipient=people.md, subject__contains="locked")
+    assert to_director.count() == 2
 
 
 @pytest.mark.parametrize(

@@ -95,6 +95,7 @@ PK_CASES = {
     "appointment_book": ("customer", "post"),
     "appointment_findings": ("appointment", "post"),
     "approval_sign_off": ("approval", "post"),
+    "approval_dispute": ("approval", "post"),
     "notification_read": ("notification", "post"),
 }
 # Pages without a pk: they must not show another branch's records.
@@ -709,29 +710,56 @@ def test_the_password_field_is_never_echoed(client, people):
     assert "97531x" not in response.content.decode()
 
 
-def test_five_wrong_passwords_lock_the_request_and_tell_the_counter_lead(client, people):
+def test_five_wrong_passwords_lock_the_request_and_tell_the_director(client, people):
     req = to_processing(people, people.customer())
     as_user(client, people.clerk)
     for _ in range(5):
         response = post(client, "request_password", req, {"password": "000000"})
-    assert "the request is locked and the counter lead has been told" in messages_text(response)
+    assert "The marketing director has been told" in messages_text(response)
     req.refresh_from_db()
     assert req.state == S.PASSWORD_LOCKED
     assert 'id="unlock"' not in response.content.decode()  # the clerk cannot unlock
 
     as_user(client, people.lead)
+    page = client.get(reverse("request_detail", kwargs={"pk": req.pk})).content.decode()
+    assert 'id="unlock"' not in page  # nor the counter lead
+
+    as_user(client, people.md)
     home = client.get(reverse("home")).content.decode()
     assert f"#{req.pk}" in home.split('id="dash-locked"')[1]
-    notification = Notification.objects.filter(recipient=people.lead).latest("pk")  # the lock
+    notification = Notification.objects.filter(recipient=people.md).latest("pk")  # the lock
     assert notification.subject in home
     client.post(reverse("notification_read", kwargs={"pk": notification.pk}))
     notification.refresh_from_db()
     assert notification.read_at is not None
 
+    response = post(client, "request_unlock", req, {"comment": ""})
+    assert response.status_code == 400
+    req.refresh_from_db()
+    assert req.state == S.PASSWORD_LOCKED
+
     response = post(client, "request_unlock", req, {"comment": "已核对身份"})
     assert "Unlocked" in messages_text(response)
     req.refresh_from_db()
     assert (req.state, req.password_failures) == (S.PROCESSING, 0)
+
+
+def test_a_request_unlocked_twice_says_it_can_only_be_refused(client, people):
+    req = to_processing(people, people.customer())
+    as_user(client, people.clerk)
+    for round_ in range(3):
+        for _ in range(5):
+            post(client, "request_password", req, {"password": "000000"})
+        if round_ < 2:
+            services.transfer_unlock_password(request=req, actor=people.md, comment="已核对身份")
+    as_user(client, people.md)
+    page = client.get(reverse("request_detail", kwargs={"pk": req.pk})).content.decode()
+    assert 'id="unlocks-used-up"' in page and 'id="unlock"' not in page
+    as_user(client, people.clerk)
+    response = post(client, "request_refuse", req, {"reason": "密码多次错误"})
+    assert "The request is refused." in messages_text(response)
+    req.refresh_from_db()
+    assert req.state == S.REFUSED
 
 
 def test_someone_elses_notification_cannot_be_marked_read(client, people):

@@ -211,11 +211,12 @@ def test_counter_transitions_are_refused_to_other_roles(people, name, role):
     assert_refused(req, lambda: call(req, staff_with(people, role)), "forbidden")
 
 
-def test_only_a_counter_lead_unlocks_a_password_lock(people):
+def test_only_the_marketing_director_unlocks_a_password_lock(people):
     req = ready(people, "unlock_password")
-    for role in [Role.COUNTER_CLERK, *NOT_COUNTER]:
+    others = [Role.COUNTER_CLERK, Role.COUNTER_LEAD, *NOT_COUNTER]
+    for role in [r for r in others if r != Role.MARKETING_DIRECTOR]:
         assert_refused(req, lambda role=role: _unlock(req, staff_with(people, role)), "forbidden")
-    _unlock(req, people.lead)
+    _unlock(req, people.md)
     assert state_of(req) == S.PROCESSING
 
 
@@ -241,7 +242,7 @@ def test_send_back_is_refused_to_those_who_do_not_approve(people, role):
 @pytest.mark.parametrize("name", list(TRANSITIONS))
 def test_every_transition_writes_exactly_one_audit_row(people, name):
     source, target, call, comment, _prepare = TRANSITIONS[name]
-    actor = {"unlock_password": people.lead, "send_back": people.lead}.get(name, people.clerk)
+    actor = {"unlock_password": people.md, "send_back": people.lead}.get(name, people.clerk)
     req = ready(people, name)
     before = [e.pk for e in audit_rows(req)]
 
@@ -300,7 +301,7 @@ WRONG_STATES = [
 
 @pytest.mark.parametrize(("name", "state"), WRONG_STATES)
 def test_a_transition_from_the_wrong_state_is_refused_and_changes_nothing(people, name, state):
-    actor = {"unlock_password": people.lead, "send_back": people.lead}.get(name, people.clerk)
+    actor = {"unlock_password": people.md, "send_back": people.lead}.get(name, people.clerk)
     req = to_state(people, state)
     call = TRANSITIONS[name][2]
     assert_refused(req, lambda: call(req, actor), "invalid_state")

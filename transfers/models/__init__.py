@@ -1,7 +1,7 @@
 """The transfer/close request (转销户) and what hangs off it: document checks, approvals,
 appointments, the audit trail, fees, receipt numbers and the receipt's prints."""
 
-from .approvals import Appointment, Approval, ApprovalMode, ApprovalStep
+from .approvals import Appointment, Approval, ApprovalDispute, ApprovalMode, ApprovalStep
 from .audit import AuditAction, TransferAuditEntry
 from .closures import ClosureCandidate
 from .desk import ApprovalQueueItem, LateRequest, OverdueSignOff, PendingSignOff
@@ -28,6 +28,7 @@ __all__ = [
     "RUNNING_STATES",
     "Appointment",
     "Approval",
+    "ApprovalDispute",
     "ApprovalMode",
     "ApprovalQueueItem",
     "ApprovalStep",

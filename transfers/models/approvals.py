@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Customer
+from kernel.audit import AppendOnlyModel
 
 from .requests import TransferRequest
 
@@ -68,8 +69,38 @@ class Approval(models.Model):
         return self.mode == ApprovalMode.PHONE
 
     @property
+    def is_disputed(self) -> bool:
+        return hasattr(self, "dispute")
+
+    @property
     def awaiting_sign_off(self) -> bool:
-        return self.is_by_phone and self.signed_off_at is None
+        return self.is_by_phone and self.signed_off_at is None and not self.is_disputed
+
+
+class ApprovalDispute(AppendOnlyModel):
+    """Art. 17: the person a phone approval was recorded in the name of says they did not
+    give it. The approval row itself never changes (its one allowed change is the written
+    sign-off); the dispute stands beside it, once, and is never changed or removed."""
+
+    approval = models.OneToOneField(
+        Approval, on_delete=models.PROTECT, related_name="dispute", verbose_name=_("approval")
+    )
+    disputed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("disputed by"),
+    )
+    at = models.DateTimeField(_("disputed at"), auto_now_add=True)
+    reason = models.CharField(_("why it is disputed"), max_length=500)
+
+    class Meta:
+        verbose_name = _("disputed phone approval")
+        verbose_name_plural = _("disputed phone approvals")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.approval}: {self.reason}"
 
 
 class Appointment(models.Model):

@@ -42,12 +42,15 @@ class AuditAction(models.TextChoices):
     PASSWORD_WRONG = "password_wrong", _("Wrong password")
     LOCK_PASSWORD = "lock_password", _("Locked after wrong passwords")
     UNLOCK_PASSWORD = "unlock_password", _("Unlocked")
+    CUSTOMER_TOLD_LOCKED = "customer_told_locked", _("Notice of the lock to the customer")
     COMPLETE = "complete", _("Completed")
     COMPLETE_AWAITING_CLOSURE = (
         "complete_awaiting_closure",
         _("Transferred; the closure waits for its conditions"),
     )
     CLOSE_ACCOUNT = "close_account", _("Fund account closed")
+    APPROVAL_DISPUTED = "approval_disputed", _("Phone approval disputed by the approver")
+    REOPEN_APPROVAL = "reopen_approval", _("Approval taken again after a dispute")
     APPROVE_COUNTER_LEAD = (
         "approve_counter_lead",
         _by_step(_("Approved in person: {step}"), ApprovalStep.COUNTER_LEAD),

@@ -77,9 +77,17 @@ class RetainedDocument(models.TextChoices):
 # The transitions ask transfers/permissions.py who may take them; the services' own steps
 # (approval completes, blocking found, password locked) no person may take directly.
 _is_counter = asks("transfers.permissions.works_counter_of")
-_is_counter_lead = asks("transfers.permissions.leads_counter_of")
 _is_approver = asks("transfers.permissions.approves_in")
+# Art. 11 and the conduct rules (Q2, Q3): lifting the password limit takes a second person
+# above the counter, so the counter that typed cannot also reopen the keypad for itself.
+_unlocks_password = asks(
+    "transfers.permissions.unlocks_password_of",
+    refused=_("Only the branch's marketing director unlocks a request locked after wrong passwords."),
+)
 _nobody = NOBODY
+
+# How often a locked request may be unlocked in its life: after that it can only be ended.
+MAX_PASSWORD_UNLOCKS = 2
 
 
 # Conditions read rows the services have already written; the services hold the rules and
@@ -105,6 +113,22 @@ _password_confirmed = Condition(
     lambda req: req.password_confirmed_at is not None,
     unmet=_("The customer has not confirmed with their password yet."),
     code="password_needed",
+)
+
+
+def password_unlocks(req: Any) -> int:
+    """How often this request has been unlocked after wrong passwords (its trail counts)."""
+    return int(req.audit_entries.filter(action="unlock_password").count())
+
+
+_unlocks_left = Condition(
+    lambda req: password_unlocks(req) < MAX_PASSWORD_UNLOCKS,
+    unmet=_(
+        "This request has already been unlocked twice after wrong passwords and cannot be "
+        "unlocked again. Refuse it; the customer may apply again once the trading password "
+        "has been reset with their identity checked."
+    ),
+    code="unlock_limit",  # TransferErrorCode.UNLOCK_LIMIT
 )
 
 
@@ -288,7 +312,8 @@ class TransferRequest(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[S.RECEIVED, S.DOCUMENTS_VERIFIED],
+        # A request locked after wrong passwords may always be ended instead of unlocked.
+        source=[S.RECEIVED, S.DOCUMENTS_VERIFIED, S.PASSWORD_LOCKED],
         target=S.REFUSED,
         permission=_is_counter,
     )
@@ -360,6 +385,17 @@ class TransferRequest(FSMModelMixin, models.Model):
     def block(self) -> None:
         pass
 
+    # Art. 17: a phone approval its approver disputes never counted; until the customer's
+    # business is done, the approval round is taken again (the later steps were given on it).
+    @transition(
+        field=state,
+        source=[S.AWAITING_APPROVAL, S.APPROVED, S.BLOCKED, S.PROCESSING, S.PASSWORD_LOCKED],
+        target=S.AWAITING_APPROVAL,
+        permission=_nobody,
+    )
+    def reopen_approval(self) -> None:
+        pass
+
     @transition(field=state, source=S.APPROVED, target=S.PROCESSING, permission=_is_counter)
     def start_processing(self) -> None:
         pass
@@ -369,7 +405,11 @@ class TransferRequest(FSMModelMixin, models.Model):
         pass
 
     @transition(
-        field=state, source=S.PASSWORD_LOCKED, target=S.PROCESSING, permission=_is_counter_lead
+        field=state,
+        source=S.PASSWORD_LOCKED,
+        target=S.PROCESSING,
+        conditions=[_unlocks_left],
+        permission=_unlocks_password,
     )
     def unlock_password(self) -> None:
         pass

@@ -3,6 +3,7 @@
 from ..fees import fee_for
 from .appointments import appointment_book, appointment_record_findings
 from .approvals import (
+    approval_dispute,
     approval_sign_off,
     transfer_approve,
     transfer_recheck,
@@ -35,6 +36,7 @@ from .sweeps import closure_sweep, late_requests_flag, ready_to_close, sign_offs
 __all__ = [
     "appointment_book",
     "appointment_record_findings",
+    "approval_dispute",
     "approval_sign_off",
     "closure_conditions_missing",
     "closure_sweep",

@@ -26,6 +26,7 @@ from .. import permissions, routing
 from ..errors import TransferErrorCode
 from ..models import (
     Approval,
+    ApprovalDispute,
     ApprovalMode,
     ApprovalStep,
     AuditAction,
@@ -247,7 +248,7 @@ def transfer_record_phone_approval(
     if approver.pk == actor.pk:
         raise InvalidInput(_("Approve in person: a phone approval is someone else's."))
     req = lock_request(request)
-    return _record(
+    approval = _record(
         req,
         approver=approver,
         recorded_by=actor,
@@ -255,6 +256,8 @@ def transfer_record_phone_approval(
         note=note,
         client_ip=client_ip,
     )
+    notices.phone_approval_notify(approval=approval)
+    return approval
 
 
 @transaction.atomic
@@ -276,6 +279,11 @@ def approval_sign_off(
         raise Conflict(
             _("This approval is already signed off."), code=TransferErrorCode.ALREADY_SIGNED
         )
+    if locked.is_disputed:
+        raise Conflict(
+            _("You have disputed this approval: there is nothing to sign off."),
+            code=TransferErrorCode.DISPUTED,
+        )
     locked.signed_off_at = timezone.now()
     locked.save(update_fields=["signed_off_at"])
     req = locked.request
@@ -287,6 +295,85 @@ def approval_sign_off(
         client_ip=client_ip,
     )
     return locked
+
+
+# Until the customer's business is done, a disputed approval sends the round back to be taken
+# again; once it is done, nothing is undone (CSRC Order 204: no delaying a customer who left).
+REOPENS_ON_DISPUTE = frozenset(
+    {
+        TransferState.AWAITING_APPROVAL,
+        TransferState.APPROVED,
+        TransferState.BLOCKED,
+        TransferState.PROCESSING,
+        TransferState.PASSWORD_LOCKED,
+    }
+)
+
+
+@transaction.atomic
+def approval_dispute(
+    *, approval: Approval, actor: Staff, reason: str, client_ip: str | None = None
+) -> ApprovalDispute:
+    """Art. 17: the person a phone approval was recorded in the name of says they never gave
+    it. The approval stops counting: while the request is still on its way, its approval
+    round is taken again (the later steps were given on this one, Art. 9, 10) and the
+    customer confirms their password again after it; the directors and the clerks hear of
+    it. A written sign-off is the approver's confirmation: after it there is no dispute."""
+    require_same_branch(approval.request.branch_id, actor)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            _("Say why you dispute this phone approval."), code=TransferErrorCode.COMMENT_NEEDED
+        )
+    req = lock_request(approval.request)
+    locked = Approval.objects.select_for_update(of=("self",)).get(pk=approval.pk)
+    if locked.approver_id != actor.pk:
+        raise Forbidden(_("Only the person it was recorded in the name of disputes an approval."))
+    if locked.mode != ApprovalMode.PHONE:
+        raise InvalidInput(_("This approval was given in person."))
+    if locked.signed_off_at is not None:
+        raise Conflict(
+            _("You have signed this approval off in writing: it can no longer be disputed."),
+            code=TransferErrorCode.ALREADY_SIGNED,
+        )
+    if locked.is_disputed:
+        raise Conflict(
+            _("You have already disputed this approval."), code=TransferErrorCode.DISPUTED
+        )
+    try:
+        with transaction.atomic():
+            dispute = ApprovalDispute.objects.create(
+                approval=locked, disputed_by=actor, reason=reason[:500]
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("You have already disputed this approval."), code=TransferErrorCode.DISPUTED
+        ) from exc
+    step = locked.get_step_display()
+    audit(
+        req,
+        actor=actor,
+        action=AuditAction.APPROVAL_DISPUTED,
+        from_state=req.state,
+        comment=f"{step} — {reason}",
+        client_ip=client_ip,
+    )
+    reopened = locked.round == req.approval_round and req.state in REOPENS_ON_DISPUTE
+    if reopened:
+        req.approval_round += 1
+        req.password_confirmed_at = None
+        apply_transition(
+            req,
+            "reopen_approval",
+            actor=actor,
+            by_system=True,
+            comment=_("{step} by phone disputed").format(step=step),
+            client_ip=client_ip,
+            update_fields=("approval_round", "password_confirmed_at"),
+        )
+        notices.approvers_notify(request=req, actor=actor)
+    notices.dispute_notify(dispute=dispute, actor=actor, reopened=reopened)
+    return dispute
 
 
 @transaction.atomic

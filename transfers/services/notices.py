@@ -4,7 +4,8 @@ blocked, and the marketing director when a customer has waited at the counter to
 
 In the in-app inbox and, for those with an address, by mail once the transaction commits
 (a rolled-back approval tells nobody). The approval services call these at the points
-where a step opens or the request settles; nothing here changes the request."""
+where a step opens or the request settles; nothing here changes the request (a notice kept
+in its trail is added to it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from functools import partial
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +30,9 @@ from notifications.services import notify
 
 from .. import approval_rules as rules
 from .. import permissions
-from ..models import ApprovalStep, TransferRequest, TransferState
+from ..models import Approval, ApprovalDispute, ApprovalStep, TransferRequest, TransferState
 from ..selectors_waiting import awaiting_since_of, waiting_for
+from ._workflow import audit
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +176,108 @@ def customer_waiting_alert(*, branch: Branch, now: dt.datetime) -> Counter[str]:
             email=True,
         )
     return counts
+
+
+def password_lock_notify(
+    *, request: TransferRequest, actor: Staff, tries: int, client_ip: str | None
+) -> int:
+    """Each lock after wrong passwords is told to the branch's marketing director, who alone
+    may unlock it, and to the customer, whose password someone may be guessing (conduct quiz
+    Q2, Q3). The branch has no channel to the customer's phone yet, so the notice to give the
+    customer is kept in the request's trail, where the counter reads it out and the
+    auditor finds it."""
+    req = request
+    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    audit(
+        req,
+        actor=actor,
+        action="customer_told_locked",
+        from_state=req.state,
+        comment=_(
+            "To the customer: your request #{pk} at {branch} was locked at {time} after {n} "
+            "wrong trading passwords. If that was not you, call the branch or come to the "
+            "counter with your identity document."
+        ).format(pk=req.pk, branch=req.branch.name, time=when, n=tries),
+        client_ip=client_ip,
+    )
+    directors = list(staff_with_roles(req.branch_id, Role.MARKETING_DIRECTOR))
+    if not directors:
+        return 0
+    return _tell(
+        directors,
+        subject=_("Request #{pk} locked after {n} wrong passwords").format(pk=req.pk, n=tries),
+        body=_(
+            "{customer}: locked at {time} at {clerk}'s keypad. Only you may unlock it, with a "
+            "comment on how the customer's identity was checked, and not if you typed the "
+            "passwords yourself."
+        ).format(customer=req.customer.masked_name, time=when, clerk=actor),
+        link=reverse("request_detail", args=[req.pk]),
+    )
+
+
+def approval_link(approval: Approval) -> str:
+    """The request page, at the phone approval, where its approver signs it off or disputes it."""
+    return reverse("request_detail", args=[approval.request_id]) + f"#approval-{approval.pk}"
+
+
+def phone_approval_notify(*, approval: Approval) -> int:
+    """Art. 17: a phone approval is told at once to the person it was recorded in the name
+    of, so one they never gave is disputed now, not found at the next day's sign-off."""
+    req = approval.request
+    approver = Staff.objects.filter(pk=approval.approver_id, is_active=True).first()
+    if approver is None:
+        return 0
+    return _tell(
+        [approver],
+        subject=_("A phone approval was recorded in your name: request #{pk}").format(pk=req.pk),
+        body=_(
+            "{clerk} recorded at {time} that you approved the {step} step by phone for "
+            "{customer}. If you did not, dispute it from the request page; otherwise sign it "
+            "off in writing by {due} (Art. 17)."
+        ).format(
+            clerk=approval.recorded_by,
+            time=timezone.localtime(approval.approved_at).strftime("%Y-%m-%d %H:%M"),
+            step=approval.get_step_display(),
+            customer=req.customer.masked_name,
+            due=approval.sign_off_due_on.isoformat() if approval.sign_off_due_on else "",
+        ),
+        link=approval_link(approval),
+    )
+
+
+def dispute_notify(*, dispute: ApprovalDispute, actor: Staff, reopened: bool) -> int:
+    """A disputed phone approval goes to the branch's directors (marketing director and
+    general manager, who watch the sign-offs, Art. 17) and to the clerk who recorded it and
+    the one who received the request; not to the person disputing."""
+    approval = dispute.approval
+    req = approval.request
+    ids = {approval.recorded_by_id, req.created_by_id}
+    directors = staff_with_roles(req.branch_id, *permissions.SUPERVISOR_ROLES).values("pk")
+    told = list(
+        Staff.objects.filter(Q(pk__in=ids) | Q(pk__in=directors), is_active=True)
+        .exclude(pk=actor.pk)
+        .order_by("pk")
+    )
+    if not told:
+        return 0
+    if reopened:
+        what = _("The approval round is taken again before the request goes on.")
+    else:
+        what = _(
+            "The request no longer waits on it (it is “{state}”): look into how it was recorded."
+        ).format(state=req.get_state_display())
+    return _tell(
+        told,
+        subject=_("Phone approval disputed: request #{pk}").format(pk=req.pk),
+        body=_(
+            "{approver} says they did not approve the {step} step by phone that {clerk} "
+            "recorded: {reason} {what}"
+        ).format(
+            approver=actor,
+            step=approval.get_step_display(),
+            clerk=approval.recorded_by,
+            reason=dispute.reason,
+            what=what,
+        ),
+        link=approval_link(approval),
+    )

@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from accounts.roles import Role
 from core_system.adapters import Condition, get_core_system
 from kernel.calendar import TradingCalendar, beijing_today
-from kernel.errors import ApplicationError, InvalidInput, require_same_branch
-from notifications.services import notify
+from kernel.errors import ApplicationError, Forbidden, InvalidInput, require_same_branch
 
+from .. import permissions
 from ..closure import closure_conditions_awaited, closure_conditions_unmet
 from ..errors import TransferErrorCode
 from ..fees import fee_for
@@ -27,6 +25,8 @@ from ..models import (
     TransferRequest,
     TransferState,
 )
+from ..models.requests import MAX_PASSWORD_UNLOCKS, password_unlocks
+from . import notices
 from ._workflow import (
     apply_transition,
     audit,
@@ -119,31 +119,52 @@ def transfer_confirm_password(
                 update_fields=("password_failures",),
                 comment=_("{n} wrong passwords").format(n=MAX_PASSWORD_TRIES),
             )
-            leads = req.branch.staff.filter(groups__name=Role.COUNTER_LEAD, is_active=True)
-            notify(
-                recipients=leads,
-                subject=_("Request #{pk} locked after {n} wrong passwords").format(
-                    pk=req.pk, n=MAX_PASSWORD_TRIES
-                ),
-                body=str(req.customer),
-                link=reverse("request_detail", args=[req.pk]),
+            notices.password_lock_notify(
+                request=req, actor=actor, tries=MAX_PASSWORD_TRIES, client_ip=client_ip
             )
-            failure = InvalidInput(
-                _(
-                    "Wrong password five times: the request is locked and the counter lead has "
-                    "been told."
-                ),
-                code=TransferErrorCode.PASSWORD_LOCKED,
-            )
+            if password_unlocks(req) < MAX_PASSWORD_UNLOCKS:
+                message = _(
+                    "Wrong password five times: the request is locked. The marketing director "
+                    "has been told and may unlock it after checking the customer's identity."
+                )
+            else:
+                message = _(
+                    "Wrong password five times: the request is locked and, unlocked twice "
+                    "already, cannot be unlocked again. Refuse it; the customer may apply "
+                    "again once the trading password has been reset."
+                )
+            failure = InvalidInput(message, code=TransferErrorCode.PASSWORD_LOCKED)
     raise failure
 
 
 @transaction.atomic
 def transfer_unlock_password(
-    *, request: TransferRequest, actor: Staff, comment: str = "", client_ip: str | None = None
+    *, request: TransferRequest, actor: Staff, comment: str, client_ip: str | None = None
 ) -> TransferRequest:
+    """Lifts the lock after wrong passwords so the customer may try again: the branch's
+    marketing director, never whoever was at the keypad for a wrong try, with a comment on
+    how the customer's identity was checked, at most MAX_PASSWORD_UNLOCKS times in the
+    request's life (conduct quiz Q2, Q3: the password is the customer's alone)."""
     require_same_branch(request.branch_id, actor)
+    comment = comment.strip()
+    if not comment:
+        raise InvalidInput(
+            _("Say how the customer's identity was checked before unlocking."),
+            code=TransferErrorCode.COMMENT_NEEDED,
+        )
     req = lock_request(request)
+    if (
+        req.state == TransferState.PASSWORD_LOCKED
+        and permissions.unlocks_password_of(actor, req)
+        and permissions.typed_wrong_passwords(actor, req)
+    ):
+        raise Forbidden(
+            _(
+                "You were at the keypad for a wrong password on this request: another "
+                "marketing director unlocks it, or it is refused."
+            ),
+            code=TransferErrorCode.OWN_WRONG_TRIES,
+        )
     req.password_failures = 0
     apply_transition(
         req,

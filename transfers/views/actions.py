@@ -11,8 +11,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from accounts.models import Staff
@@ -26,14 +27,16 @@ from ..forms import (
     CommentForm,
     CompleteForm,
     DeferForm,
+    DisputeForm,
     DocumentsForm,
     PasswordForm,
     PhoneApprovalForm,
     ReasonForm,
     RefuseForm,
     SendBackForm,
+    UnlockForm,
 )
-from ..models import TransferRequest, TransferState, required_documents
+from ..models import Approval, TransferRequest, TransferState, required_documents
 from ._common import branch_request
 from .requests import render_detail
 
@@ -284,7 +287,7 @@ def request_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         pk,
-        form=CommentForm(_post(request)),
+        form=UnlockForm(_post(request)),
         form_name="unlock_form",
         done=_("Unlocked: the customer may type the password again."),
         call=lambda req, user, data, ip: services.transfer_unlock_password(
@@ -319,3 +322,34 @@ def request_close_account(request: HttpRequest, pk: int) -> HttpResponse:
             request=req, actor=user, client_ip=ip
         ),
     )
+
+
+@login_required
+@require_POST
+def approval_dispute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Art. 17: the approver disputes a phone approval recorded in their name, from the link
+    they were sent; they come back to the request page either way."""
+    user = acting_staff(request)
+    approval = get_object_or_404(
+        Approval.objects.filter(request__branch=user.branch).select_related("request"), pk=pk
+    )
+    req = branch_request(request, approval.request_id)
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not done: check the fields marked below."))
+        return render_detail(request, req, status=400, dispute_form=form)
+    try:
+        services.approval_dispute(
+            approval=approval,
+            actor=user,
+            reason=form.cleaned_data["reason"],
+            client_ip=client_ip(request),
+        )
+    except ApplicationError as exc:
+        refusal(request, exc)
+        return render_detail(request, req, status=400, dispute_form=form)
+    messages.success(
+        request,
+        _("Your dispute is recorded; the directors and the clerk have been told."),
+    )
+    return redirect("request_detail", pk=req.pk)

@@ -89,13 +89,14 @@ def home(request: HttpRequest) -> HttpResponse:
         context["awaiting_count"] = awaiting.count()
     context["my_sign_offs"] = list(selectors.pending_sign_offs_for(user))
     context.update(_desk(user, today, calendar))
-    if permissions.works_counter(user):
-        branch_requests = TransferRequest.objects.for_branch(user.branch).select_related(
-            "customer", "customer__branch"
-        )
+    branch_requests = TransferRequest.objects.for_branch(user.branch).select_related(
+        "customer", "customer__branch"
+    )
+    if permissions.sees_locked_requests(user):
         context["locked"] = list(
             branch_requests.filter(state=TransferState.PASSWORD_LOCKED).order_by("created_at")
         )
+    if permissions.works_counter(user):
         context["open_requests"] = _with_days_left(
             branch_requests.exclude(state__in=ENDED_STATES)
             .exclude(state=TransferState.DEFERRED)

@@ -30,12 +30,14 @@ from ..forms import (
     CommentForm,
     CompleteForm,
     DeferForm,
+    DisputeForm,
     DocumentsForm,
     PasswordForm,
     PhoneApprovalForm,
     ReasonForm,
     RefuseForm,
     SendBackForm,
+    UnlockForm,
     TransferRequestForm,
 )
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
@@ -76,7 +78,8 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "phone_form": PhoneApprovalForm(branch=user.branch, exclude=user),
         "send_back_form": SendBackForm(),
         "password_form": PasswordForm(),
-        "unlock_form": CommentForm(),
+        "unlock_form": UnlockForm(),
+        "dispute_form": DisputeForm(),
         # Not ticked in advance: the clerk ticks what they actually put in the file.
         "complete_form": CompleteForm(kinds=retained_kinds),
     }
@@ -99,6 +102,10 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "panel": permissions.panels(req),
         "password_tries_left": MAX_PASSWORD_TRIES - req.password_failures,
         "audit_entries": list(req.audit_entries.all()),
+        # Art. 17: the phone approvals recorded in this person's name, to sign off or dispute.
+        "my_phone_approvals": [
+            a for a in req.approvals.all() if permissions.may_dispute_approval(user, a)
+        ],
         **defaults,
     }
 
