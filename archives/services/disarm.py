@@ -78,8 +78,9 @@ def pdf_rebuild(data: bytes, *, title: str) -> bytes:
                 bitmap = page.render(scale=scale, draw_annots=True, may_draw_forms=False)
                 try:
                     picture = bitmap.to_pil()
-                    # The rendered size, so a rotated page keeps its orientation.
-                    page_w, page_h = picture.width / scale, picture.height / scale
+                    # The page's own size, turned as the renderer turned a rotated page.
+                    turned = (picture.width > picture.height) != (width > height)
+                    page_w, page_h = (height, width) if turned else (width, height)
                     sheet.setPageSize((page_w, page_h))
                     sheet.drawImage(_jpeg(picture), 0, 0, page_w, page_h)
                     sheet.showPage()

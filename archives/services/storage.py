@@ -104,16 +104,19 @@ def _too_many_pixels(limit: int, *, page: int | None = None) -> InvalidInput:
 
 @contextmanager
 def bounded_images() -> Iterator[None]:
-    """Pillow refuses, from the header and before decoding, any image over the archives'
+    """Inside, Pillow refuses from the header, before decoding, any image over the archives'
     pixel limit: its own bomb check warns past MAX_IMAGE_PIXELS and fails past twice that,
-    and the warning is made an error here. The limit is the process's from then on, which
-    suits every image it opens (scans, logos)."""
+    and the warning is made an error here. Pillow's own limit is restored after."""
     from PIL import Image
 
+    before = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = conf.max_pixels()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        yield
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = before
 
 
 def _check_image(data: bytes) -> None:
