@@ -112,9 +112,7 @@ def watermark_lines(*, grant: AccessRequest) -> list[str]:
         _("Viewed by {name} ({username})").format(name=holder, username=holder.username),
         _("{time} Beijing time").format(time=f"{given.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}"),
         _("Access grant #{number}").format(number=grant.pk),
-        _("Record {number}: for the stated purpose only, do not copy").format(
-            number=grant.record
-        ),
+        _("Record {number}: for the stated purpose only, do not copy").format(number=grant.record),
     ]
 
 

@@ -168,7 +168,8 @@ def _check_pdf(data: bytes) -> None:
     pages_limit = conf.max_pages()
     # What the file declares is cheap to read and refuses most bombs at once; the page tree
     # is then walked, because a declared count can lie.
-    declared = reader.root_object["/Pages"].get_object().get("/Count")
+    tree: Any = reader.root_object["/Pages"].get_object()
+    declared = tree.get("/Count")
     if isinstance(declared, int) and declared > pages_limit:
         raise _too_many_pages(declared, pages_limit)
     count = len(reader.pages)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,6 @@ from transfers.models import TransferRequest
 
 from .. import permissions, selectors, services
 from ..errors import ArchiveErrorCode
-from ..services.access import CopyNotReady
 from ..forms import AccessRequestForm, DraftForm, RecordSearchForm, ScanForm, ShelveForm
 from ..models import (
     AccessRequest,
@@ -33,6 +33,7 @@ from ..models import (
     Medium,
     RecordStatus,
 )
+from ..services.access import CopyNotReady
 from ._common import (
     attempt,
     branch_document,
@@ -266,7 +267,7 @@ _GONE = {ArchiveErrorCode.DESTROYED}
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+def document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The reader's copy made for the caller's grant: shown in the browser, or downloaded
     with ?download=1; while it is being made, a page that says so."""
     document = branch_document(request, pk)

@@ -8,7 +8,6 @@ import io
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
-from django.utils import translation
 from guardian.shortcuts import assign_perm, get_user_perms
 from pypdf import PdfReader
 

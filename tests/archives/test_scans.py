@@ -148,11 +148,7 @@ def test_a_pdf_holding_a_huge_image_on_a_small_page_is_refused(arch, draft):
         }
     )
     page[NameObject("/Resources")] = DictionaryObject(
-        {
-            NameObject("/XObject"): DictionaryObject(
-                {NameObject("/Im0"): writer._add_object(image)}
-            )
-        }
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(image)})}
     )
     out = io.BytesIO()
     writer.write(out)
