@@ -432,3 +432,23 @@ def test_a_revoked_grant_takes_its_copies_with_it(arch, draft, django_capture_on
     assert not ReaderCopy.objects.filter(grant=grant).exists()
     assert not any(default_storage.exists(n) for n in names)
     assert ReaderCopy.objects.filter(grant=None, state=CopyState.READY).exists()
+
+
+def test_a_destroyed_record_takes_every_copy_with_it(arch, django_capture_on_commit_callbacks):
+    from tests.archives.test_destruction import LONG_AGO, request_for, witnesses
+    from tests.builders import filed_record
+
+    record = filed_record(arch, relationship_ended_on=LONG_AGO)
+    granted(arch, record, arch.lead)
+    names = [c.file.name for c in ReaderCopy.objects.all()]
+    assert len(names) == 2  # the disarmed copy and the grant's
+
+    request = request_for(arch, record)
+    services.destruction_request_approve(destruction_request=request, actor=arch.head)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.destruction_request_execute(
+            destruction_request=request, actor=arch.archivist, witnesses=witnesses(arch)
+        )
+
+    assert not ReaderCopy.objects.exists()
+    assert not any(default_storage.exists(n) for n in names)
