@@ -18,3 +18,27 @@ def max_grant_days() -> int:
 def min_destruction_witnesses() -> int:
     """Witnesses (监销人) who must attend a destruction besides the person carrying it out."""
     return int(getattr(settings, "ARCHIVES_MIN_DESTRUCTION_WITNESSES", 2))
+
+
+def max_pages() -> int:
+    """A PDF scan with more pages than this is refused at upload: every page of the reader's
+    copy is rendered once, and a few megabytes can hold thousands of blank pages."""
+    return int(getattr(settings, "ARCHIVES_MAX_PAGES", 200))
+
+
+def max_pixels() -> int:
+    """The most pixels one image, or one PDF page at the copy's resolution, may have (40
+    megapixels: an A4 page scanned at 600 dpi is 35). A small compressed file can declare
+    an enormous image that takes seconds and gigabytes to decode."""
+    return int(getattr(settings, "ARCHIVES_MAX_MEGAPIXELS", 40) * 1_000_000)
+
+
+def copy_dpi() -> int:
+    """The resolution a PDF's pages are rendered at for the reader's copy."""
+    return int(getattr(settings, "ARCHIVES_COPY_DPI", 150))
+
+
+def copy_time_limits() -> tuple[int, int]:
+    """Soft and hard time limits (seconds) of the job that makes one reader's copy."""
+    soft = int(getattr(settings, "ARCHIVES_COPY_SOFT_TIME_LIMIT", 120))
+    return soft, int(getattr(settings, "ARCHIVES_COPY_TIME_LIMIT", soft + 60))

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ArchiveErrorCode(models.TextChoices):
     BEFORE_CLOSE = "before_close", _("the day is not closed yet (Art. 15)")
+    COPY_FAILED = "copy_failed", _("the reader's copy could not be made")
+    COPY_PENDING = "copy_pending", _("the reader's copy is being prepared")
     DAMAGED = "damaged", _("the file is damaged")
     DESTROYED = "destroyed", _("the record is destroyed")
     DOCUMENTS_NEEDED = "documents_needed", _("documents are needed for filing")
@@ -21,4 +23,6 @@ class ArchiveErrorCode(models.TextChoices):
     READ_ONLY = "read_only", _("the record is filed and read-only")
     RETENTION_NOT_OVER = "retention_not_over", _("the retention period is not over")
     TOO_LARGE = "too_large", _("the file is too large")
+    TOO_MANY_PAGES = "too_many_pages", _("the file has too many pages")
+    TOO_MANY_PIXELS = "too_many_pixels", _("the image is too large in pixels")
     WITNESSES_NEEDED = "witnesses_needed", _("witnesses are needed for destruction")

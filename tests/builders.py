@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import TestCase
 from PIL import Image
 from reportlab.pdfgen import canvas
 from rest_framework.test import APIClient
@@ -557,9 +558,13 @@ def ask_access(arch: ArchivesBranch, record: ArchiveRecord, who: Staff) -> Acces
 def granted(
     arch: ArchivesBranch, record: ArchiveRecord, who: Staff, days: int = 3
 ) -> AccessRequest:
-    return archive_services.access_request_grant(
-        access_request=ask_access(arch, record, who), actor=arch.archivist, days=days
-    )
+    """A grant, and its readers' copies made as the commit would make them (in-process,
+    as without Redis)."""
+    request = ask_access(arch, record, who)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return archive_services.access_request_grant(
+            access_request=request, actor=arch.archivist, days=days
+        )
 
 
 # --- API clients --------------------------------------------------------------------------

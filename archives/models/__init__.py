@@ -13,6 +13,7 @@ from .access import (
     ConsentMethod,
     ConsentRelation,
 )
+from .copies import CopyState, ReaderCopy
 from .destruction import DestructionRecord, DestructionRequest, DestructionState
 from .events import ArchiveAction, ArchiveEvent
 from .integrity import IntegrityCheck, IntegrityFinding, IntegrityProblem
@@ -57,6 +58,7 @@ __all__ = [
     "Category",
     "ConsentMethod",
     "ConsentRelation",
+    "CopyState",
     "DestructionMethod",
     "DestructionRecord",
     "DestructionRequest",
@@ -69,6 +71,7 @@ __all__ = [
     "InventoryItem",
     "InventoryState",
     "Medium",
+    "ReaderCopy",
     "RecordStatus",
     "RetentionRule",
 ]

@@ -5,9 +5,9 @@ consent, granted by the archivist for a limited time as an object permission on 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
+from django.core.files.base import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,10 +33,11 @@ from ..models import (
     ArchiveRecord,
     ConsentMethod,
     ConsentRelation,
+    CopyState,
     RecordStatus,
 )
 from ..selectors import live_grant
-from . import storage, watermark
+from . import copies, storage
 from ._common import apply_transition, event, require
 
 FILE_PERMISSION = f"archives.{permissions.FILE_CODENAME}"
@@ -176,6 +177,7 @@ def access_request_grant(
         },
     )
     assign_perm(FILE_PERMISSION, req.requested_by, req.record)
+    copies.reader_copies_plan_for_grant(grant=req)
     notify(
         recipients=[req.requested_by],
         subject=_("Access to {number} granted").format(number=req.record),
@@ -258,6 +260,7 @@ def close_grant(req: AccessRequest, *, name: str, actor: Staff | None, note: str
         },
     )
     _drop_permission_unless_live(req.requested_by, req.record)
+    copies.reader_copies_discard_for_grant(grant=req)
 
 
 @transaction.atomic
@@ -285,11 +288,25 @@ def access_grants_expire(*, branch: Branch) -> dict[str, int]:
     return {"grants_expired": len(due)}
 
 
+class CopyNotReady(InvalidState):
+    """The reader's copy is still being made: the page says so and asks to come back."""
+
+
 @dataclass(frozen=True)
 class OpenedCopy:
-    content: bytes
+    """The stored copy a view streams (never re-rendered on a view)."""
+
+    file_name: str
+    size: int
     filename: str
     content_type: str = storage.PDF
+
+    def open(self) -> File:  # type: ignore[type-arg]
+        return storage.file_open(self.file_name)
+
+    @property
+    def content(self) -> bytes:
+        return storage.file_read(self.file_name)
 
 
 def _refuse(
@@ -308,14 +325,6 @@ def _refuse(
     return Forbidden(message)
 
 
-def watermark_lines(*, viewer: Staff, record: ArchiveRecord, at: dt.datetime) -> list[str]:
-    return [
-        _("Viewed by {name} ({username})").format(name=viewer, username=viewer.username),
-        _("{time} Beijing time").format(time=f"{at.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}"),
-        _("Record {number}: for the stated purpose only, do not copy").format(number=record),
-    ]
-
-
 def document_open(
     *,
     document: ArchiveDocument,
@@ -323,8 +332,9 @@ def document_open(
     download: bool = False,
     client_ip: str | None = None,
 ) -> OpenedCopy:
-    """A watermarked copy of one file for a person with a live grant, registered in the
-    access log; anyone else is refused (and the refusal registered too)."""
+    """The copy of one file made for this person's live grant (disarmed and watermarked
+    once, by a background job; never rendered here), registered in the access log; anyone
+    else is refused (and the refusal registered too)."""
     record = document.record
     require_same_branch(record.branch_id, actor)
     if record.status == RecordStatus.DESTROYED or document.destroyed_at is not None:
@@ -354,29 +364,17 @@ def document_open(
                 "and the customer's consent (records Art. 6(1))."
             ).format(number=record)
         raise _refuse(document, actor=actor, client_ip=client_ip, message=message)
-    try:
-        data = storage.file_read(document.file.name)
-    except (FileNotFoundError, OSError) as exc:
-        _tell_archivists(document, problem=_("missing"))
-        raise InvalidInput(
-            _("The file is missing from storage; the archivist has been told."),
-            code=ArchiveErrorCode.MISSING,
-        ) from exc
-    if hashlib.sha256(data).hexdigest() != document.sha256:
-        _tell_archivists(document, problem=_("changed"))
-        raise InvalidInput(
+    copy = copies.reader_copy_for(document=document, grant=grant)
+    if copy.state == CopyState.FAILED:
+        raise InvalidState(copy.problem, code=ArchiveErrorCode.COPY_FAILED)
+    if copy.state != CopyState.READY:
+        raise CopyNotReady(
             _(
-                "The stored file no longer matches the one filed, so it is not shown; the "
-                "archivist has been told."
+                "The copy of this file for you is being prepared (its pages are rendered "
+                "once and carry your name). Try again in a minute."
             ),
-            code=ArchiveErrorCode.INTEGRITY,
+            code=ArchiveErrorCode.COPY_PENDING,
         )
-    now = timezone.now()
-    lines = watermark_lines(viewer=actor, record=record, at=now)
-    if document.content_type == storage.PDF:
-        copy = watermark.pdf_watermark(data, lines=lines)
-    else:
-        copy = watermark.pdf_watermark(watermark.image_to_pdf(data, title=str(record)), lines=lines)
     AccessLogEntry.objects.create(
         branch_id=record.branch_id,
         user=actor,
@@ -387,16 +385,8 @@ def document_open(
         purpose=grant.purpose,
         client_ip=client_ip,
     )
-    return OpenedCopy(content=copy, filename=f"{record.number}-{document.pk}-{document.kind}.pdf")
-
-
-def _tell_archivists(document: ArchiveDocument, *, problem: str) -> None:
-    record = document.record
-    notify(
-        recipients=staff_with_roles(record.branch_id, Role.ARCHIVIST, Role.GENERAL_MANAGER),
-        subject=_("Archive file {problem}: {number}").format(problem=problem, number=record),
-        body=_("{kind}, SHA-256 on file {sha}").format(
-            kind=document.get_kind_display(), sha=document.sha256
-        ),
-        link=reverse("archives:record_detail", args=[record.pk]),
+    return OpenedCopy(
+        file_name=copy.file.name,
+        size=copy.size or 0,
+        filename=f"{record.number}-{document.pk}-{document.kind}.pdf",
     )

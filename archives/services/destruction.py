@@ -32,9 +32,10 @@ from ..models import (
     DestructionRequest,
     DestructionState,
     Medium,
+    ReaderCopy,
     RecordStatus,
 )
-from . import storage
+from . import copies, storage
 from ._common import apply_transition, archivist_only, event, require
 from .access import close_grant
 
@@ -282,6 +283,10 @@ def destruction_request_execute(
             doomed.append(document.file.name)
             document.destroyed_at = now
             document.save(update_fields=["destroyed_at"])
+        # Art. 8(2): the readers' copies are the record's content too.
+        doomed.extend(
+            copies.reader_copies_discard(ReaderCopy.objects.filter(document__record=record))
+        )
         for grant in (
             AccessRequest.objects.select_for_update(of=("self",))
             .filter(record=record, state=AccessState.GRANTED)

@@ -40,7 +40,7 @@ from ..models import (
     Medium,
     RecordStatus,
 )
-from . import storage
+from . import copies, storage
 from ._common import apply_transition, archivist_only, event, require
 from .numbering import archive_number_next, retention_until_for
 
@@ -363,6 +363,7 @@ def _number_and_file(
             "client_ip": client_ip,
         },
     )
+    copies.reader_copies_plan_for_record(record=record)
     return record
 
 

@@ -9,9 +9,12 @@ import hashlib
 import io
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -77,26 +80,127 @@ def sniff_content_type(head: bytes) -> str:
     )
 
 
+def _too_many_pages(count: int, limit: int) -> InvalidInput:
+    return InvalidInput(
+        _(
+            "This PDF has {count} pages; a scan may have at most {limit}. File it in parts, "
+            "or remove the blank pages."
+        ).format(count=count, limit=limit),
+        code=ArchiveErrorCode.TOO_MANY_PAGES,
+    )
+
+
+def _too_many_pixels(limit: int, *, page: int | None = None) -> InvalidInput:
+    megapixels = round(limit / 1_000_000)
+    if page is None:
+        message = _(
+            "This image is larger than {limit} megapixels (counted in pixels, not in file "
+            "size). Scan it again at a lower resolution."
+        ).format(limit=megapixels)
+    else:
+        message = _(
+            "Page {page} of this PDF is larger than {limit} megapixels at the reader's "
+            "resolution, or holds an image that is. Scan it again at a lower resolution."
+        ).format(page=page, limit=megapixels)
+    return InvalidInput(message, code=ArchiveErrorCode.TOO_MANY_PIXELS)
+
+
+@contextmanager
+def bounded_images() -> Iterator[None]:
+    """Inside, Pillow refuses from the header, before decoding, any image over the archives'
+    pixel limit: its own bomb check warns past MAX_IMAGE_PIXELS and fails past twice that,
+    and the warning is made an error here. Pillow's own limit is restored after."""
+    from PIL import Image
+
+    before = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = conf.max_pixels()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = before
+
+
+def _check_image(data: bytes) -> None:
+    from PIL import Image
+
+    limit = conf.max_pixels()
+    try:
+        with bounded_images(), Image.open(io.BytesIO(data)) as image:  # the header only
+            width, height = image.size
+            if width * height > limit:
+                raise _too_many_pixels(limit)
+            image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels(limit) from exc
+
+
+def _xobject_images(resources: Any, seen: set[int], depth: int = 0) -> Iterator[tuple[int, int]]:
+    """The declared sizes of the images a page draws, through nested forms (each object once,
+    a few levels deep: a loop of forms must not loop here)."""
+    if resources is None or depth > 8:
+        return
+    xobjects = resources.get_object().get("/XObject")
+    if xobjects is None:
+        return
+    for ref in xobjects.get_object().values():
+        key = getattr(ref, "idnum", None)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        xobject = ref.get_object()
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image":
+            yield int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))
+        elif subtype == "/Form":
+            yield from _xobject_images(xobject.get("/Resources"), seen, depth + 1)
+
+
+def _check_pdf(data: bytes) -> None:
+    """Counts the pages and measures each one and its images, rendering nothing."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        raise InvalidInput(
+            _("This PDF is password-protected: file an unprotected scan."),
+            code=ArchiveErrorCode.ENCRYPTED,
+        )
+    pages_limit = conf.max_pages()
+    # What the file declares is cheap to read and refuses most bombs at once; the page tree
+    # is then walked, because a declared count can lie.
+    tree: Any = reader.root_object["/Pages"].get_object()
+    declared = tree.get("/Count")
+    if isinstance(declared, int) and declared > pages_limit:
+        raise _too_many_pages(declared, pages_limit)
+    count = len(reader.pages)
+    if count == 0:
+        raise ValueError("no pages")
+    if count > pages_limit:
+        raise _too_many_pages(count, pages_limit)
+    pixels_limit = conf.max_pixels()
+    scale = conf.copy_dpi() / 72
+    seen: set[int] = set()
+    for number, page in enumerate(reader.pages, start=1):
+        box = page.mediabox
+        if abs(float(box.width) * scale * float(box.height) * scale) > pixels_limit:
+            raise _too_many_pixels(pixels_limit, page=number)
+        for width, height in _xobject_images(page.get("/Resources"), seen):
+            if width * height > pixels_limit:
+                raise _too_many_pixels(pixels_limit, page=number)
+
+
 def _check_opens(data: bytes, content_type: str) -> None:
     """A scan must open, or nobody can read it in twenty years (and it could not carry the
-    viewer's watermark)."""
+    viewer's watermark); and it must be small enough, in pages and pixels, that its reader's
+    copy is made in bounded time and memory."""
     try:
         if content_type == PDF:
-            from pypdf import PdfReader
-
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                raise InvalidInput(
-                    _("This PDF is password-protected: file an unprotected scan."),
-                    code=ArchiveErrorCode.ENCRYPTED,
-                )
-            if len(reader.pages) == 0:
-                raise ValueError("no pages")
+            _check_pdf(data)
         else:
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
+            _check_image(data)
     except ApplicationError:
         raise
     except Exception as exc:
@@ -145,6 +249,10 @@ def file_store(*, data: bytes, content_type: str, folder: str) -> StoredFile:
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def file_open(name: str) -> File:  # type: ignore[type-arg]
+    return default_storage.open(name, "rb")
 
 
 def file_read(name: str) -> bytes:

@@ -7,11 +7,8 @@ import io
 from collections.abc import Sequence
 
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib.colors import Color
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from kernel.pdf import register_font
@@ -50,6 +47,8 @@ def _overlay(width: float, height: float, lines: Sequence[str]) -> PdfReader:
 
 
 def pdf_watermark(data: bytes, *, lines: Sequence[str]) -> bytes:
+    """The watermark over every page of a copy the archives rebuilt (disarm.py): the file it
+    is given is already only pictures, so nothing here has to clean it."""
     writer = PdfWriter(clone_from=io.BytesIO(data))
     overlays: dict[tuple[float, float], PdfReader] = {}
     for page in writer.pages:
@@ -63,41 +62,7 @@ def pdf_watermark(data: bytes, *, lines: Sequence[str]) -> bytes:
             Transformation().translate(float(box.left), float(box.bottom)),
             over=True,
         )
-    _strip_actions(writer)
     writer.add_metadata({"/Subject": " · ".join(lines)})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _strip_actions(writer: PdfWriter) -> None:
-    """A scan needs no scripts: actions run on opening, and document JavaScript, are dropped
-    from the copy, so a hostile upload cannot act in the viewer's PDF reader."""
-    root = writer.root_object
-    for key in ("/OpenAction", "/AA"):
-        root.pop(NameObject(key), None)
-    names = root.get("/Names")
-    if names is not None:
-        names_dict = names.get_object()
-        if isinstance(names_dict, DictionaryObject):
-            names_dict.pop(NameObject("/JavaScript"), None)
-    for page in writer.pages:
-        page.pop(NameObject("/AA"), None)
-
-
-def image_to_pdf(data: bytes, *, title: str) -> bytes:
-    """A scanned image placed on an A4 page (turned to landscape for a wide scan), so that
-    every copy is a PDF and carries the same watermark."""
-    image = ImageReader(io.BytesIO(data))
-    img_w, img_h = image.getSize()
-    page_w, page_h = A4 if img_h >= img_w else (A4[1], A4[0])
-    margin = 12 * mm
-    scale = min((page_w - 2 * margin) / img_w, (page_h - 2 * margin) / img_h)
-    draw_w, draw_h = img_w * scale, img_h * scale
-    buffer = io.BytesIO()
-    sheet = canvas.Canvas(buffer, pagesize=(page_w, page_h))
-    sheet.setTitle(title)
-    sheet.drawImage(image, (page_w - draw_w) / 2, (page_h - draw_h) / 2, draw_w, draw_h)
-    sheet.showPage()
-    sheet.save()
-    return buffer.getvalue()

@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,6 +33,7 @@ from ..models import (
     Medium,
     RecordStatus,
 )
+from ..services.access import CopyNotReady
 from ._common import (
     attempt,
     branch_document,
@@ -265,8 +267,9 @@ _GONE = {ArchiveErrorCode.DESTROYED}
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> HttpResponse:
-    """A watermarked PDF copy: shown in the browser, or downloaded with ?download=1."""
+def document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The reader's copy made for the caller's grant: shown in the browser, or downloaded
+    with ?download=1; while it is being made, a page that says so."""
     document = branch_document(request, pk)
     download = request.GET.get("download") == "1"
     try:
@@ -278,6 +281,16 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except NotFound as exc:
         raise Http404 from exc
+    except CopyNotReady as exc:
+        pending = render(
+            request,
+            "archives/copy_pending.html",
+            {"message": exc.message, "record": document.record, "again": request.get_full_path()},
+            status=202,
+        )
+        pending["Retry-After"] = "10"
+        pending["Cache-Control"] = "no-store"
+        return pending
     except ApplicationError as exc:
         status = 410 if exc.code in _GONE else 403 if isinstance(exc, Forbidden) else 409
         return render(
@@ -286,9 +299,13 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
             {"message": exc.message, "record": document.record},
             status=status,
         )
-    response = HttpResponse(copy.content, content_type=copy.content_type)
-    disposition = "attachment" if download else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{copy.filename}"'
+    # The stored copy, streamed as it is: nothing is rendered or watermarked on a view.
+    response = FileResponse(
+        copy.open(),
+        content_type=copy.content_type,
+        as_attachment=download,
+        filename=copy.filename,
+    )
     response["Cache-Control"] = "no-store"  # personal data: never left in a shared cache
     response["X-Content-Type-Options"] = "nosniff"
     return response
