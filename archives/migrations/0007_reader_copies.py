@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archives', '0005_record_outcome_knows_a_waiting_closure'),
+        ('archives', '0006_integrity_counts_unreferenced_files'),
     ]
 
     operations = [
