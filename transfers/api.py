@@ -433,7 +433,11 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
             request=req, actor=actor, password=data["password"], client_ip=ip
         )
 
-    @_action("unlock", CommentSerializer, "Unlock after wrong passwords (marketing director, comment required)")
+    @_action(
+        "unlock",
+        CommentSerializer,
+        "Unlock after wrong passwords (marketing director, comment required)",
+    )
     def unlock(req, actor, data, ip):  # type: ignore[no-untyped-def]
         return services.transfer_unlock_password(
             request=req, actor=actor, comment=data["comment"], client_ip=ip

@@ -110,7 +110,7 @@ def test_only_the_person_named_disputes_a_phone_approval(people):
 
 
 def test_a_signed_off_approval_is_not_disputed_nor_a_disputed_one_signed_off(people):
-    req, approval = approved_with_the_lead_by_phone(people)
+    _req, approval = approved_with_the_lead_by_phone(people)
     services.approval_sign_off(approval=approval, actor=people.lead)
     assert refused(approval, people.lead).code == "already_signed"
 

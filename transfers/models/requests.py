@@ -82,7 +82,9 @@ _is_approver = asks("transfers.permissions.approves_in")
 # above the counter, so the counter that typed cannot also reopen the keypad for itself.
 _unlocks_password = asks(
     "transfers.permissions.unlocks_password_of",
-    refused=_("Only the branch's marketing director unlocks a request locked after wrong passwords."),
+    refused=_(
+        "Only the branch's marketing director unlocks a request locked after wrong passwords."
+    ),
 )
 _nobody = NOBODY
 

@@ -37,8 +37,8 @@ from ..forms import (
     ReasonForm,
     RefuseForm,
     SendBackForm,
-    UnlockForm,
     TransferRequestForm,
+    UnlockForm,
 )
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
 from ..selectors_waiting import waiting_for
