@@ -32,5 +32,6 @@ contract_urlpatterns = [
         name="api-docs",
     ),
 ]
-# Last: whatever no viewset matched.
-catch_all = re_path(r"^(?P<path>.*)$", NotFoundView.as_view())
+# Last: whatever no viewset matched. `(?s:…)`: a path may hold any character, a newline
+# (%0A) included, and `.` alone stops at one.
+catch_all = re_path(r"^(?P<path>(?s:.*))$", NotFoundView.as_view())

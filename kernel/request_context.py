@@ -14,6 +14,13 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """Where a request comes from, for anything that counts or records callers by address
+    (the API's throttles). One function, so that trusting a proxy's header is decided in one
+    place: REMOTE_ADDR, which a client cannot forge."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def acting_staff(request: HttpRequest) -> Any:
     """The signed-in staff member a page acts for (every page that asks requires login).
     Typed loosely: the kernel knows no app's user model."""
