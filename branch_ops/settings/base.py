@@ -180,6 +180,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 15 * 60
 CELERY_TASK_TIME_LIMIT = 20 * 60
 CELERY_TIMEZONE = TIME_ZONE
 
+# The API's throttles count in the cache: Redis, shared by every web worker, when there is
+# one; otherwise this process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -246,6 +256,18 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # A 429 with Retry-After past these (api/throttling.py): per system token or person, per
+    # address for callers not signed in, and per address whoever calls.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AddressRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.PrincipalRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "principal": env("API_RATE_PER_PRINCIPAL", default="600/min"),
+        "anon": env("API_RATE_ANONYMOUS", default="60/min"),
+        "address": env("API_RATE_PER_ADDRESS", default="1200/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
