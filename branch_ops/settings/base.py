@@ -58,6 +58,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers static files without calling what follows it: a
+    # static file carries the same CSP, framing refusal and Permissions-Policy as a page.
+    "kernel.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kernel.middleware.BranchLanguageMiddleware",
@@ -65,8 +69,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "kernel.security.SecurityHeadersMiddleware",
     # A refusal no view answered (a bad page parameter, kernel.params) is a 4xx page.
     "kernel.web.RefusalMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
