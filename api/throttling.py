@@ -5,8 +5,8 @@ one address share its ceiling). A caller over a rate gets a 429 with Retry-After
 The address is `kernel.request_context.client_address`, the one place that decides whom to
 trust for it, not DRF's reading of X-Forwarded-For. The rates are read from the settings at
 each request (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]), not from DRF's copy taken when
-the class is imported, so a test's override_settings reaches them; a rate of None turns
-that throttle off (the test settings do)."""
+the class is imported, so a test's override_settings reaches them; a rate of None or ""
+turns that throttle off (the test settings and the benchmark's server do)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from kernel.request_context import client_address
 
 class _LiveRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[no-any-return]
+        # An empty rate (API_RATE_PER_ADDRESS="") is off, like None.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or None
 
     def address(self, request: Request) -> str:
         return client_address(request._request) or "unknown"

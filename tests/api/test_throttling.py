@@ -111,3 +111,10 @@ def test_the_contract_documents_429_with_retry_after_on_every_operation():
         throttled = operation["responses"]["429"]
         assert "Retry-After" in throttled["headers"], operation["operationId"]
         assert throttled["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_an_empty_rate_turns_its_throttle_off(people):
+    api = token_client(people)
+    with rates(principal="", address=""):
+        for _ in range(5):
+            assert api.get("/api/v1/customers/").status_code == 200
