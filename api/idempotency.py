@@ -1,8 +1,9 @@
-"""`Idempotency-Key` on every state-changing call. The first response (status and body, an
-error included) is stored with the key in the action's own transaction; a repeat by the
-same principal gets it back and the action never runs twice. The same key with another
-request is refused (422): the caller has a bug, and guessing which request they meant
-would be worse."""
+"""`Idempotency-Key` on every state-changing call. The first response (status and body, a
+refusal included: a body that does not parse or validate binds the key as well as a
+success) is stored with the key in the action's own transaction; a repeat by the same
+principal gets it back and the action never runs twice. The same key with another request
+is refused (422): the caller has a bug, and guessing which request they meant would be
+worse."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.errors import application_error_response
+from api.errors import application_error_response, exception_handler
 from api.models import IdempotencyRecord, SystemToken
 from kernel.errors import ApplicationError, Conflict, InvalidInput
 
@@ -39,20 +41,32 @@ def principal_of(request: Request) -> str:
     return f"staff:{request.user.pk}"
 
 
-def _digest(request: Request) -> str:
+def _digest(request: Request, content: bytes) -> str:
     h = hashlib.sha256()
     h.update(request.method.encode() if request.method else b"")
     h.update(b"\0")
     h.update(request.path.encode())
     h.update(b"\0")
-    # The parsed body, canonically: the same JSON with other spacing is the same request.
-    h.update(json.dumps(request.data, sort_keys=True, default=str).encode())
+    h.update(content)
     return h.hexdigest()
 
 
+def _content(request: Request) -> tuple[bytes, APIException | None]:
+    """What the key is bound to: the parsed body, canonically (the same JSON with other
+    spacing is the same request), or, for a body that cannot be parsed, its bytes, so that
+    the refusal is bound too and the key cannot be spent again on another body."""
+    try:
+        data = request.data
+    except APIException as exc:
+        # The parser read the whole body into request.body before refusing it.
+        return b"unparsed\0" + request.body, exc
+    return json.dumps(data, sort_keys=True, default=str).encode(), None
+
+
 def run_idempotent(request: Request, action: Callable[[], Response]) -> Response:
-    """Run `action` once per (principal, key). ApplicationErrors become their error
-    response here, so a refused action is remembered like an accepted one."""
+    """Run `action` once per (principal, key). Whatever the first call is answered with
+    (done, a service's refusal, a body that does not parse or validate) is recorded with the
+    key, so the key stays bound to that request; only a server error records nothing."""
     key = request.headers.get(HEADER)
     if key is None:
         try:
@@ -66,7 +80,8 @@ def run_idempotent(request: Request, action: Callable[[], Response]) -> Response
             details={"header": HEADER},
         )
     principal = principal_of(request)
-    digest = _digest(request)
+    content, unparsed = _content(request)
+    digest = _digest(request, content)
     with transaction.atomic():
         earlier = (
             IdempotencyRecord.objects.select_for_update()
@@ -82,12 +97,7 @@ def run_idempotent(request: Request, action: Callable[[], Response]) -> Response
             replay = Response(earlier.body, status=earlier.status_code)
             replay["Idempotent-Replayed"] = "true"
             return replay
-        # No savepoint of our own around the action: a service that keeps part of a refused
-        # attempt on purpose (a wrong password is counted) must keep it.
-        try:
-            response = action()
-        except ApplicationError as exc:
-            response = application_error_response(exc)
+        response = _answer(request, action, unparsed)
         body = json.loads(JSONRenderer().render(response.data) or b"null")
         try:
             with transaction.atomic():
@@ -105,3 +115,35 @@ def run_idempotent(request: Request, action: Callable[[], Response]) -> Response
                 details={"header": HEADER},
             ) from exc
         return response
+
+
+def _answer(
+    request: Request, action: Callable[[], Response], unparsed: Exception | None
+) -> Response:
+    if unparsed is not None:
+        return _refusal(request, unparsed)
+    savepoint = transaction.savepoint()
+    try:
+        response = action()
+    except ApplicationError as exc:
+        # A service that keeps part of a refused attempt on purpose (a wrong password is
+        # counted) must keep it.
+        transaction.savepoint_commit(savepoint)
+        return application_error_response(exc)
+    except Exception as exc:
+        refusal = _refusal(request, exc)
+        # Refused before any service decided (a field that does not validate): nothing the
+        # action wrote stands.
+        transaction.savepoint_rollback(savepoint)
+        return refusal
+    transaction.savepoint_commit(savepoint)
+    return response
+
+
+def _refusal(request: Request, exc: Exception) -> Response:
+    """The API's answer to a refusal (api.errors); anything it does not answer is a server
+    error and propagates, recording nothing."""
+    answer = exception_handler(exc, {"request": request})
+    if answer is None:
+        raise exc
+    return answer

@@ -1,4 +1,6 @@
-"""Every operation documents the one error body for the statuses it can answer with."""
+"""Every operation documents the one error body for the statuses it can answer with: a 429
+with its Retry-After header on each (api/throttling.py), a 413 (a body over the size limit)
+wherever a body is read."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ class AutoSchema(openapi.AutoSchema):
         responses = super()._get_response_bodies(direction)
         statuses = list(ERROR_STATUSES)
         if self.method not in permissions.SAFE_METHODS:
-            statuses += [409, 422]
+            statuses += [409, 413, 422]
         for status in statuses:
             responses.setdefault(
                 str(status), self._get_response_for_code(ErrorSerializer, str(status))
@@ -28,6 +30,16 @@ class AutoSchema(openapi.AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
+        parameters.append(
+            OpenApiParameter(
+                "Retry-After",
+                {"type": "integer", "minimum": 1},
+                location=OpenApiParameter.HEADER,
+                response=[429],
+                description="Seconds to wait before calling again: this token, person or "
+                "address called more often than its rate allows.",
+            )
+        )
         if "{id}" in self.path:
             # The ids the router accepts: a positive number the database can hold.
             parameters.append(

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address, resolved here once for the audit trail, the access logs and the
-    sign-in lockout (``AXES_CLIENT_IP_CALLABLE``).
+    """The client's address, resolved here once for the audit trail, the access logs, the
+    sign-in lockout (``AXES_CLIENT_IP_CALLABLE``) and the API's throttles.
 
     Behind ``PROXY_COUNT`` trusted reverse proxies, REMOTE_ADDR is the nearest proxy's and each
     proxy appends the address it was reached from to X-Forwarded-For, so the client is the

@@ -1,8 +1,10 @@
 """Production headers every response carries (JR/T 0060): a Content-Security-Policy that
 allows only this site's own files — no inline script (the page's behaviours live in
-static/branch_ops/app.js), no third-party origin, no framing — and a Permissions-Policy that
-turns off what a back office never uses. Inline style attributes remain in the templates, so
-style-src allows them; they cannot run code."""
+static/branch_ops/app.js), no inline style (the pages' looks live in
+static/branch_ops/app.css, the API docs' in api-docs.css), no third-party
+origin, no framing — and a Permissions-Policy that turns off what a back office never uses.
+The middleware sits before WhiteNoise (settings MIDDLEWARE), which answers static files
+itself: a static HTML file (the docs' oauth2-redirect.html) is a page like any other."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
+        "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",

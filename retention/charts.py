@@ -59,7 +59,7 @@ def trend_svg(trend: list[dict[str, Any]]) -> SafeString:
     right = WIDTH - RIGHT
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" class="trend-chart" style="width:100%;max-width:760px;height:auto" '
+        f'role="img" class="trend-chart" '
         f'aria-label="{escape(_("Customers who left and retention rate, last twelve months"))}">'
     ]
     for y, label in g.y_ticks:

@@ -277,9 +277,9 @@ def _action(
     def wrap(call: Call) -> Any:
         def view(self: TransferRequestViewSet, request: Request, pk: str | None = None) -> Response:
             req = self.get_object()
-            parsed = body(data=request.data)
 
             def run() -> Response:
+                parsed = body(data=request.data)
                 parsed.is_valid(raise_exception=True)
                 call(req, self.staff, dict(parsed.validated_data), self.client_ip)
                 return Response(self.get_serializer(self._fresh(req.pk)).data)

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers static files without calling what follows it: a
+    # static file carries the same CSP, framing refusal and Permissions-Policy as a page.
+    "kernel.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kernel.middleware.BranchLanguageMiddleware",
@@ -65,8 +69,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "kernel.security.SecurityHeadersMiddleware",
     # A refusal no view answered (a bad page parameter, kernel.params) is a 4xx page.
     "kernel.web.RefusalMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -214,6 +216,16 @@ BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL", default=60)
 CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, BEAT_LOCK_TTL // 3)
 CELERY_TIMEZONE = TIME_ZONE
 
+# The API's throttles count in the cache: Redis, shared by every web worker, when there is
+# one; otherwise this process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -274,12 +286,24 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.BranchStaffOrToken"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # A 429 with Retry-After past these (api/throttling.py): per system token or person, per
+    # address for callers not signed in, and per address whoever calls.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AddressRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.PrincipalRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "principal": env("API_RATE_PER_PRINCIPAL", default="600/min"),
+        "anon": env("API_RATE_ANONYMOUS", default="60/min"),
+        "address": env("API_RATE_PER_ADDRESS", default="1200/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

@@ -20,3 +20,12 @@ WHITENOISE_AUTOREFRESH = True
 # Tests read messages in English, the source language of the catalogue; the Chinese default
 # is tested on its own (tests/kernel/test_language.py overrides this back).
 LANGUAGE_CODE = "en"
+# The API's throttles are off: the suite calls from one address at one frozen instant, so
+# every test's calls would count against the next. tests/api/test_throttling.py turns them
+# on with override_settings (the throttles read the rates at each request).
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"principal": None, "anon": None, "address": None},
+}
+# Each run's own memory, even when REDIS_URL points at a shared Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -82,3 +82,52 @@ def test_an_overlong_key_is_a_400(people):
     api = token_client(people)
     r = api.post("/api/v1/requests/", {}, format="json", headers={"Idempotency-Key": "x" * 300})
     assert_error_shape(r, 400, "invalid")
+
+
+def test_a_key_whose_first_use_failed_validation_stays_bound_to_that_body(people):
+    customer = people.customer()
+    api = token_client(people)
+    invalid = {"customer": "not a number"}
+    first = api.post("/api/v1/requests/", invalid, format="json", headers={"Idempotency-Key": "v"})
+    assert_error_shape(first, 400, "invalid")
+    again = api.post("/api/v1/requests/", invalid, format="json", headers={"Idempotency-Key": "v"})
+    assert again.status_code == 400 and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    valid = {"customer": customer.pk, "wants_sh_revocation": True}
+    r = api.post("/api/v1/requests/", valid, format="json", headers={"Idempotency-Key": "v"})
+    assert_error_shape(r, 422, "idempotency_key_reused")
+    assert not TransferRequest.objects.filter(customer=customer).exists()
+
+
+def test_a_key_whose_first_body_did_not_parse_stays_bound_to_those_bytes(people):
+    customer = people.customer()
+    api = token_client(people)
+    broken = "{not json"
+    headers = {"Idempotency-Key": "p"}
+    first = api.post("/api/v1/requests/", broken, content_type="application/json", headers=headers)
+    assert_error_shape(first, 400, "parse_error")
+    again = api.post("/api/v1/requests/", broken, content_type="application/json", headers=headers)
+    assert again.status_code == 400 and again["Idempotent-Replayed"] == "true"
+    valid = {"customer": customer.pk, "wants_sh_revocation": True}
+    r = api.post("/api/v1/requests/", valid, format="json", headers=headers)
+    assert_error_shape(r, 422, "idempotency_key_reused")
+    deep = "[" * 100 + "]" * 100
+    r = api.post(
+        "/api/v1/requests/", deep, content_type="application/json", headers={"Idempotency-Key": "d"}
+    )
+    assert_error_shape(r, 400, "body_too_deep")
+    r = api.post("/api/v1/requests/", valid, format="json", headers={"Idempotency-Key": "d"})
+    assert_error_shape(r, 422, "idempotency_key_reused")
+
+
+def test_a_workflow_call_refused_by_its_fields_binds_the_key(people):
+    req = to_state(people, TransferState.AWAITING_APPROVAL)
+    lead_api = token_client(people, acting_as=people.lead)
+    url = f"/api/v1/requests/{req.pk}/send-back/"
+    headers = {"Idempotency-Key": "sb-bad"}
+    r = lead_api.post(url, {"comment": ["not", "text"]}, format="json", headers=headers)
+    assert_error_shape(r, 400, "invalid")
+    r = lead_api.post(url, {"comment": "fix it"}, format="json", headers=headers)
+    assert_error_shape(r, 422, "idempotency_key_reused")
+    req.refresh_from_db()
+    assert req.state == TransferState.AWAITING_APPROVAL
