@@ -62,7 +62,12 @@ def template_files():
     dirs = [Path(d) for engine in settings.TEMPLATES for d in engine["DIRS"]]
     dirs += [Path(app.path) / "templates" for app in apps.get_app_configs()]
     root = Path(settings.BASE_DIR).resolve()
-    ours = [d for d in dirs if d.is_dir() and root in d.resolve().parents]
+    # Installed packages are not ours, wherever the virtualenv lies (a clone keeps it inside).
+    ours = [
+        d
+        for d in dirs
+        if d.is_dir() and root in d.resolve().parents and "site-packages" not in d.parts
+    ]
     return sorted(p for d in ours for p in d.rglob("*.html"))
 
 
