@@ -31,7 +31,7 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this server answers for.")
 DEBUG = False
 
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": env.db("MIGRATE_DATABASE_URL", default=env.str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
