@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -50,10 +51,10 @@ class GrantReport:
     sequences: int
 
 
-def _one(connection: BaseDatabaseWrapper, sql: str, params: list[object] | None = None) -> tuple:  # type: ignore[type-arg]
+def _one(connection: BaseDatabaseWrapper, sql: str, params: list[object] | None = None) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()  # type: ignore[no-any-return]
+        return cursor.fetchone()
 
 
 def _run(connection: BaseDatabaseWrapper, *statements: str) -> None:
