@@ -51,7 +51,7 @@ class GrantReport:
     sequences: int
 
 
-def _one(connection: BaseDatabaseWrapper, sql: str, params: list[object] | None = None) -> Any:
+def _one(connection: BaseDatabaseWrapper, sql: str, params: list[str] | None = None) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
