@@ -8,10 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils.translation import gettext_lazy as _
 
 REFUSAL = "append-only: this record is never changed or removed"
+# Every append-only trigger is named after its table with one of these (archives' own
+# migration follows the same names): append_only_tables() finds them by it.
+TRIGGER_SUFFIXES = ("_append_only", "_sign_off_only")
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
@@ -85,7 +89,7 @@ def add_append_only_triggers(schema_editor: BaseDatabaseSchemaEditor, tables: li
     schema_editor.execute(_FUNCTION, params=None)  # the % are PL/pgSQL's, not placeholders
     for table in tables:
         schema_editor.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"CREATE TRIGGER {table}{TRIGGER_SUFFIXES[0]} BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION branch_ops_refuse_change()"
         )
 
@@ -119,7 +123,7 @@ def add_sign_off_only_trigger(schema_editor: BaseDatabaseSchemaEditor, table: st
         return
     schema_editor.execute(_SIGN_OFF_ONLY, params=None)
     schema_editor.execute(
-        f"CREATE TRIGGER {table}_sign_off_only BEFORE UPDATE OR DELETE ON {table} "
+        f"CREATE TRIGGER {table}{TRIGGER_SUFFIXES[1]} BEFORE UPDATE OR DELETE ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION branch_ops_sign_off_only()"
     )
 
@@ -128,3 +132,17 @@ def drop_sign_off_only_trigger(schema_editor: BaseDatabaseSchemaEditor, table: s
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_sign_off_only ON {table}")
+
+
+def append_only_tables(connection: BaseDatabaseWrapper) -> list[str]:
+    """The tables of the current schema that an append-only trigger guards, read from the
+    database: what the migrations made, not a list kept beside them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
+            "AND (" + " OR ".join(["t.tgname = c.relname || %s"] * len(TRIGGER_SUFFIXES)) + ") "
+            "ORDER BY c.relname",
+            list(TRIGGER_SUFFIXES),
+        )
+        return [table for (table,) in cursor.fetchall()]

@@ -6,6 +6,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from kernel.calendar import calendar_seed_from_package
+from tests import dbroles
 from tests.builders import TEST_NOW, BranchPeople, make_branch
 
 
@@ -13,6 +14,12 @@ from tests.builders import TEST_NOW, BranchPeople, make_branch
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         calendar_seed_from_package(first_year=2024)
+        # DATABASE_APP_ROLE (the PostgreSQL half of .ci/run): the tests connect as the
+        # application's role, the owner only migrates, flushes and drops (tests/dbroles.py).
+        if dbroles.APP_ROLE and connection.vendor == "postgresql":
+            dbroles.switch_to_app_role()
+    yield
+    dbroles.switch_back_to_owner()
 
 
 @pytest.fixture

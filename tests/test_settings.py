@@ -16,7 +16,14 @@ from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The variables the settings read; the parent's values must not leak into the child.
-OURS = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "CORE_SYSTEM_ADAPTER", "PII_")
+OURS = (
+    "DJANGO_",
+    "DATABASE_URL",
+    "MIGRATE_DATABASE_URL",
+    "REDIS_URL",
+    "CORE_SYSTEM_ADAPTER",
+    "PII_",
+)
 
 
 def random_key() -> str:
@@ -205,3 +212,26 @@ def test_a_killed_workers_task_comes_back_after_the_longest_job_can_run_not_afte
     assert options["visibility_timeout"] <= app.conf.task_time_limit + 10 * 60
     assert options["visibility_timeout"] < 3600
     assert options["unacked_restore_interval"] <= 60
+
+
+@pytest.mark.parametrize(
+    ("migrate_url", "user"),
+    [("<unset>", "branch_ops_app"), ("postgres://branch_ops:pw@db:5432/branch_ops", "branch_ops")],
+)
+def test_only_the_migrate_step_connects_as_the_tables_owner(tmp_path, migrate_url, user):
+    # README, Security: web, worker and beat log in as the application's role; the one-off
+    # migrate service alone is given MIGRATE_DATABASE_URL, the owner's.
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['USER'], d['NAME'])",
+        tmp_path=tmp_path,
+        DJANGO_SECRET_KEY=random_key(),
+        DJANGO_ALLOWED_HOSTS="branch.example.com",
+        DATABASE_URL="postgres://branch_ops_app:pw@db:5432/branch_ops",
+        MIGRATE_DATABASE_URL=migrate_url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [user, "branch_ops"]

@@ -96,8 +96,15 @@ TEMPLATES = [
     },
 ]
 
+# Two database roles on PostgreSQL (README, Security): web, worker and beat connect as
+# DATABASE_URL's role, which may read and write rows but not truncate, alter or own a table
+# (kernel/dbroles.py); the one-off migrate step alone is given MIGRATE_DATABASE_URL, the
+# tables' owner, and connects as it.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db(
+        "MIGRATE_DATABASE_URL",
+        default=env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

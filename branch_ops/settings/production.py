@@ -31,7 +31,7 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this server answers for.")
 DEBUG = False
 
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": env.db("MIGRATE_DATABASE_URL", default=env.str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 # A kept connection the database dropped (restart, failover, idle timeout) is tested before
 # the request's first query and replaced, instead of failing that request with a 500.

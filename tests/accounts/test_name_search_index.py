@@ -5,10 +5,11 @@ two-character Chinese name has no trigram), and the answer is what icontains giv
 import random
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import Branch, Customer
 from accounts.selectors import customer_search
+from tests import dbroles
 
 from .factories import BranchFactory
 
@@ -51,8 +52,11 @@ def branches() -> tuple[Branch, Branch]:
 
 def _plan(queryset) -> str:  # type: ignore[no-untyped-def]
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
+    # Only the table's owner may ANALYZE (the suite may run as the application's role,
+    # tests/dbroles.py), in its own session: so the rows are committed (transactional test).
+    with dbroles.maybe_as_owner(), connection.cursor() as cursor:
         cursor.execute("ANALYZE accounts_customer")
+    with transaction.atomic(), connection.cursor() as cursor:
         # A few hundred rows fit in a handful of pages, where walking the branch is cheapest:
         # the test asks whether the name index *can* serve the search, as it must at 200,000
         # customers a branch, so only bitmap scans are left to choose from.
@@ -100,6 +104,7 @@ def test_the_name_indexes_exist_on_the_expression_the_search_uses():
         ("余", "accounts_customer_name_chars"),
     ],
 )
+@pytest.mark.django_db(transaction=True)
 def test_the_name_search_reads_the_index_not_the_branch(branches, query, index):
     mine, _theirs = branches
     plan = _plan(customer_search(branch=mine, query=query))
