@@ -24,6 +24,12 @@ class DirectoryStatus(enum.StrEnum):
 
 
 class DirectoryBackend(LDAPBackend):
+    def get_user(self, user_id: int) -> Staff | None:
+        # A session outlives the directory account: a deactivated person's ends with it
+        # (django-auth-ldap's own get_user does not look at is_active).
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def authenticate_ldap_user(self, ldap_user: _LDAPUser, password: str) -> Staff | None:
         user = ldap_user.authenticate(password)
         if user is not None:
@@ -70,4 +76,4 @@ def _place(sender: Any, user: Staff, ldap_user: _LDAPUser, **kwargs: Any) -> Non
     except DirectoryRefused as exc:
         # Caught by django-auth-ldap: the sign-in fails like a wrong password.
         raise ldap_user.AuthenticationFailed(str(exc)) from exc
-    user._directory_placement = placement
+    user._directory_placement = placement  # type: ignore[attr-defined]

@@ -174,7 +174,9 @@ def test_directory_sync_changes_nothing_when_the_directory_does_not_answer(direc
     wang = sign_in("wang")
     with override_settings(AUTH_LDAP_SERVER_URI="ldap://127.0.0.1:1"):
         run = job_run(
-            name="accounts.directory_sync", business_date=beijing_today(), trigger=JobTrigger.COMMAND
+            name="accounts.directory_sync",
+            business_date=beijing_today(),
+            trigger=JobTrigger.COMMAND,
         )
     assert run.outcome == JobOutcome.FAILED
     wang.refresh_from_db()
