@@ -89,6 +89,10 @@ class Staff(AbstractUser):
         Branch, on_delete=models.PROTECT, related_name="staff", verbose_name=_("branch")
     )
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    # Set for a person who signs in through the firm's directory (accounts/directory.py):
+    # the directory, not this database, decides their roles, branch and whether they may
+    # sign in. Empty for a local account.
+    directory_dn = models.CharField(_("directory entry"), max_length=500, blank=True)
 
     REQUIRED_FIELDS = ["branch"]
 

@@ -1,4 +1,5 @@
-"""The installation's own jobs: the scheduler's heartbeat and the calendar's horizon."""
+"""The installation's own jobs: the scheduler's heartbeat, the calendar's horizon and the
+check of the directory's people."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.directory import directory_enabled, directory_staff, open_work_of, staff_deactivate
 from accounts.models import Staff
-from accounts.roles import CALENDAR_WATCHERS
+from accounts.roles import CALENDAR_WATCHERS, Role
 from kernel.calendar import calendar_outlook
 
-from .registry import JobContext, job, notify_once
+from .registry import JobContext, JobSkipped, job, notify_once
 
 
 @job(
@@ -62,3 +64,64 @@ def calendar_watch(ctx: JobContext) -> dict[str, int]:
         email=True,
     )
     return {"days_left": outlook.days_left, "told": told}
+
+
+@job(
+    "accounts.directory_sync",
+    title=gettext_lazy("Staff against the directory"),
+    figures={
+        "checked": gettext_lazy("Directory staff checked"),
+        "deactivated": gettext_lazy("Removed or disabled, deactivated"),
+        "told": gettext_lazy("Marketing directors told"),
+    },
+    description=gettext_lazy(
+        "Deactivate the staff the firm's directory no longer holds, or holds disabled, and "
+        "tell their branch's marketing director what open work they leave"
+    ),
+    trading_days_only=False,
+    per_branch=False,
+    needs_calendar=False,
+)
+def directory_sync(ctx: JobContext) -> dict[str, int]:
+    """A person the directory removed or disabled can no longer sign in, but a session or an
+    API token outlives that: here their account is closed too, and whoever now answers for
+    their open work (the branch's marketing director) is told what it is. A directory that
+    does not answer fails the run and changes nothing: nobody is judged gone on its silence."""
+    if not directory_enabled():
+        raise JobSkipped(_("No directory is configured (LDAP_SERVER_URI is not set)."))
+    from accounts.ldap_backend import DirectoryBackend, DirectoryStatus
+
+    backend = DirectoryBackend()
+    people = list(directory_staff())
+    counts = {"checked": 0, "deactivated": 0, "told": 0}
+    for done, staff in enumerate(people):
+        ctx.progress(done, len(people))
+        counts["checked"] += 1
+        if backend.directory_status(staff) == DirectoryStatus.PRESENT:
+            continue
+        work = open_work_of(staff)  # before deactivating: an inactive person's queue is empty
+        staff_deactivate(staff)
+        counts["deactivated"] += 1
+        directors = Staff.objects.filter(
+            branch_id=staff.branch_id, is_active=True, groups__name=Role.MARKETING_DIRECTOR
+        ).distinct()
+        if work:
+            body = (
+                _("They leave open work to hand over:")
+                + "\n"
+                + "\n".join(f"- {label}: {n}" for _key, label, n in work)
+            )
+        else:
+            body = _("They leave no open work.")
+        counts["told"] += notify_once(
+            kind="directory_left",
+            ref=f"staff:{staff.pk}",
+            recipients=directors,
+            business_date=ctx.business_date,
+            subject=_("{person} left the firm's directory and can no longer sign in").format(
+                person=staff
+            ),
+            body=body,
+            email=True,
+        )
+    return counts

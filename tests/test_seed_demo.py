@@ -186,3 +186,9 @@ def test_seed_demo_appointments_booked_before_are_served_and_booked_today_are_re
         with pytest.raises(ApplicationError) as refused:
             services.transfer_request_create(customer=customer, actor=clerk, **items)
         assert refused.value.code == "appointment_required"
+
+
+def test_production_refuses_every_demo_account_the_seeder_makes():
+    from accounts.demo_accounts import DEMO_USERNAMES
+
+    assert {username for username, _name, _role in STAFF} == DEMO_USERNAMES

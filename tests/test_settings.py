@@ -235,3 +235,28 @@ def test_only_the_migrate_step_connects_as_the_tables_owner(tmp_path, migrate_ur
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [user, "branch_ops"]
+
+
+def test_production_refuses_to_start_with_the_demo_accounts_present(tmp_path):
+    """The production start migrates first (docker-compose.yml), and migrate runs the database
+    checks: a demo account opening with the published password stops it (accounts/checks.py)."""
+    keys = {"DJANGO_SECRET_KEY": random_key(), "DJANGO_ALLOWED_HOSTS": "branch.example.com"}
+    assert manage("migrate", "--no-input", tmp_path=tmp_path, **keys).returncode == 0
+    create = (
+        "from accounts.models import Branch, Staff; "
+        "b = Branch.objects.create(code='SZ001', name='x'); "
+        "Staff.objects.create_user('director', password='demo-2026', branch=b); "
+        "Staff.objects.create_user('clerk', password='Another-pass-12', branch=b)"
+    )
+    assert manage("shell", "-c", create, tmp_path=tmp_path, **keys).returncode == 0
+    refused = manage("check", "--deploy", "--database", "default", tmp_path=tmp_path, **keys)
+    assert refused.returncode != 0
+    assert "accounts.E001" in refused.stderr
+    assert "director" in refused.stderr and "clerk" not in refused.stderr
+    assert manage("migrate", "--no-input", tmp_path=tmp_path, **keys).returncode != 0
+
+    reset = "from accounts.models import Staff; s = Staff.objects.get(username='director'); "
+    reset += "s.set_password('A-real-pass-2026'); s.save()"
+    assert manage("shell", "-c", reset, tmp_path=tmp_path, **keys).returncode == 0
+    allowed = manage("check", "--deploy", "--database", "default", tmp_path=tmp_path, **keys)
+    assert allowed.returncode == 0, allowed.stderr

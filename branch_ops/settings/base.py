@@ -346,3 +346,20 @@ SPECTACULAR_SETTINGS = {
         "ArchiveRecordStatusEnum": "archives.models.RecordStatus",
     },
 }
+
+# Sign-in through the firm's directory when LDAP_SERVER_URI is set (branch_ops/settings/
+# directory.py): its backend after the lockout's, before the local accounts'; its people are
+# checked against it each night.
+from branch_ops.settings.directory import directory_settings  # noqa: E402
+
+_DIRECTORY = directory_settings(env)
+globals().update(_DIRECTORY)
+if _DIRECTORY:
+    AUTHENTICATION_BACKENDS.insert(1, "accounts.ldap_backend.DirectoryBackend")
+    CELERY_BEAT_SCHEDULE["accounts.directory_sync@06:30"] = {
+        "task": "branch_ops.run_scheduled_job",
+        "schedule": crontab(hour="6", minute="30"),
+        "args": ("accounts.directory_sync",),
+    }
+# Production refuses to start with the demo's accounts signing in (accounts/checks.py).
+REFUSE_DEMO_ACCOUNTS = False

@@ -26,6 +26,7 @@ from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils import translation
 
+from accounts.demo_accounts import DEMO_PASSWORD
 from accounts.models import Branch, Customer, CustomerKind, IdType, Staff, Tier
 from accounts.roles import Role
 from accounts.services import roles_sync
@@ -48,8 +49,8 @@ from transfers.services.processing import required_retained
 
 DIRECTORS = {ApprovalStep.MARKETING_DIRECTOR: "director", ApprovalStep.GENERAL_MANAGER: "gm"}
 
-# Demo only: documented in the README, never used outside a laptop.
-DEMO_PASSWORD = "demo-2026"
+# Demo only: documented in the README, never used outside a laptop (production refuses it,
+# accounts/checks.py).
 DEMO_TRADING_PASSWORD = "135790"
 
 SEED = 20261128
