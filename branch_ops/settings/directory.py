@@ -9,7 +9,7 @@ from typing import Any
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-GROUP_TYPES = {
+GROUP_TYPES: dict[str, tuple[str, dict[str, Any]]] = {
     "groupOfNames": ("GroupOfNamesType", {}),
     "groupOfUniqueNames": ("GroupOfUniqueNamesType", {}),
     "posixGroup": ("PosixGroupType", {}),
