@@ -33,10 +33,6 @@ def works_counter(actor: Staff) -> bool:
     return actor.has_role(*COUNTER_ROLES)
 
 
-def leads_counter(actor: Staff) -> bool:
-    return actor.has_role(Role.COUNTER_LEAD)
-
-
 def works_counter_of(actor: Staff, request: TransferRequest) -> bool:
     """The counter of the request's own branch: who takes its counter transitions."""
     return actor.branch_id == request.branch_id and works_counter(actor)
