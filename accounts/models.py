@@ -281,7 +281,11 @@ class TierChange(AppendOnlyModel):
     annual_volume = models.DecimalField(_("annual trading volume"), max_digits=18, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     actor = models.ForeignKey(
-        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("who"),
     )
     source_ref = models.CharField(_("source"), max_length=40, blank=True)
@@ -305,21 +309,35 @@ class ManagerChange(AppendOnlyModel):
     Append-only, in PostgreSQL too."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="manager_changes",
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="manager_changes",
         verbose_name=_("customer"),
     )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     from_manager = models.ForeignKey(
-        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("previous account manager"),
     )
     to_manager = models.ForeignKey(
-        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("new account manager"),
     )
     cause = models.CharField(_("cause"), max_length=10, choices=ManagerChangeCause.choices)
     actor = models.ForeignKey(
-        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("who"),
     )
     source_ref = models.CharField(_("source"), max_length=40, blank=True)
