@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from core_system.hooks import ManagerMove
@@ -30,14 +31,14 @@ def revisits_hand_over(*, moves: list[ManagerMove], actor: Staff | None) -> int:
         task.owner_id = new_owner[task.customer_id]
 
         def record(
-            _before: str, _after: str, task: RevisitTask = task, previous: int = previous
+            _before: str, _after: str, task: RevisitTask = task, previous: int | None = previous
         ) -> None:
             audit(
                 task,
                 actor=actor,
                 action=RevisitAction.REASSIGNED,
                 from_state=TaskStatus.OPEN,
-                comment="core system customer master",
+                comment=_("Moved by the core system's customer master"),
                 from_owner_id=previous,
                 to_owner_id=task.owner_id,
             )
