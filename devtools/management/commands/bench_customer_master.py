@@ -33,9 +33,11 @@ class Command(BaseCommand):
         numbers = [f"M{n:03d}" for n in range(20)]
         for number in numbers:
             Staff.objects.get_or_create(
-                username=f"bench-{number}", defaults={"branch": branch, "staff_number": number}
+                username=f"bench-{branch.code}-{number}",
+                defaults={"branch": branch, "staff_number": f"{branch.code}{number}"},
             )
-        Customer.objects.filter(branch=branch).delete()
+        # The tier history is append-only: a rerun needs a branch of its own, not a cleanup.
+        assert not Customer.objects.filter(branch=branch).exists(), "use a new --branch"
         with tempfile.TemporaryDirectory() as tmp:
             full = write_export(
                 Path(tmp) / "full.csv", branch=branch.code, count=count, managers=numbers
