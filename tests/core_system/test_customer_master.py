@@ -304,3 +304,11 @@ def test_the_command_previews_applies_and_exits_2_on_bad_input(people, tmp_path,
         call_command("import_customers", str(bad), "--branch", "SZ001", "--apply-now")
     assert exit_.value.code == 2 and Customer.objects.count() == 1
     assert "unknown account manager Z999" in capsys.readouterr().out
+
+
+def test_the_customer_page_shows_why_the_customer_became_core(people, client):
+    load(people, export(line(1, assets="9000000")))
+    client.force_login(people.md)
+    response = client.get(f"/customers/{Customer.objects.get().pk}/")
+    body = response.content.decode()
+    assert 'id="tier-history"' in body and str(TierCause.IMPORT.label) in body
