@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 Path(tmp) / "delta.csv",
                 branch=branch.code,
                 count=count,
-                managers=numbers,
+                managers=[f"{branch.code}{n}" for n in numbers],
                 changed=delta,
             )
             for label, path in ((f"full {count}", full), (f"delta {delta}", night)):
