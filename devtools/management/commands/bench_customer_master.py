@@ -40,7 +40,10 @@ class Command(BaseCommand):
         assert not Customer.objects.filter(branch=branch).exists(), "use a new --branch"
         with tempfile.TemporaryDirectory() as tmp:
             full = write_export(
-                Path(tmp) / "full.csv", branch=branch.code, count=count, managers=numbers
+                Path(tmp) / "full.csv",
+                branch=branch.code,
+                count=count,
+                managers=[f"{branch.code}{n}" for n in numbers],
             )
             night = write_export(
                 Path(tmp) / "delta.csv",
