@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel.audit import AppendOnlyModel
 
@@ -93,6 +94,11 @@ class Staff(AbstractUser):
     # the directory, not this database, decides their roles, branch and whether they may
     # sign in. Empty for a local account.
     directory_dn = models.CharField(_("directory entry"), max_length=500, blank=True)
+    # The number the firm's systems know the person by: the core system's customer master
+    # names each customer's account manager by it.
+    staff_number = models.CharField(
+        _("staff number"), max_length=20, null=True, blank=True, unique=True
+    )
 
     REQUIRED_FIELDS = ["branch"]
 
@@ -125,6 +131,18 @@ class IdType(models.TextChoices):
     PASSPORT = "passport", _("Passport")
     HK_MACAU_TAIWAN = "hmt_permit", _("Hong Kong/Macau/Taiwan residence permit")
     CREDIT_CODE = "credit_code", _("Unified social credit code")
+
+
+class OpenedVia(models.TextChoices):
+    """CSDC 2018: an account opened remotely must be closable remotely."""
+
+    COUNTER = "counter", _("At the counter")
+    REMOTE = "remote", _("Remotely")
+
+
+class CustomerStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("state of an account", "Active")
+    CLOSED = "closed", pgettext_lazy("state of an account", "Closed")
 
 
 class CustomerQuerySet(models.QuerySet["Customer"]):
@@ -160,6 +178,17 @@ class Customer(models.Model):
         _("Shanghai designated trading at this branch"), default=False
     )
     sz_account = models.CharField(_("Shenzhen securities account"), max_length=20, blank=True)
+    sz_custody_seat = models.CharField(_("Shenzhen custody seat"), max_length=10, blank=True)
+    opened_via = models.CharField(
+        _("account opened"), max_length=10, choices=OpenedVia.choices, default=OpenedVia.COUNTER
+    )
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    status = models.CharField(
+        _("account status"),
+        max_length=10,
+        choices=CustomerStatus.choices,
+        default=CustomerStatus.ACTIVE,
+    )
     account_manager = models.ForeignKey(
         Staff,
         on_delete=models.PROTECT,
@@ -233,6 +262,97 @@ class Customer(models.Model):
     def masked_name(self) -> str:
         # An institution's name is not personal information; a person's is.
         return self.name if self.is_institution else mask_name(self.name)
+
+
+class TierCause(models.TextChoices):
+    IMPORT = "import", _("Figures imported from the core system")
+    OVERRIDE = "override", _("Set by hand")
+
+
+class TierChange(AppendOnlyModel):
+    """Art. 17: why a customer is in the tier they are in — each change of the tier that
+    applies, with its cause (the imported figures or a hand-set tier) and the figures then.
+    Append-only, in PostgreSQL too."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="tier_changes", verbose_name=_("customer")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_tier = models.CharField(_("from"), max_length=20, choices=Tier.choices, blank=True)
+    to_tier = models.CharField(_("to"), max_length=20, choices=Tier.choices)
+    cause = models.CharField(_("cause"), max_length=10, choices=TierCause.choices)
+    assets = models.DecimalField(_("assets"), max_digits=16, decimal_places=2)
+    annual_volume = models.DecimalField(_("annual trading volume"), max_digits=18, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    source_ref = models.CharField(_("source"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier history")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_tier or '-'} → {self.to_tier} ({self.cause})"
+
+
+class ManagerChangeCause(models.TextChoices):
+    IMPORT = "import", _("Customer master from the core system")
+
+
+class ManagerChange(AppendOnlyModel):
+    """A customer given to another account manager: who held them, who holds them now, when,
+    on whose action and why (the core system's customer master, or an Art. 28 departure).
+    Append-only, in PostgreSQL too."""
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="manager_changes",
+        verbose_name=_("customer"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_manager = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous account manager"),
+    )
+    to_manager = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new account manager"),
+    )
+    cause = models.CharField(_("cause"), max_length=10, choices=ManagerChangeCause.choices)
+    actor = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    source_ref = models.CharField(_("source"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("account-manager change")
+        verbose_name_plural = _("account-manager changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_manager_id} → {self.to_manager_id}"
 
 
 class AccessChannel(models.TextChoices):

@@ -19,6 +19,8 @@ from .models import (
     RevealedField,
     Staff,
     Tier,
+    TierCause,
+    TierChange,
 )
 from .roles import ROLE_PERMISSIONS, Role
 
@@ -51,7 +53,8 @@ def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: st
         raise InvalidInput(_("Unknown tier."))
     if tier and not reason.strip():
         raise InvalidInput(_("Say why the tier is set by hand."))
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = Customer.objects.select_for_update().select_related("branch").get(pk=customer.pk)
+    before = locked.tier
     locked.tier_override = tier
     locked.tier_override_reason = reason.strip() if tier else ""
     locked.tier_override_by = actor if tier else None
@@ -64,6 +67,17 @@ def customer_set_tier(*, customer: Customer, actor: Staff, tier: str, reason: st
             "tier_override_at",
         ]
     )
+    if locked.tier != before:
+        TierChange.objects.create(
+            customer=locked,
+            from_tier=before,
+            to_tier=locked.tier,
+            cause=TierCause.OVERRIDE,
+            assets=locked.assets,
+            annual_volume=locked.annual_volume,
+            reason=locked.tier_override_reason,
+            actor=actor,
+        )
     return locked
 
 

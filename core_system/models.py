@@ -40,3 +40,63 @@ class CoreAccountState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} @ {self.as_of}"
+
+
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+
+
+class CustomerImport(models.Model):
+    """One customer-master export as previewed (core_system/customer_master.py): the digest
+    of its bytes binds the later apply to exactly this file; the report says what applying
+    it would do (or did), and why it cannot be applied when a line is bad."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    digest = models.CharField(_("SHA-256 of the file"), max_length=64)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    full = models.BooleanField(_("full export"), default=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.PREVIEWED
+    )
+    rows = models.PositiveIntegerField(_("lines"), default=0)
+    new = models.PositiveIntegerField(_("new customers"), default=0)
+    changed = models.PositiveIntegerField(_("changed customers"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged customers"), default=0)
+    absent = models.PositiveIntegerField(_("absent from a full export"), default=0)
+    bad = models.PositiveIntegerField(_("bad lines"), default=0)
+    report = models.JSONField(_("report"), default=dict)
+    created_by = models.ForeignKey(
+        "accounts.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previewed by"),
+    )
+    created_at = models.DateTimeField(_("previewed at"), auto_now_add=True)
+    applied_by = models.ForeignKey(
+        "accounts.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer-master import")
+        verbose_name_plural = _("customer-master imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["branch", "digest"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.digest[:12]} ({self.get_state_display()})"
+
+    @property
+    def applicable(self) -> bool:
+        return self.state == ImportState.PREVIEWED and self.bad == 0

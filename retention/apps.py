@@ -9,11 +9,15 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         # Art. 30: every customer who left or deferred gets a work memo, written in the same
         # transaction as the request's outcome.
+        from core_system.hooks import on_managers_moved
         from transfers.hooks import on_home_panel, on_request_outcome
 
         from .home_panels import commitments_due_panel
+        from .services.handover import contact_tasks_hand_over
         from .services.memos import memo_record_outcome
 
         on_request_outcome(memo_record_outcome)
         # Art. 29, 34: the promises falling due are on the director's home page.
         on_home_panel(commitments_due_panel)
+        # Art. 28: open contact tasks follow a customer the core system moves to another manager.
+        on_managers_moved(contact_tasks_hand_over)

@@ -86,6 +86,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_counter": permissions.works_counter(user),
         "can_verify_identity": customer_policy.may_verify_identity(user, customer),
         "show_full": show_full,
+        # Art. 17: why the customer is in their tier (the imported figures or a hand-set one).
+        "tier_history": list(customer.tier_changes.select_related("actor")[:10]),
     }
     # The archivist and company head see the customer, not the requests (their work is the
     # archives).
