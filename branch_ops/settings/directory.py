@@ -84,6 +84,8 @@ def directory_settings(env: environ.Env) -> dict[str, Any]:
             "last_name": "sn",
             "email": "mail",
             "display_name": env.str("LDAP_DISPLAY_NAME_ATTR", default="displayName"),
+            # The number the core system's customer master names account managers by.
+            "staff_number": env.str("LDAP_STAFF_NUMBER_ATTR", default="employeeNumber"),
         },
         "AUTH_LDAP_ALWAYS_UPDATE_USER": True,
         "DIRECTORY_ROLE_GROUPS": _role_groups(env),

@@ -54,6 +54,7 @@ sn: {name[0]}
 givenName: {name[1:]}
 displayName: {name}
 mail: {uid}@example.com
+employeeNumber: E-{uid}
 userPassword: {PASSWORD}
 """
 

@@ -90,6 +90,8 @@ def test_a_director_by_directory_group_signs_in_with_that_role_and_branch(direct
     assert wang.role_names == {Role.MARKETING_DIRECTOR, Role.ACCOUNT_MANAGER}
     assert wang.directory_dn == f"uid=wang,{PEOPLE}"
     assert wang.display_name == "王营销总监"
+    # The customer master names account managers by this number (core_system.customer_master).
+    assert wang.staff_number == "E-wang"
     # The directory checks the password: none is kept here to outlive the directory account.
     assert not wang.has_usable_password()
 
