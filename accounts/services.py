@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from . import permissions
 from .models import (
     AccessChannel,
     AccessPurpose,
+    Branch,
     Customer,
     CustomerAccessLog,
     RevealedField,
@@ -157,3 +161,45 @@ def customer_reveal(
         purpose=purpose,
         note=note,
     )
+
+
+BRANCH_SETTINGS = (
+    "name",
+    "important_assets",
+    "important_volume",
+    "core_assets",
+    "core_volume",
+    "approval_wait_alert_minutes",
+)
+
+
+@transaction.atomic
+def branch_configure(*, code: str, **values: Any) -> tuple[Branch, bool]:
+    """A branch going live: created with its code, or its settings changed (its name, the
+    Art. 17 tier thresholds, the counter's wait before the director is told). Checked as the
+    admin checks it, all or nothing; a setting not given keeps its value (or the default)."""
+    unknown = set(values) - set(BRANCH_SETTINGS)
+    if unknown:
+        raise InvalidInput(
+            _("No such branch setting: {names}.").format(names=", ".join(sorted(unknown)))
+        )
+    code = (code or "").strip().upper()
+    branch = Branch.objects.select_for_update().filter(code=code).first()
+    created = branch is None
+    if branch is None:
+        branch = Branch(code=code, name=values.get("name") or code)
+    for name, value in values.items():
+        if value is not None:
+            setattr(branch, name, value)
+    try:
+        branch.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            "; ".join(
+                f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+                for field, messages in exc.message_dict.items()
+            ),
+            details=exc.message_dict,
+        ) from exc
+    branch.save()
+    return branch, created
