@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Customer
+from accounts.models import Branch, Customer
 from core_system.models import CoreAccountState
 from kernel.errors import InvalidInput
 
@@ -198,9 +198,12 @@ def core_export_import(
     source: TextIO,
     as_of: dt.date,
     progress: Progress | None = None,
+    branch: Branch | None = None,
 ) -> ImportResult:
     """Check every row of the export in `source`, then write them all in one transaction.
-    Raises CoreImportError naming each bad line (line 1 is the header) and writes nothing."""
+    Raises CoreImportError naming each bad line (line 1 is the header) and writes nothing.
+    With `branch`, a fund account of any other branch is a bad line: a branch's own file
+    must not set another branch's customers."""
     reader = csv.DictReader(source)
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
@@ -210,7 +213,8 @@ def core_export_import(
         )
     reader.fieldnames = header
 
-    customers = dict(Customer.objects.values_list("fund_account", "pk"))
+    listed = Customer.objects.filter(branch=branch) if branch is not None else Customer.objects
+    customers = dict(listed.values_list("fund_account", "pk"))
     seen: dict[int, int] = {}
     errors: list[LineError] = []
     states: list[dict[str, Any]] = []

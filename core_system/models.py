@@ -100,3 +100,61 @@ class CustomerImport(models.Model):
     @property
     def applicable(self) -> bool:
         return self.state == ImportState.PREVIEWED and self.bad == 0
+
+
+class CoreFileKind(models.TextChoices):
+    # In the order a night's files load: the accounts and figures name customers the
+    # customer master may have opened that day.
+    CUSTOMERS = "customers", _("Customer master")
+    ACCOUNTS = "accounts", _("Account states")
+    METRICS = "metrics", _("Daily figures")
+
+
+class CoreFileState(models.TextChoices):
+    LOADED = "loaded", _("Loaded")
+    REFUSED = "refused", _("Refused")
+
+
+class CoreFile(models.Model):
+    """One file the nightly job took from the drop folder (core_system/nightly.py): which
+    branch, day and kind its name gave, its SHA-256, and whether it loaded or why not. A
+    branch's day has at most one loaded file of each kind, and a file's bytes load once,
+    whatever its name: the record stops a second load when the move out of the folder failed."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    business_date = models.DateField(_("business date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=CoreFileKind.choices)
+    name = models.CharField(_("file name"), max_length=255)
+    digest = models.CharField(_("SHA-256 of the file"), max_length=64)
+    state = models.CharField(_("state"), max_length=10, choices=CoreFileState.choices)
+    # The JobRun's id, not a foreign key: jobs sits beside core_system, and neither app's
+    # tables may reach into the other's (README, "Architecture").
+    run_id = models.PositiveBigIntegerField(_("job run"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("lines"), default=0)
+    counts = models.JSONField(_("counts"), default=dict)
+    reason = models.TextField(_("why it was refused"), blank=True)
+    report = models.JSONField(_("report"), default=dict)
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("core-system file")
+        verbose_name_plural = _("core-system files")
+        ordering = ["-taken_at", "-pk"]
+        constraints = [
+            # A refused file may be followed by its correction; a loaded one may not.
+            models.UniqueConstraint(
+                fields=["branch", "business_date", "kind"],
+                condition=models.Q(state="loaded"),
+                name="core_file_one_loaded_per_day_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["digest"],
+                condition=models.Q(state="loaded"),
+                name="core_file_bytes_loaded_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_state_display()})"

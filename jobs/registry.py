@@ -86,6 +86,8 @@ class JobContext:
     trigger: str
     progress: Progress = _no_progress
     counts: Counter[str] = field(default_factory=Counter)
+    # The JobRun recording this run, for records that name the run that made them.
+    run_id: int | None = None
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] += n
@@ -327,6 +329,7 @@ def job_run(
         calendar=TradingCalendar(),
         trigger=trigger,
         progress=progress or _no_progress,
+        run_id=run.pk,
     )
     try:
         trading_day = ctx.calendar.is_trading_day(business_date) if spec.needs_calendar else True

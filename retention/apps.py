@@ -10,9 +10,12 @@ class RetentionConfig(AppConfig):
         # Art. 30: every customer who left or deferred gets a work memo, written in the same
         # transaction as the request's outcome.
         from core_system.hooks import on_managers_moved
+        from core_system.models import CoreFileKind
+        from core_system.nightly import core_file_loader
         from transfers.hooks import on_home_panel, on_request_outcome
 
         from .home_panels import commitments_due_panel
+        from .nightly_files import metrics_core_file_load
         from .services.handover import contact_tasks_hand_over
         from .services.memos import memo_record_outcome
 
@@ -21,3 +24,5 @@ class RetentionConfig(AppConfig):
         on_home_panel(commitments_due_panel)
         # Art. 28: open contact tasks follow a customer the core system moves to another manager.
         on_managers_moved(contact_tasks_hand_over)
+        # Art. 5-6: the core system's daily figures arrive with the night's files.
+        core_file_loader(CoreFileKind.METRICS)(metrics_core_file_load)

@@ -187,6 +187,14 @@ EMAIL_BACKEND = env(
 CORE_SYSTEM_ADAPTER = env(
     "CORE_SYSTEM_ADAPTER", default="core_system.adapters.DailyExportCoreSystem"
 )
+# The core system's nightly files (core_system/nightly.py): dropped here as
+# <BRANCH>_<YYYYMMDD>_<kind>.csv, moved to processed/ or refused/ beneath it once taken.
+CORE_DROP_DIR = env.path("CORE_DROP_DIR", default=VAR_DIR / "core-drop")
+# Beijing time by which each kind must have loaded, else the general manager is told; a kind
+# left out is not expected ("customers=21:30,accounts=21:30,metrics=21:30").
+CORE_FILES_DUE_AT: dict[str, str] = env.dict(
+    "CORE_FILES_DUE_AT", default={"customers": "21:30", "accounts": "21:30", "metrics": "21:30"}
+)
 
 # Celery: the embedded default has no Redis server, so tasks run in-process.
 REDIS_URL = env("REDIS_URL", default="")
@@ -264,6 +272,19 @@ JOB_TIMES: list[tuple[str, dict]] = [  # type: ignore[type-arg]
     ("archives.file_day", {"hour": 18, "minute": 0, "day_of_week": _WEEKDAYS}),
     ("archives.integrity_check", {"hour": 2, "minute": 0}),
     ("branch_ops.calendar_watch", {"hour": 7, "minute": 45}),
+    # After the core system's end-of-day batch; again before and after the files' due time,
+    # for a file that comes late (each run takes only what no run has taken).
+    ("core_system.nightly_files", {"hour": 20, "minute": 30, "day_of_week": _WEEKDAYS}),
+    ("core_system.nightly_files", {"hour": 21, "minute": 15, "day_of_week": _WEEKDAYS}),
+    ("core_system.nightly_files", {"hour": 23, "minute": 0, "day_of_week": _WEEKDAYS}),
+    # At each due time: the job itself checks which kinds are due by then.
+    *(
+        (
+            "core_system.nightly_files_late",
+            {"hour": int(hour), "minute": int(minute), "day_of_week": _WEEKDAYS},
+        )
+        for hour, minute in sorted({tuple(t.split(":")) for t in CORE_FILES_DUE_AT.values()})
+    ),
 ]
 CELERY_BEAT_SCHEDULE = {
     f"{name}@{spec['hour']:02d}:{spec['minute']:02d}": {

@@ -55,6 +55,7 @@ class MetricsLoadResult:
     created: int = 0
     updated: int = 0
     unknown_accounts: list[str] = field(default_factory=list)
+    rows: int = 0  # the lines read, a day's repeated line included
 
 
 BATCH = 1000
@@ -79,7 +80,7 @@ def metrics_load(*, branch: Branch, rows: Iterable[MetricsRow]) -> MetricsLoadRe
             "fund_account", "pk"
         )
     )
-    result = MetricsLoadResult(unknown_accounts=sorted(accounts - ids.keys()))
+    result = MetricsLoadResult(unknown_accounts=sorted(accounts - ids.keys()), rows=len(rows))
     latest: dict[tuple[int, dt.date], MetricsRow] = {}
     for row in rows:
         if row.fund_account in ids:
@@ -437,3 +438,29 @@ def metrics_rows_from_csv(source: Iterable[str]) -> list[MetricsRow]:
             ),
         )
     return rows
+
+
+def metrics_file_load(*, branch: Branch, business_date: dt.date, text: str) -> MetricsLoadResult:
+    """A night's figures file for one branch and day, all or nothing: every line readable,
+    every line of that day, every account the branch's (a line for another branch's customer
+    means the file is not this branch's, so none of it loads)."""
+    import io
+
+    rows = metrics_rows_from_csv(io.StringIO(text, newline=""))
+    other_days = sorted({row.date for row in rows if row.date != business_date})
+    if other_days:
+        raise InvalidInput(
+            _("The file is for {day} but has figures for {dates}.").format(
+                day=business_date.isoformat(),
+                dates=", ".join(d.isoformat() for d in other_days[:5]),
+            ),
+        )
+    with transaction.atomic():
+        result = metrics_load(branch=branch, rows=rows)
+        if result.unknown_accounts:
+            raise InvalidInput(
+                _("Not customers of {branch}, nothing was loaded: {accounts}.").format(
+                    branch=branch.code, accounts=", ".join(result.unknown_accounts[:20])
+                ),
+            )
+    return result
