@@ -264,6 +264,8 @@ JOB_TIMES: list[tuple[str, dict]] = [  # type: ignore[type-arg]
     ("archives.file_day", {"hour": 18, "minute": 0, "day_of_week": _WEEKDAYS}),
     ("archives.integrity_check", {"hour": 2, "minute": 0}),
     ("branch_ops.calendar_watch", {"hour": 7, "minute": 45}),
+    # PIPL Art. 19: an export previewed and never applied is not kept past its day.
+    ("core_system.staging_sweep", {"hour": 3, "minute": 15}),
 ]
 CELERY_BEAT_SCHEDULE = {
     f"{name}@{spec['hour']:02d}:{spec['minute']:02d}": {

@@ -161,3 +161,19 @@ def test_a_kept_file_past_its_time_is_swept_and_can_no_longer_be_applied(people,
     assert "no longer kept" in " ".join(str(m) for m in response.context["messages"])
     record.refresh_from_db()
     assert record.state == ImportState.PREVIEWED
+
+
+def test_the_scheduled_sweep_deletes_a_kept_file_past_its_day(people):
+    import time_machine
+
+    from jobs.models import JobOutcome
+    from jobs.registry import job_run
+
+    record = customer_import_upload(branch=people.branch, actor=people.gm, data=export(line(1)))
+    name = record.staged_name
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        run = job_run(
+            name="core_system.staging_sweep", business_date=timezone.localdate(), trigger="command"
+        )
+    assert run.outcome == JobOutcome.SUCCEEDED, run.message
+    assert run.counts["swept"] == 1 and not default_storage.exists(name)
