@@ -330,6 +330,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
+        "CustomerImportStateEnum": "core_system.models.ImportState",
         "TransferStateEnum": "transfers.models.TransferState",
         "TierEnum": "accounts.models.Tier",
         "CustomerKindEnum": "accounts.models.CustomerKind",
