@@ -54,6 +54,20 @@ def pii_decrypt(value: str) -> str:
         ) from exc
 
 
+def pii_encrypt_bytes(data: bytes) -> bytes:
+    """A whole file of personal data (an export staged between its preview and its apply)."""
+    return _cipher().encrypt(data)
+
+
+def pii_decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _cipher().decrypt(token)
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A stored personal file does not decrypt with any key in PII_ENCRYPTION_KEYS."
+        ) from exc
+
+
 # --- keyed hashes -------------------------------------------------------------------------
 
 

@@ -150,6 +150,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Art. 27: the permitted commission range per tier is the general manager's.
         "retention.add_commissionrange",
         "retention.change_commissionrange",
+        # The customer master's imports (core_system/permissions.py: the GM applies them).
+        "core_system.view_customerimport",
     ],
     Role.ARCHIVIST: ["accounts.view_customer", *_VIEW_ARCHIVES],
     Role.COMPANY_HEAD: [
@@ -169,6 +171,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "branch_ops.view_calendaryear",
         "branch_ops.view_exchangeholiday",
         "core_system.view_coreaccountstate",
+        "core_system.view_customerimport",
         *_VIEW_RETENTION,
     ],
     Role.CALENDAR_KEEPER: [

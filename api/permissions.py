@@ -16,6 +16,7 @@ from api.models import SystemToken
 # The scopes a system token may hold, one per group of endpoints.
 SCOPES = {
     "customers:read": _("Read customers (masked identity numbers and phones)"),
+    "customers:import": _("Preview and apply the core system's customer master"),
     "transfers:read": _("Read transfer requests"),
     "transfers:write": _("Create transfer requests and take the counter's workflow steps"),
     "approvals:write": _("Approve, record phone approvals, send back"),

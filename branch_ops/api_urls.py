@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from api.customer_imports import CustomerImportViewSet
 from api.customers import CustomerViewSet
 from api.urls import catch_all, contract_urlpatterns
 from archives.api import ArchiveRecordViewSet
@@ -12,6 +13,7 @@ from transfers.api import TransferRequestViewSet
 
 router = SimpleRouter()
 router.register("customers", CustomerViewSet, basename="api-customer")
+router.register("customer-imports", CustomerImportViewSet, basename="api-customer-import")
 router.register("requests", TransferRequestViewSet, basename="api-request")
 router.register("commitments", CommitmentViewSet, basename="api-commitment")
 router.register("revisit-tasks", RevisitTaskViewSet, basename="api-revisit-task")

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from archives import permissions as archives_may
+from core_system import permissions as core_system_may
 from jobs import permissions as jobs_may
 from transfers import permissions as transfers_may
 from transfers import selectors as transfers_read
@@ -35,6 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "revisits": reads,
             "jobs": jobs_may.may_read_runs(user),
             "calendar": jobs_may.may_see_calendar(user),
+            "customer_imports": core_system_may.may_read_imports(user),
             "counter": transfers_may.works_counter(user),
             "archive_grants": archives_may.may_see_grants(user),
             "archive_inventory": archives_may.may_see_inventory(user),

@@ -35,4 +35,5 @@ urlpatterns = [
     path("archives/", include("archives.urls")),
     path("jobs/", include("jobs.urls")),
     path("calendar/", include("jobs.calendar_urls")),
+    path("customer-imports/", include("core_system.urls")),
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from accounts.admin_mixins import BranchScopedAdmin, PiiSearchAdminMixin
-from core_system.models import CoreAccountState
+from accounts.admin_mixins import BranchScopedAdmin, PiiSearchAdminMixin, ReadOnlyAdmin
+from core_system.models import CoreAccountState, CustomerImport
 
 
 @admin.register(CoreAccountState)
@@ -34,3 +34,29 @@ class CoreAccountStateAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     autocomplete_fields = ("customer",)
     # The stand-in for the core system's password check is never shown or typed here.
     exclude = ("trading_password_hash",)
+
+
+@admin.register(CustomerImport)
+class CustomerImportAdmin(ReadOnlyAdmin):
+    """What each export's preview found and whether it was applied; written only by the
+    services (core_system/staging.py), never here."""
+
+    branch_lookup = "branch"
+    list_display = (
+        "created_at",
+        "filename",
+        "full",
+        "state",
+        "rows",
+        "new",
+        "changed",
+        "unchanged",
+        "absent",
+        "bad",
+        "created_by",
+        "applied_at",
+    )
+    list_filter = ("state", "full")
+    list_select_related = ("branch", "created_by")
+    exclude = ("report",)
+    readonly_fields = ("digest", "staged_until")

@@ -87,6 +87,12 @@ class CustomerImport(models.Model):
         verbose_name=_("applied by"),
     )
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # The previewed file, encrypted, in the default storage until it is applied or expires
+    # (core_system/staging.py): it holds identity numbers and phones in clear (PIPL Art. 51).
+    staged_name = models.CharField(max_length=255, blank=True, editable=False)
+    staged_until = models.DateTimeField(_("file kept until"), null=True, blank=True)
+    # The background apply's Celery task, whose progress the page shows while it runs.
+    task_id = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("customer-master import")

@@ -1,5 +1,5 @@
-"""The installation's own jobs: the scheduler's heartbeat, the calendar's horizon and the
-check of the directory's people."""
+"""The installation's own jobs: the scheduler's heartbeat, the calendar's horizon, the
+check of the directory's people and the sweep of the customer master's kept files."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from accounts.directory import directory_enabled, directory_staff, open_work_of, staff_deactivate
 from accounts.models import Staff
 from accounts.roles import CALENDAR_WATCHERS, Role
+from core_system.staging import staging_sweep
 from kernel.calendar import calendar_outlook
 
 from .registry import JobContext, JobSkipped, job, notify_once
@@ -125,3 +126,20 @@ def directory_sync(ctx: JobContext) -> dict[str, int]:
             email=True,
         )
     return counts
+
+
+@job(
+    "core_system.staging_sweep",
+    title=gettext_lazy("Customer master's kept files"),
+    figures={"swept": gettext_lazy("Files past their time, deleted")},
+    description=gettext_lazy(
+        "Delete the customer-master exports kept for an apply that did not come within a day"
+    ),
+    trading_days_only=False,
+    per_branch=False,
+    needs_calendar=False,
+)
+def customer_master_staging_sweep(ctx: JobContext) -> dict[str, int]:
+    """A previewed export holds identity numbers and phones in clear: kept encrypted, and no
+    longer than the import needs (PIPL Art. 19)."""
+    return staging_sweep()

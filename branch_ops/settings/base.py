@@ -285,6 +285,8 @@ JOB_TIMES: list[tuple[str, dict]] = [  # type: ignore[type-arg]
         )
         for hour, minute in sorted({tuple(t.split(":")) for t in CORE_FILES_DUE_AT.values()})
     ),
+    # PIPL Art. 19: an export previewed and never applied is not kept past its day.
+    ("core_system.staging_sweep", {"hour": 3, "minute": 15}),
 ]
 CELERY_BEAT_SCHEDULE = {
     f"{name}@{spec['hour']:02d}:{spec['minute']:02d}": {
@@ -349,6 +351,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
+        "CustomerImportStateEnum": "core_system.models.ImportState",
         "TransferStateEnum": "transfers.models.TransferState",
         "TierEnum": "accounts.models.Tier",
         "CustomerKindEnum": "accounts.models.CustomerKind",

@@ -66,6 +66,54 @@ class Row:
 
 
 MATRIX: dict[str, Row] = {
+    # api/v1/^customer-imports/(?P<pk>[0-9]+)/apply/$
+    "api-customer-import-apply": Row(
+        "customer_import",
+        "403 403 403 403 405 403 403 405 403",
+        "403 403 403 403 405 403 403 405 403",
+    ),
+    # api/v1/^customer-imports/(?P<pk>[0-9]+)/$
+    "api-customer-import-detail": Row(
+        "customer_import",
+        "403 403 403 403 404 403 403 404 403",
+        "403 403 403 403 404 403 403 404 403",
+    ),
+    # api/v1/^customer-imports/$ (POST only: a file in)
+    "api-customer-import-list": Row(
+        None,
+        "403 403 403 403 405 403 403 405 403",
+        "403 403 403 403 405 403 403 405 403",
+    ),
+    # customer-imports/<int:pk>/apply/
+    "customer_import_apply": Row(
+        "customer_import",
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    # customer-imports/<int:pk>/
+    "customer_import_detail": Row(
+        "customer_import",
+        "403 403 403 403 404 403 403 404 403",
+        "403 403 403 403 404 403 403 404 403",
+    ),
+    # customer-imports/
+    "customer_import_home": Row(
+        None,
+        "403 403 403 403 200 403 403 200 403",
+        "403 403 403 403 200 403 403 200 403",
+    ),
+    # customer-imports/preview/
+    "customer_import_preview": Row(
+        None,
+        "405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405",
+    ),
+    # customer-imports/<int:pk>/status/
+    "customer_import_status": Row(
+        "customer_import",
+        "403 403 403 403 404 403 403 404 403",
+        "403 403 403 403 404 403 403 404 403",
+    ),
     # api/v1/^archive-records/(?P<pk>[0-9]+)/$
     "api-archive-record-detail": Row(
         "archive_record",
