@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CoreAccountState(models.Model):
@@ -118,7 +119,7 @@ class CoreFileKind(models.TextChoices):
 
 class CoreFileState(models.TextChoices):
     LOADED = "loaded", _("Loaded")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("core-system file", "Refused")
 
 
 class CoreFile(models.Model):

@@ -1,7 +1,10 @@
-"""The installation's own jobs: the scheduler's heartbeat, the calendar's horizon, the
-check of the directory's people and the sweep of the customer master's kept files."""
+"""The installation's own jobs and the core system's: the scheduler's heartbeat, the
+calendar's horizon, the check of the directory's people, the nightly files and the sweep of
+the customer master's kept files."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,10 +13,17 @@ from django.utils.translation import gettext_lazy
 from accounts.directory import directory_enabled, directory_staff, open_work_of, staff_deactivate
 from accounts.models import Staff
 from accounts.roles import CALENDAR_WATCHERS, Role
+from core_system.models import CoreFileKind
+from core_system.nightly import core_files_overdue, core_files_take
 from core_system.staging import staging_sweep
 from kernel.calendar import calendar_outlook
 
-from .registry import JobContext, JobSkipped, job, notify_once
+from .registry import JobContext, JobSkipped, PerChoice, job, notify_once
+
+
+def _branch(ctx: JobContext) -> Any:
+    assert ctx.branch is not None
+    return ctx.branch
 
 
 @job(
@@ -143,3 +153,84 @@ def customer_master_staging_sweep(ctx: JobContext) -> dict[str, int]:
     """A previewed export holds identity numbers and phones in clear: kept encrypted, and no
     longer than the import needs (PIPL Art. 19)."""
     return staging_sweep()
+
+
+# The core system's nightly files: the work is core_system's (core_system/nightly.py), the
+# schedule's here, above it.
+
+
+@job(
+    "core_system.nightly_files",
+    title=gettext_lazy("Core system's nightly files"),
+    figures={
+        "loaded": PerChoice(gettext_lazy("Files loaded"), CoreFileKind),
+        "refused": PerChoice(gettext_lazy("Files refused"), CoreFileKind),
+        "rows": gettext_lazy("Lines loaded"),
+        "duplicates": gettext_lazy("Copies of a file already loaded, set aside"),
+        "moved_late": gettext_lazy("Files taken earlier, moved now"),
+    },
+    description=gettext_lazy(
+        "Load the customer master, account states and daily figures the core system drops "
+        "after the close, each file once; refuse a file that is incomplete, bad or not the "
+        "branch's"
+    ),
+)
+def nightly_files(ctx: JobContext) -> dict[str, int]:
+    return core_files_take(
+        branch=_branch(ctx),
+        business_date=ctx.business_date,
+        run_id=ctx.run_id,
+        progress=ctx.progress,
+    )
+
+
+@job(
+    "core_system.nightly_files_late",
+    title=gettext_lazy("Core system's files not in by their time"),
+    figures={
+        "missing": PerChoice(gettext_lazy("Files not loaded"), CoreFileKind),
+        "told": gettext_lazy("General managers told"),
+    },
+    description=gettext_lazy(
+        "Tell the general manager which of the night's files has not loaded by its due time "
+        "(CORE_FILES_DUE_AT)"
+    ),
+)
+def nightly_files_late(ctx: JobContext) -> dict[str, int]:
+    branch = _branch(ctx)
+    counts: dict[str, int] = {"told": 0}
+    managers = Staff.objects.filter(
+        branch=branch, is_active=True, groups__name=Role.GENERAL_MANAGER
+    ).distinct()
+    for overdue in core_files_overdue(branch=branch, business_date=ctx.business_date):
+        counts[f"missing.{overdue.kind}"] = 1
+        kind = CoreFileKind(overdue.kind).label
+        due = overdue.due_at.strftime("%H:%M")
+        if overdue.refused_reason:
+            subject = _("The core system's {kind} file for {date} was refused").format(
+                kind=kind, date=ctx.business_date.isoformat()
+            )
+            body = _(
+                "{name} was not loaded: {reason} A corrected file dropped as {name} loads at "
+                "the job's next run."
+            ).format(name=overdue.expected_name, reason=overdue.refused_reason)
+        else:
+            subject = _("The core system's {kind} file for {date} has not arrived").format(
+                kind=kind, date=ctx.business_date.isoformat()
+            )
+            body = _(
+                "{name} was due in the drop folder by {due} and has not loaded. Until it does, "
+                "the branch works on the previous day's data. Ask the core system's operators "
+                "to send it; it loads at the job's next run."
+            ).format(name=overdue.expected_name, due=due)
+        counts["told"] += notify_once(
+            kind="core_file_missing",
+            ref=overdue.kind,
+            recipients=managers,
+            business_date=ctx.business_date,
+            subject=subject,
+            body=body,
+            link=reverse("job_list"),
+            email=True,
+        )
+    return counts
