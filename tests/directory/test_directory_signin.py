@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import json
-
-import environ
 import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory, override_settings
@@ -21,54 +18,13 @@ from revisits.models import Reason, RevisitTask
 from tests.builders import make_branch
 
 from .slapd import (
-    ADMIN_DN,
-    ADMIN_PASSWORD,
     AM_GROUP,
-    DISABLED_GROUP,
-    GROUPS,
     MD_GROUP,
     PASSWORD,
     PEOPLE,
-    slapd_start,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def slapd(tmp_path_factory):
-    server = slapd_start(tmp_path_factory.mktemp("slapd"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def directory(slapd, monkeypatch):
-    """The settings as production builds them from its environment (settings/directory.py)."""
-    from branch_ops.settings.directory import directory_settings
-
-    for name, value in {
-        "LDAP_SERVER_URI": slapd.uri,
-        "LDAP_BIND_DN": ADMIN_DN,
-        "LDAP_BIND_PASSWORD": ADMIN_PASSWORD,
-        "LDAP_USER_SEARCH_BASE": PEOPLE,
-        "LDAP_GROUP_SEARCH_BASE": GROUPS,
-        "LDAP_GROUP_TYPE": "groupOfNames",
-        "LDAP_DENY_GROUP": DISABLED_GROUP,
-        "LDAP_ROLE_GROUPS": json.dumps(
-            {MD_GROUP: ["SZ001", "marketing_director"], AM_GROUP: ["SZ001", "account_manager"]}
-        ),
-    }.items():
-        monkeypatch.setenv(name, value)
-    built = directory_settings(environ.Env())
-    backends = [
-        "axes.backends.AxesStandaloneBackend",
-        "accounts.ldap_backend.DirectoryBackend",
-        "django.contrib.auth.backends.ModelBackend",
-        "guardian.backends.ObjectPermissionBackend",
-    ]
-    with override_settings(AUTHENTICATION_BACKENDS=backends, **built):
-        yield slapd
 
 
 @pytest.fixture
