@@ -51,6 +51,7 @@ from accounts.models import (
 from accounts.pii import pii_digest
 from accounts.validators import id_number_problem
 from core_system.hooks import ManagerMove, managers_moved
+from core_system.imports import parse_date
 from core_system.models import CustomerImport, ImportState
 from kernel.errors import InvalidInput, InvalidState
 from notifications.services import notify
@@ -101,7 +102,6 @@ MAX_LENGTHS = {
 }
 TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "是"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "否", ""})
-DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")
 ASSETS_MAX_DIGITS = 16
 VOLUME_MAX_DIGITS = 18
 # A cell longer than this is not a field of the master (the longest is a name of 100); a
@@ -450,18 +450,6 @@ def _amount(value: str, max_digits: int) -> Decimal:
     return amount
 
 
-def _date(value: str) -> dt.date | None:
-    value = value.strip()
-    if not value:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError
-
-
 def _parse(line: _Line) -> tuple[_Parsed | None, list[str]]:
     reasons: list[str] = []
     cells: dict[str, str] = {}
@@ -506,7 +494,7 @@ def _parse(line: _Line) -> tuple[_Parsed | None, list[str]]:
             )
         )
     try:
-        values["opened_on"] = _date(cells["opened_on"])
+        values["opened_on"] = parse_date(cells["opened_on"])
     except ValueError:
         reasons.append(
             _("opened_on “{value}” is not a date (YYYY-MM-DD)").format(value=cells["opened_on"])

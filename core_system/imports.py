@@ -97,7 +97,9 @@ def _parse_bool(value: str) -> bool:
     raise ValueError
 
 
-def _parse_date(value: str) -> dt.date | None:
+def parse_date(value: str) -> dt.date | None:
+    """A day as the core system's exports write it (2026-11-27 or 20261127); empty is None,
+    anything else a ValueError."""
     value = value.strip()
     if not value:
         return None
@@ -143,7 +145,7 @@ def _check_row(
         values["customer_id"] = customers[account]
 
     try:
-        values["last_order_date"] = _parse_date(cells["last_order_date"])
+        values["last_order_date"] = parse_date(cells["last_order_date"])
     except ValueError:
         reasons.append(
             _("last_order_date “{value}” is not a date (YYYY-MM-DD)").format(
