@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models
 
 from .models import AccessPurpose, Customer, RevealedField
-from .roles import COUNTER_ROLES, Role
+from .roles import COUNTER_ROLES, HEAD_OFFICE_ROLES, Role
 
 
 def scope_to_branch(
@@ -31,6 +31,15 @@ def scope_to_branch(
     if branch_id is None:
         return queryset.none()
     return queryset.filter(**{lookup: branch_id})
+
+
+def sees_every_branch(actor: Any) -> bool:
+    """The head office's marketing and compliance, and its administrator, read every
+    branch's figures (the head-office console); they belong to no branch."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    has_role = getattr(actor, "has_role", None)
+    return bool(has_role and has_role(*HEAD_OFFICE_ROLES))
 
 
 def may_set_tier(actor: Any) -> bool:

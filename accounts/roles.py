@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     # Firm-wide: the exchanges' calendar is one for every branch, so one role keeps it.
     CALENDAR_KEEPER = "calendar_keeper", _("Calendar keeper")
+    # The head office: reads every branch's figures, belongs to none.
+    HQ_MARKETING = "hq_marketing", _("Head-office marketing")
+    HQ_COMPLIANCE = "hq_compliance", _("Head-office compliance")
 
 
 # Roles that see and keep the trading calendar's horizon (its warning, its page).
@@ -25,7 +28,18 @@ COUNTER_ROLES = frozenset({Role.COUNTER_CLERK, Role.COUNTER_LEAD})
 # Roles that see the whole branch's customers and requests (everyone but the archivist and
 # company head, whose work is the archives, and the calendar keeper, who keeps the firm's
 # calendar and reads no branch's business).
-BRANCH_READERS = frozenset(set(Role) - {Role.ARCHIVIST, Role.COMPANY_HEAD, Role.CALENDAR_KEEPER})
+BRANCH_READERS = frozenset(
+    set(Role)
+    - {
+        Role.ARCHIVIST,
+        Role.COMPANY_HEAD,
+        Role.CALENDAR_KEEPER,
+        Role.HQ_MARKETING,
+        Role.HQ_COMPLIANCE,
+    }
+)
+# The head office's roles: every branch's figures, no branch's customers.
+HEAD_OFFICE_ROLES = frozenset({Role.HQ_MARKETING, Role.HQ_COMPLIANCE})
 
 _VIEW_BUSINESS = [
     "accounts.view_customer",
@@ -183,4 +197,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "branch_ops.change_exchangeholiday",
         "branch_ops.delete_exchangeholiday",
     ],
+    # The head office reads the console (headoffice/), not the branches' admin.
+    Role.HQ_MARKETING: [],
+    Role.HQ_COMPLIANCE: [],
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from .tables import Amount, cell_text, figure_tables
+from .tables import Amount, FigureTable, cell_text, figure_tables
 
 # One sheet per table, named in the reader's language. The context tells translators what
 # Excel allows: at most 31 characters, none of [ ] : * ? / \ (sheet_name() makes sure).
@@ -36,12 +37,19 @@ COUNT_FORMAT = "#,##0"
 
 
 def analysis_csv(figures: dict[str, Any]) -> bytes:
+    return tables_csv(
+        [_("Monthly churn analysis"), figures["branch"]["name"], figures["month"]],
+        figure_tables(figures),
+    )
+
+
+def tables_csv(title_row: list[str], tables: list[FigureTable]) -> bytes:
     """One file, one section after another: a title line, the header, the rows. UTF-8
     with a byte-order mark so Excel on a Chinese Windows opens it right."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Monthly churn analysis"), figures["branch"]["name"], figures["month"]])
-    for table in figure_tables(figures):
+    writer.writerow(title_row)
+    for table in tables:
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.header)
@@ -58,13 +66,24 @@ def sheet_name(text: Any, fallback: str) -> str:
 
 
 def analysis_xlsx(figures: dict[str, Any]) -> bytes:
+    return tables_xlsx(
+        figure_tables(figures),
+        title=f"{figures['branch']['name']} {figures['month']}",
+        sheet_names=SHEET_NAMES,
+    )
+
+
+def tables_xlsx(
+    tables: list[FigureTable], *, title: str, sheet_names: Mapping[str, Promise]
+) -> bytes:
+    """One sheet per table, in the reader's language."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
-    for table in figure_tables(figures):
-        sheet = book.create_sheet(sheet_name(SHEET_NAMES.get(table.key, table.key), table.key))
+    for table in tables:
+        sheet = book.create_sheet(sheet_name(sheet_names.get(table.key, table.key), table.key))
         sheet.append([table.title])
         sheet["A1"].font = Font(bold=True)
         sheet.append(table.header)
@@ -81,7 +100,7 @@ def analysis_xlsx(figures: dict[str, Any]) -> bytes:
         sheet.column_dimensions["A"].width = 42
         for letter in "BCDEF":
             sheet.column_dimensions[letter].width = 16
-    book.properties.title = f"{figures['branch']['name']} {figures['month']}"
+    book.properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

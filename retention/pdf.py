@@ -14,7 +14,7 @@ from kernel import pdf
 from kernel.calendar import BEIJING
 
 from .models import WorkMemo
-from .tables import cell_text, figure_tables, tier_label
+from .tables import FigureTable, cell_text, figure_tables, tier_label
 
 
 def _date(value: Any) -> str:
@@ -109,21 +109,13 @@ def memo_pdf(memo: WorkMemo) -> bytes:
     return pdf.render(story, title=f"work-memo-{memo.pk}")
 
 
-def analysis_pdf(figures: dict[str, Any]) -> bytes:
+def tables_story(tables: list[FigureTable], *, trend: list[dict[str, Any]]) -> list[Flowable]:
+    """The tables one after another, the twelve-month chart after the summary."""
     from .charts import trend_drawing
 
     s = pdf.styles()
-    story: list[Flowable] = [
-        Paragraph(_("Monthly churn analysis"), s["title"]),
-        Paragraph(
-            _("{branch} · {month} · for the monthly meeting (Art. 7)").format(
-                branch=figures["branch"]["name"], month=figures["month"]
-            ),
-            s["subtitle"],
-        ),
-        pdf.spacer(),
-    ]
-    for table in figure_tables(figures):
+    story: list[Flowable] = []
+    for table in tables:
         story.append(Paragraph(table.title, s["heading"]))
         columns = len(table.header)
         first = 174 - 24 * (columns - 1) if columns > 1 else 174
@@ -140,7 +132,23 @@ def analysis_pdf(figures: dict[str, Any]) -> bytes:
         )
         if table.key == "summary":
             story.append(Paragraph(_("The last twelve months"), s["heading"]))
-            story.append(trend_drawing(figures["trend"]))
+            story.append(trend_drawing(trend))
+    return story
+
+
+def analysis_pdf(figures: dict[str, Any]) -> bytes:
+    s = pdf.styles()
+    story: list[Flowable] = [
+        Paragraph(_("Monthly churn analysis"), s["title"]),
+        Paragraph(
+            _("{branch} · {month} · for the monthly meeting (Art. 7)").format(
+                branch=figures["branch"]["name"], month=figures["month"]
+            ),
+            s["subtitle"],
+        ),
+        pdf.spacer(),
+    ]
+    story += tables_story(figure_tables(figures), trend=figures["trend"])
     story.append(pdf.spacer(2))
     story.append(
         Paragraph(

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "transfers",
     "revisits",
     "archives",
+    "headoffice",
     "axes",  # last: its signals watch the login of every app above
 ]
 

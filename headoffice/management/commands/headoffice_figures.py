@@ -1,0 +1,31 @@
+"""Compute (again) one month's figures of every branch, by hand: after a correction in a
+branch, or for months before the console existed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kernel.calendar import beijing_today
+from kernel.errors import InvalidInput
+from kernel.params import month_param
+
+from ...services import branch_month_figures_compute
+
+
+class Command(BaseCommand):
+    help = "Compute every branch's figures of one month (YYYY-MM) for the head office."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("month", help="the month, YYYY-MM")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            month = month_param(options["month"], name="month")
+        except InvalidInput as error:
+            raise CommandError(str(error)) from error
+        if month is None:
+            raise CommandError("Name the month, YYYY-MM.")
+        count = branch_month_figures_compute(month=month, today=beijing_today())
+        self.stdout.write(f"{month:%Y-%m}: {count} branches")
