@@ -15,5 +15,7 @@ DEMO_USERNAMES = frozenset(
         "head",
         "auditor",
         "keeper",
+        "hq_marketing",
+        "hq_compliance",
     }
 )

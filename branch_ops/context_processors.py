@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from archives import permissions as archives_may
 from core_system import permissions as core_system_may
+from headoffice import permissions as headoffice_may
 from jobs import permissions as jobs_may
 from transfers import permissions as transfers_may
 from transfers import selectors as transfers_read
@@ -42,5 +43,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "archive_inventory": archives_may.may_see_inventory(user),
             "archive_integrity": archives_may.may_see_integrity(user),
             "archive_destruction": archives_may.may_see_destruction(user),
+            "headoffice": headoffice_may.reads_console(user),
         }
     }

@@ -36,4 +36,5 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("calendar/", include("jobs.calendar_urls")),
     path("customer-imports/", include("core_system.urls")),
+    path("head-office/", include("headoffice.urls")),
 ]

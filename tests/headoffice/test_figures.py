@@ -15,9 +15,8 @@ from jobs.models import JobOutcome, JobTrigger
 from jobs.registry import job_get, job_run
 from kernel.calendar import TradingCalendar
 from retention.selectors import monthly_figures
-from tests.builders import at, make_branch, to_awaiting_approval, to_completed
+from tests.builders import make_branch
 from tests.retention.test_analysis import NOVEMBER, _build_month
-from transfers.models import TransferRequest
 
 DECEMBER_FIRST = dt.date(2026, 12, 1)
 
@@ -49,22 +48,6 @@ def test_the_stored_figures_equal_the_branch_analysis(db, frozen_now):
     ]
     empty = BranchMonthFigures.objects.get(branch=quiet.branch, month=NOVEMBER)
     assert (empty.churn_count, empty.decided, empty.late_requests) == (0, 0, 0)
-
-
-def _due(req, day):
-    TransferRequest.objects.filter(pk=req.pk).update(due_on=day)
-    return req
-
-
-@pytest.fixture
-def late_world(db, frozen_now, people, other_branch):
-    at(frozen_now, dt.date(2026, 11, 25))
-    running_late = _due(to_awaiting_approval(people, people.customer()), dt.date(2026, 11, 20))
-    _due(to_awaiting_approval(people, people.customer()), dt.date(2026, 12, 3))  # not yet due
-    done_late = _due(to_completed(people, people.customer()), dt.date(2026, 11, 24))
-    _due(to_completed(people, people.customer()), dt.date(2026, 11, 26))  # done in time
-    _due(to_awaiting_approval(other_branch, other_branch.customer()), dt.date(2026, 11, 20))
-    return {"late": {running_late.pk, done_late.pk}, "people": people, "other": other_branch}
 
 
 def test_late_requests_are_those_past_their_due_day_in_the_month(late_world):

@@ -19,7 +19,7 @@ from accounts.roles import Role
 from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
-from tests.security.policy_matrix import EXCLUDED, MATRIX, ROLES
+from tests.security.policy_matrix import EXCLUDED, HEAD_OFFICE, HEAD_OFFICE_ROLES, MATRIX, ROLES
 from transfers import services
 
 ABSENT_PK = 987654  # for record kinds without a builder yet: exists in no branch
@@ -52,6 +52,7 @@ def test_every_url_is_in_the_matrix():
     assert not missing, f"add these URLs to tests/security/policy_matrix.py: {missing}"
     stale = sorted(set(MATRIX) - names)
     assert not stale, f"these rows name URLs that no longer exist: {stale}"
+    assert set(HEAD_OFFICE) == set(MATRIX), "HEAD_OFFICE answers for exactly the MATRIX's URLs"
 
 
 def test_the_matrix_never_lets_another_branch_in():
@@ -96,9 +97,15 @@ def _build_world() -> dict:
         role: StaffFactory(branch=own.branch, roles=[role], username=f"own-{role}")
         for role in ROLES
     }
+    # The head office belongs to no branch: both branches' records are another's to it.
+    head_office = make_branch("HQ00").branch
     return {
         "staff": staff,
         "sessions": {role: _signed_in(user) for role, user in staff.items()},
+        "head_office_sessions": {
+            role: _signed_in(StaffFactory(branch=head_office, roles=[role], username=f"hq-{role}"))
+            for role in HEAD_OFFICE_ROLES
+        },
         "own": _records(own),
         "other": _records(other),
     }
@@ -159,4 +166,20 @@ def test_anonymous_users_are_sent_to_sign_in(client, world):
             assert reverse("login") in response["Location"], name
 
 
-assert set(ROLES) == set(Role)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_head_office_gets_what_the_policy_says(client, world, name):
+    """The head office's roles (accounts.permissions.sees_every_branch) on a branch's URLs."""
+    row = MATRIX[name]
+    seen = []
+    for role in HEAD_OFFICE_ROLES:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["head_office_sessions"][role]
+        seen.append(client.get(_url(name, row.kind, world["own"])).status_code)
+        del client.cookies[settings.SESSION_COOKIE_NAME]
+    if path := os.environ.get("POLICY_MATRIX_RECORD"):
+        with open(path, "a") as out:
+            out.write(json.dumps({"name": name, "head_office": seen}) + "\n")
+    assert name in HEAD_OFFICE, f"add {name} to HEAD_OFFICE in tests/security/policy_matrix.py"
+    assert seen == list(HEAD_OFFICE[name]), f"{name}: {[str(r) for r in HEAD_OFFICE_ROLES]}"
+
+
+assert set(ROLES) | set(HEAD_OFFICE_ROLES) == set(Role)

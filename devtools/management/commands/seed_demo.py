@@ -82,6 +82,9 @@ STAFF = [
     ("head", "周九（公司负责人）", Role.COMPANY_HEAD),
     ("auditor", "吴十（稽核）", Role.AUDITOR),
     ("keeper", "郑十一（交易日历维护员）", Role.CALENDAR_KEEPER),
+    # The head office's console (/head-office/): every branch's figures.
+    ("hq_marketing", "冯十二（总部营销）", Role.HQ_MARKETING),
+    ("hq_compliance", "陈十三（总部合规）", Role.HQ_COMPLIANCE),
 ]
 
 TIER_NAMES = {Tier.ORDINARY: "普通", Tier.IMPORTANT: "重要", Tier.CORE: "核心"}

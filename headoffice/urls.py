@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.console, name="headoffice_console"),
+    path("compliance/", views.compliance, name="headoffice_compliance"),
+    path("export.csv", views.console_csv_view, name="headoffice_csv"),
+    path("export.xlsx", views.console_xlsx_view, name="headoffice_xlsx"),
+    path("export.pdf", views.console_pdf_view, name="headoffice_pdf"),
+    path("branches/<int:pk>/", views.branch_detail, name="headoffice_branch"),
+    path(
+        "branches/<int:pk>/late-requests/",
+        views.branch_late_requests,
+        name="headoffice_branch_late_requests",
+    ),
+    path("requests/<int:pk>/", views.request_summary, name="headoffice_request"),
+]

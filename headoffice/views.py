@@ -1,0 +1,184 @@
+"""The head office's console: read-only pages over the stored monthly figures of every
+branch (headoffice/models.py), a branch's page, and the requests behind a compliance figure.
+Nothing here reads the user's branch: the head office belongs to none."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from accounts.models import Branch
+from kernel.calendar import beijing_today
+from kernel.errors import InvalidInput
+from kernel.params import month_param
+from kernel.request_context import acting_staff
+from retention.charts import trend_svg
+from retention.jobs import previous_month
+from retention.selectors.analysis import add_months
+from transfers.models import TransferRequest
+
+from .exports import console_csv, console_pdf, console_xlsx
+from .permissions import reads_console
+from .selectors import console_figures, late_requests_in_month
+from .tables import compliance_tables, console_tables
+
+# A range longer than this is refused: the console is for months, not decades.
+MAX_MONTHS = 36
+
+
+def _gate(request: HttpRequest) -> None:
+    if not reads_console(acting_staff(request)):
+        raise PermissionDenied
+
+
+def _range(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    """?month=YYYY-MM, or ?from=YYYY-MM&to=YYYY-MM; last month when neither is given."""
+    month = month_param(request.GET.get("month"), name="month")
+    first = month_param(request.GET.get("from"), name="from") or month
+    last = month_param(request.GET.get("to"), name="to") or month
+    default = previous_month(beijing_today())
+    first, last = first or last or default, last or first or default
+    if first > last:
+        raise InvalidInput(
+            _("The first month comes after the last one."), details={"field": "from"}
+        )
+    if add_months(first, MAX_MONTHS) <= last:
+        raise InvalidInput(
+            _("Ask for at most {n} months at a time.").format(n=MAX_MONTHS),
+            details={"field": "to"},
+        )
+    return first, last
+
+
+def _context(request: HttpRequest, f: dict[str, Any], first: dt.date, last: dt.date) -> dict:
+    query = f"from={first:%Y-%m}&to={last:%Y-%m}"
+    return {
+        "figures": f,
+        "chart": trend_svg(f["trend"]),
+        "first": f"{first:%Y-%m}",
+        "last": f"{last:%Y-%m}",
+        "query": query,
+        "previous": f"{add_months(last, -1):%Y-%m}",
+        "next": f"{add_months(last, 1):%Y-%m}",
+        "section": "headoffice",
+    }
+
+
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    _gate(request)
+    first, last = _range(request)
+    f = console_figures(first=first, last=last)
+    return render(
+        request,
+        "headoffice/console.html",
+        {**_context(request, f, first, last), "tables": console_tables(f)},
+    )
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    _gate(request)
+    first, last = _range(request)
+    f = console_figures(first=first, last=last)
+    return render(
+        request,
+        "headoffice/compliance.html",
+        {**_context(request, f, first, last), "tables": compliance_tables(f)},
+    )
+
+
+@login_required
+def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _gate(request)
+    branch = get_object_or_404(Branch, pk=pk)
+    first, last = _range(request)
+    f = console_figures(first=first, last=last, branch_id=branch.pk)
+    return render(
+        request,
+        "headoffice/branch.html",
+        {
+            **_context(request, f, first, last),
+            "branch": branch,
+            "tables": console_tables(f)[2:] + compliance_tables(f),
+        },
+    )
+
+
+@login_required
+def branch_late_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requests behind a branch's "past two trading days" figure, month by month."""
+    _gate(request)
+    branch = get_object_or_404(Branch, pk=pk)
+    first, last = _range(request)
+    requests = list(
+        late_requests_in_month(month=first, today=beijing_today(), last=last)
+        .filter(branch_id=branch.pk)
+        .select_related("customer", "customer__branch", "primary_reason")
+        .order_by("due_on", "pk")
+    )
+    return render(
+        request,
+        "headoffice/late_requests.html",
+        {
+            "branch": branch,
+            "requests": requests,
+            "first": f"{first:%Y-%m}",
+            "last": f"{last:%Y-%m}",
+            "query": f"from={first:%Y-%m}&to={last:%Y-%m}",
+            "section": "headoffice",
+        },
+    )
+
+
+@login_required
+def request_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A request as the head office reads it: no action, the customer masked."""
+    _gate(request)
+    req = get_object_or_404(
+        TransferRequest.objects.select_related(
+            "branch", "customer", "customer__branch", "primary_reason"
+        ),
+        pk=pk,
+    )
+    return render(request, "headoffice/request.html", {"req": req, "section": "headoffice"})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_figures(request: HttpRequest) -> tuple[dict[str, Any], str]:
+    _gate(request)
+    first, last = _range(request)
+    return console_figures(first=first, last=last), f"head-office-{first:%Y-%m}-{last:%Y-%m}"
+
+
+@login_required
+def console_csv_view(request: HttpRequest) -> HttpResponse:
+    f, name = _export_figures(request)
+    return _download(console_csv(f), "text/csv; charset=utf-8", f"{name}.csv")
+
+
+@login_required
+def console_xlsx_view(request: HttpRequest) -> HttpResponse:
+    f, name = _export_figures(request)
+    return _download(
+        console_xlsx(f),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{name}.xlsx",
+    )
+
+
+@login_required
+def console_pdf_view(request: HttpRequest) -> HttpResponse:
+    f, name = _export_figures(request)
+    return _download(console_pdf(f), "application/pdf", f"{name}.pdf")
