@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(MANAGE) migrate --no-input -v0
 	$(BENCH_ENV) $(MANAGE) bench all --out bench-results --report docs/PERFORMANCE.md
 	$(BENCH_ENV) $(MANAGE) bench_customer_master --customers 200000 --delta 2000
+	$(BENCH_ENV) $(MANAGE) bench_headoffice --branches 150
 
 # Regenerate the translation catalogues after changing user-facing text; the compiled .mo
 # files are committed so a fresh machine needs no gettext tools.

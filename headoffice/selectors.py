@@ -54,13 +54,15 @@ def late_requests_in_month(
     )
 
 
-def figures_for(*, first: dt.date, last: dt.date) -> list[BranchMonthFigures]:
-    """Every branch's stored figures from month `first` to month `last`: one query."""
-    return list(
-        BranchMonthFigures.objects.filter(month__gte=first, month__lte=last)
-        .select_related("branch")
-        .order_by("branch__code", "month")
-    )
+def figures_for(
+    *, first: dt.date, last: dt.date, branch_id: int | None = None
+) -> list[BranchMonthFigures]:
+    """Every branch's (or one branch's) stored figures from month `first` to month `last`:
+    one query."""
+    rows = BranchMonthFigures.objects.filter(month__gte=first, month__lte=last)
+    if branch_id is not None:
+        rows = rows.filter(branch_id=branch_id)
+    return list(rows.select_related("branch").order_by("branch__code", "month"))
 
 
 def _merge(rows: list[BranchMonthFigures], attr: str, key: str) -> list[dict[str, Any]]:
@@ -110,11 +112,7 @@ def console_figures(
     the branches ranked by who left, the breakdowns, and the twelve months to `last`. Two
     queries whatever the number of branches."""
     trend_first = min(first, add_months(last, -(TREND_MONTHS - 1)))
-    rows = [
-        r
-        for r in figures_for(first=trend_first, last=last)
-        if branch_id is None or r.branch_id == branch_id
-    ]
+    rows = figures_for(first=trend_first, last=last, branch_id=branch_id)
     in_range = [r for r in rows if r.month >= first]
     last_only = [r for r in rows if r.month == last]
     before_only = [r for r in rows if r.month == add_months(last, -1)]
