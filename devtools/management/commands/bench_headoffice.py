@@ -3,10 +3,12 @@
 real views, and the firm's monthly computation over every branch in the database.
 
 What it generates: the branches (BH001…) and, per branch and month, one BranchMonthFigures
-row with a reason, tier and receiving-broker breakdown and compliance counts. It does not
-generate customers or requests: the monthly computation is timed over whatever the database
-holds (after `bench generate`, its requests, memos and revisits on ten branches; the new
-branches have none), so its time is the per-branch query cost times the branch count."""
+row with a reason, tier and receiving-broker breakdown and compliance counts; and the churn
+events the computation reads: an Art. 30 memo ("left") for every completed request the
+database holds without one. It does not generate customers or requests: the computation is
+timed over what `bench generate` loaded (its requests, revisits and archive access on ten
+branches) plus the new branches, which hold none, so its time is the per-branch query cost
+times the branch count plus the cost of the real data."""
 
 from __future__ import annotations
 
@@ -68,6 +70,35 @@ def _figures(branch: Branch, month: dt.date, rng: random.Random, now: Any) -> Br
     )
 
 
+def _churn_events(month: dt.date) -> int:
+    """An Art. 30 memo for each completed request without one, left in `month` so the
+    computation finds them (the generator's requests end over the last sixty days)."""
+    from retention.models import MemoOutcome, WorkMemo
+    from transfers.models import TransferRequest, TransferState
+
+    done = TransferRequest.objects.filter(
+        state=TransferState.COMPLETED, ended_at__isnull=False, work_memo__isnull=True
+    ).values_list("pk", "branch_id", "customer_id", "primary_reason_id", "sz_receiving_broker")
+    rng = random.Random(30)
+    memos = [
+        WorkMemo(
+            request_id=pk,
+            branch_id=branch_id,
+            customer_id=customer_id,
+            outcome=MemoOutcome.LEFT,
+            main_reasons="基准",
+            primary_reason_id=reason_id,
+            tier=rng.choice(TIERS),
+            assets=Decimal(rng.randint(10_000, 5_000_000)),
+            receiving_broker=broker or rng.choice(BROKERS),
+            left_on=month.replace(day=rng.randint(1, 28)),
+        )
+        for pk, branch_id, customer_id, reason_id, broker in done
+    ]
+    WorkMemo.objects.bulk_create(memos, batch_size=2000)
+    return len(memos)
+
+
 class Command(BaseCommand):
     help = "Benchmark the head-office console over N branches' twelve months of figures."
 
@@ -84,6 +115,8 @@ class Command(BaseCommand):
             ignore_conflicts=True,
         )
         branches = list(Branch.objects.filter(code__startswith="BH").order_by("code")[:count])
+
+        memos = _churn_events(last)
 
         started = time.perf_counter()
         computed = branch_month_figures_compute(month=last, today=beijing_today())
@@ -118,6 +151,7 @@ class Command(BaseCommand):
             "branches": len(branches),
             "rows": len(branches) * MONTHS,
             "monthly_computation": {
+                "churn_events_added": memos,
                 "branches": computed,
                 "seconds": round(compute_s, 2),
             },
