@@ -62,6 +62,14 @@ class StaffChangeForm(UserChangeForm):
         fields = "__all__"
         field_classes = {"username": UsernameField}
 
+    def _post_clean(self) -> None:
+        # The model's clean checks the branch against the roles (accounts/roles.
+        # placement_refusal): the roles being saved here, not the ones held until now.
+        if "groups" in self.cleaned_data:
+            groups = self.cleaned_data["groups"]
+            self.instance.__dict__["role_names"] = frozenset(g.name for g in groups)
+        super()._post_clean()  # type: ignore[misc]  # ModelForm's, not in the stubs
+
 
 @admin.register(Staff)
 class StaffAdmin(BranchScopedAdminMixin, UserAdmin):

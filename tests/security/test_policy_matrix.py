@@ -15,7 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.roles import Role
+from accounts.roles import HEAD_OFFICE_ROLES, Role
 from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
@@ -92,8 +92,14 @@ def _url(name: str, kind: str | None, records: dict) -> str:
 
 def _build_world() -> dict:
     own, other = make_branch("SH01"), make_branch("BJ02")
+    # The head office belongs to no branch (accounts/roles.placement_refusal): for its
+    # people "own" and "other" are both some branch's records, never theirs.
     staff = {
-        role: StaffFactory(branch=own.branch, roles=[role], username=f"own-{role}")
+        role: StaffFactory(
+            branch=None if role in HEAD_OFFICE_ROLES else own.branch,
+            roles=[role],
+            username=f"own-{role}",
+        )
         for role in ROLES
     }
     return {
@@ -160,3 +166,51 @@ def test_anonymous_users_are_sent_to_sign_in(client, world):
 
 
 assert set(ROLES) == set(Role)
+
+
+HEAD_OFFICE_COLUMNS = [i for i, role in enumerate(ROLES) if role in HEAD_OFFICE_ROLES]
+
+
+def test_the_head_office_opens_no_branch_record():
+    # The head office belongs to no branch: a branch record's page is a 404 or refused for
+    # them, as another branch's is for a branch's staff (accounts/roles.placement_refusal).
+    for name, row in MATRIX.items():
+        if row.kind in (None, "day", "path"):
+            continue
+        for side in (row.own, row.other):
+            assert all(side[i] in (302, 403, 404, 405) for i in HEAD_OFFICE_COLUMNS), name
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n
+        for n, row in MATRIX.items()
+        if row.kind in (None, "day") and any(row.own[i] == 200 for i in HEAD_OFFICE_COLUMNS)
+    ),
+)
+def test_a_branch_page_open_to_the_head_office_shows_them_no_branchs_records(client, world, name):
+    row = MATRIX[name]
+    shown_anywhere = [
+        value
+        for side in ("own", "other")
+        for value in (
+            world[side]["customer"].fund_account,
+            world[side]["request"].customer.fund_account,
+            world[side]["completed"].customer.fund_account,
+        )
+    ]
+    url = _url(name, row.kind, world["own"])
+    echoed = ""
+    if name == "customer_search":  # a search that would find the customer at their branch
+        url += "?q=" + world["own"]["customer"].fund_account
+        echoed = f'value="{world["own"]["customer"].fund_account}"'  # the search box itself
+    for i in HEAD_OFFICE_COLUMNS:
+        if row.own[i] != 200:
+            continue
+        role = ROLES[i]
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][role]
+        response = client.get(url)
+        assert response.status_code == 200, (name, role)
+        body = response.content.decode().replace(url, "").replace(echoed or url, "")
+        assert not [v for v in shown_anywhere if v in body], (name, role)
