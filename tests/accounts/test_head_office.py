@@ -214,3 +214,20 @@ def test_the_head_office_administrator_reveals_a_record_and_it_is_logged(people)
         RevealedField.RECORD,
     )
 
+
+def test_production_refuses_the_head_office_and_small_branch_demo_accounts(settings, people):
+    from accounts.checks import demo_accounts_refused
+    from accounts.demo_accounts import DEMO_PASSWORD
+
+    settings.REFUSE_DEMO_ACCOUNTS = True
+    for username, branch in (
+        ("hq_marketing", None),
+        ("hq_compliance", None),
+        ("bj_gm", people.branch),
+    ):
+        Staff.objects.create_user(username, password=DEMO_PASSWORD, branch=branch)
+    Staff.objects.create_user("sh_clerk", password="A-real-pass-2026", branch=people.branch)
+    (error,) = demo_accounts_refused(databases=["default"])
+    assert error.id == "accounts.E001"
+    assert "hq_marketing" in error.msg and "hq_compliance" in error.msg and "bj_gm" in error.msg
+    assert "sh_clerk" not in error.msg
