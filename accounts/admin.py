@@ -110,6 +110,14 @@ class StaffAdmin(BranchScopedAdminMixin, UserAdmin):
     def roles_display(self, obj: Staff) -> str:
         return obj.roles_display
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "branch" and not request.user.is_superuser:
+            # A branch's managers place people in their own branch; only the head office's
+            # administrator makes a head-office person, who has none.
+            field.required = True
+        return field
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

@@ -4,7 +4,7 @@ door sets the roles — the service, the model's clean, the admin."""
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -231,3 +231,49 @@ def test_production_refuses_the_head_office_and_small_branch_demo_accounts(setti
     assert error.id == "accounts.E001"
     assert "hq_marketing" in error.msg and "hq_compliance" in error.msg and "bj_gm" in error.msg
     assert "sh_clerk" not in error.msg
+
+
+# --- From the firm's directory --------------------------------------------------------------
+
+
+def test_the_directory_places_a_head_office_group_in_no_branch():
+    from accounts.directory import Placement, staff_place
+
+    person = Staff(username="hq-from-directory")
+    staff_place(
+        person,
+        dn="uid=hq,ou=people,dc=firm,dc=local",
+        placement=Placement(branch_code="", roles=frozenset({Role.HQ_COMPLIANCE})),
+    )
+    assert person.branch_id is None and not person.has_usable_password()
+
+
+def test_the_directory_refuses_a_head_office_role_at_a_branch(people):
+    from accounts.directory import DirectoryRefused, Placement, staff_place
+
+    with pytest.raises(DirectoryRefused):
+        staff_place(
+            Staff(username="mixed"),
+            dn="uid=mixed,ou=people,dc=firm,dc=local",
+            placement=Placement(
+                branch_code=people.branch.code, roles=frozenset({Role.HQ_MARKETING})
+            ),
+        )
+
+
+def test_a_branchs_general_manager_cannot_make_a_head_office_person(client, people):
+    # The same form a superuser saves (above), from a manager allowed to edit the branch's staff.
+    people.gm.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_staff", "change_staff"])
+    )
+    client.force_login(people.gm)
+    hq_group = Group.objects.get(name=Role.HQ_MARKETING)
+    response = client.post(
+        reverse("admin:accounts_staff_change", args=[people.am.pk]),
+        _change_form_data(people.am, groups=[hq_group.pk], branch=""),
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    people.am.refresh_from_db()
+    assert people.am.branch_id == people.branch.pk
+    assert not people.am.groups.filter(name=Role.HQ_MARKETING).exists()
