@@ -62,6 +62,14 @@ class StaffChangeForm(UserChangeForm):
         fields = "__all__"
         field_classes = {"username": UsernameField}
 
+    def _post_clean(self) -> None:
+        # The model's clean checks the branch against the roles (accounts/roles.
+        # placement_refusal): the roles being saved here, not the ones held until now.
+        if "groups" in self.cleaned_data:
+            groups = self.cleaned_data["groups"]
+            self.instance.__dict__["role_names"] = frozenset(g.name for g in groups)
+        super()._post_clean()  # type: ignore[misc]  # ModelForm's, not in the stubs
+
 
 @admin.register(Staff)
 class StaffAdmin(BranchScopedAdminMixin, UserAdmin):
@@ -101,6 +109,14 @@ class StaffAdmin(BranchScopedAdminMixin, UserAdmin):
     @admin.display(description=_("roles"))
     def roles_display(self, obj: Staff) -> str:
         return obj.roles_display
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "branch" and not request.user.is_superuser:
+            # A branch's managers place people in their own branch; only the head office's
+            # administrator makes a head-office person, who has none.
+            field.required = True
+        return field
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from .roles import Role
+from .roles import Role, placement_refusal
 
 if TYPE_CHECKING:
     from .models import Staff
@@ -71,12 +71,18 @@ def placement_for(group_dns: Iterable[str]) -> Placement:
 
 
 def staff_place(staff: Staff, *, dn: str, placement: Placement) -> None:
-    """Before the directory user is saved: their DN, their branch, no local password."""
+    """Before the directory user is saved: their DN, their branch, no local password. A
+    head-office group is mapped with an empty branch code: the head office has no branch."""
     from .models import Branch
 
-    branch = Branch.objects.filter(code=placement.branch_code).first()
-    if branch is None:
-        raise DirectoryRefused(f"branch {placement.branch_code!r} does not exist here")
+    refusal = placement_refusal(placement.roles, has_branch=bool(placement.branch_code))
+    if refusal:
+        raise DirectoryRefused(refusal)
+    branch = None
+    if placement.branch_code:
+        branch = Branch.objects.filter(code=placement.branch_code).first()
+        if branch is None:
+            raise DirectoryRefused(f"branch {placement.branch_code!r} does not exist here")
     staff.branch = branch
     staff.directory_dn = dn
     staff.is_active = True

@@ -6,16 +6,18 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from kernel.audit import AppendOnlyModel
+from kernel.errors import NotFound
 
 from .masking import mask_id_number, mask_name, mask_phone
 from .pii import EncryptedCharField, PiiDigestField
-from .roles import Role
+from .roles import Role, placement_refusal
 
 
 class Tier(models.TextChoices):
@@ -84,10 +86,17 @@ class Branch(models.Model):
 
 
 class Staff(AbstractUser):
-    """A member of staff. Every one belongs to exactly one branch and sees only it."""
+    """A member of staff. A branch's staff belong to exactly one branch and see only it; the
+    head office's (accounts/roles.HEAD_OFFICE_ROLES) belong to none and see no branch's pages
+    (accounts/roles.placement_refusal)."""
 
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="staff", verbose_name=_("branch")
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("branch"),
     )
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     # Set for a person who signs in through the firm's directory (accounts/directory.py):
@@ -108,6 +117,32 @@ class Staff(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        # Groups are the saved ones: a form that changes them checks the new set itself
+        # (accounts/admin.StaffChangeForm), the service too (accounts/services.staff_set_roles).
+        if self.pk is not None:
+            refusal = placement_refusal(self.role_names, has_branch=self.branch_id is not None)
+            if refusal:
+                raise ValidationError({"branch": refusal})
+
+    @property
+    def branch_pk(self) -> int:
+        """The branch a branch's person works at, for the pages, services and API that only
+        a branch's staff reach (their role gates come first). The head office has no branch,
+        so it finds no branch's record, as another branch's staff would not (kernel.errors.
+        require_same_branch)."""
+        if self.branch_id is None:
+            raise NotFound(gettext("Not found."))
+        return self.branch_id
+
+    @property
+    def own_branch(self) -> Branch:
+        """The branch itself, on the same terms as branch_pk."""
+        if self.branch is None:
+            raise NotFound(gettext("Not found."))
+        return self.branch
 
     @cached_property
     def role_names(self) -> frozenset[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models
 
 from .models import AccessPurpose, Customer, RevealedField
-from .roles import COUNTER_ROLES, HEAD_OFFICE_ROLES, Role
+from .roles import BRANCH_ROLES, COUNTER_ROLES, Role
 
 
 def scope_to_branch(
@@ -33,13 +33,31 @@ def scope_to_branch(
     return queryset.filter(**{lookup: branch_id})
 
 
+# --- The head office, above the branches ---------------------------------------------------
+
+
+def is_head_office(actor: Any) -> bool:
+    """A person of the head office: no branch of their own and no branch role
+    (accounts/roles.placement_refusal keeps the two apart)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return getattr(actor, "branch_id", None) is None and not actor.has_role(*BRANCH_ROLES)
+
+
 def sees_every_branch(actor: Any) -> bool:
-    """The head office's marketing and compliance, and its administrator, read every
-    branch's figures (the head-office console); they belong to no branch."""
+    """Who reads across the branches (the head office's pages, never a branch's own): its
+    marketing management and compliance, and the head office's administrator."""
     if getattr(actor, "is_superuser", False):
         return True
     has_role = getattr(actor, "has_role", None)
-    return bool(has_role and has_role(*HEAD_OFFICE_ROLES))
+    return bool(has_role and has_role(Role.HQ_MARKETING, Role.HQ_COMPLIANCE))
+
+
+def publishes_norm(actor: Any) -> bool:
+    """The firm's norm for the branches is published by the head office's marketing
+    management alone; compliance reads it and changes nothing."""
+    has_role = getattr(actor, "has_role", None)
+    return bool(has_role and has_role(Role.HQ_MARKETING))
 
 
 def may_set_tier(actor: Any) -> bool:

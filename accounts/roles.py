@@ -1,5 +1,8 @@
-"""The branch's roles. Each is a Django group; what a role may do in the workflow is decided
-by the services, and the model permissions here only open the admin and pages to it."""
+"""The branch's roles, and the head office's above the branches. Each is a Django group; what a
+role may do in the workflow is decided by the services, and the model permissions here only
+open the admin and pages to it."""
+
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +19,20 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     # Firm-wide: the exchanges' calendar is one for every branch, so one role keeps it.
     CALENDAR_KEEPER = "calendar_keeper", _("Calendar keeper")
-    # The head office: reads every branch's figures, belongs to none.
+    # The head office, above the branches: its marketing management publishes the firm's
+    # norm and sees every branch; its compliance reads every branch, changes nothing and is
+    # told of the firm-wide alerts.
     HQ_MARKETING = "hq_marketing", _("Head-office marketing")
     HQ_COMPLIANCE = "hq_compliance", _("Head-office compliance")
+
+
+# Roles of the head office: a person holding only these belongs to no branch (the calendar
+# keeper too, when it holds no branch role); anyone else belongs to exactly one.
+HEAD_OFFICE_ROLES = frozenset({Role.HQ_MARKETING, Role.HQ_COMPLIANCE, Role.CALENDAR_KEEPER})
+# Roles that make a person the head office's alone: they can never be held with a branch role.
+HEAD_OFFICE_ONLY_ROLES = frozenset({Role.HQ_MARKETING, Role.HQ_COMPLIANCE})
+# Roles that are a branch's: whoever holds one works at exactly one branch.
+BRANCH_ROLES = frozenset(set(Role) - HEAD_OFFICE_ROLES)
 
 
 # Roles that see and keep the trading calendar's horizon (its warning, its page).
@@ -26,20 +40,9 @@ CALENDAR_WATCHERS = frozenset({Role.CALENDAR_KEEPER, Role.GENERAL_MANAGER})
 # Roles that work the counter: they start requests and carry them through processing.
 COUNTER_ROLES = frozenset({Role.COUNTER_CLERK, Role.COUNTER_LEAD})
 # Roles that see the whole branch's customers and requests (everyone but the archivist and
-# company head, whose work is the archives, and the calendar keeper, who keeps the firm's
-# calendar and reads no branch's business).
-BRANCH_READERS = frozenset(
-    set(Role)
-    - {
-        Role.ARCHIVIST,
-        Role.COMPANY_HEAD,
-        Role.CALENDAR_KEEPER,
-        Role.HQ_MARKETING,
-        Role.HQ_COMPLIANCE,
-    }
-)
-# The head office's roles: every branch's figures, no branch's customers.
-HEAD_OFFICE_ROLES = frozenset({Role.HQ_MARKETING, Role.HQ_COMPLIANCE})
+# company head, whose work is the archives, and the head office, which keeps the firm's
+# calendar or looks across the branches, never inside one branch's pages).
+BRANCH_READERS = frozenset(BRANCH_ROLES - {Role.ARCHIVIST, Role.COMPANY_HEAD})
 
 _VIEW_BUSINESS = [
     "accounts.view_customer",
@@ -197,7 +200,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "branch_ops.change_exchangeholiday",
         "branch_ops.delete_exchangeholiday",
     ],
-    # The head office reads the console (headoffice/), not the branches' admin.
+    # The head office reads across the branches through its own pages (the console), not
+    # through a branch's pages or admin: no model permission opens those to it.
     Role.HQ_MARKETING: [],
     Role.HQ_COMPLIANCE: [],
 }
+
+
+def placement_refusal(role_names: Iterable[str], *, has_branch: bool) -> str | None:
+    """The one rule of where a person belongs, checked by the roles service, the model's
+    clean and the admin (accounts/services.staff_set_roles, Staff.clean, StaffAdmin): a
+    branch role means exactly one branch; head-office roles alone mean none; the two are
+    never mixed. None when the placement holds, else why it does not."""
+    roles = {str(r) for r in role_names}
+    if roles & HEAD_OFFICE_ONLY_ROLES and roles & BRANCH_ROLES:
+        return str(
+            _(
+                "A head-office role cannot be held with a branch role: the head office "
+                "belongs to no branch."
+            )
+        )
+    if roles & BRANCH_ROLES and not has_branch:
+        return str(_("A person with a branch role belongs to exactly one branch: choose it."))
+    if roles and not roles & BRANCH_ROLES and has_branch:
+        return str(_("A head-office person belongs to no branch: leave the branch empty."))
+    return None

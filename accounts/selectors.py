@@ -61,9 +61,11 @@ def customer_name_for(customer: Customer, *, viewer: Staff) -> str:
     return customer.masked_name
 
 
-def staff_with_roles(branch: Branch | int, *roles: str) -> QuerySet[Staff]:
+def staff_with_roles(branch: Branch | int | None, *roles: str) -> QuerySet[Staff]:
     """The active staff of a branch holding any of these roles: whom to tell, whom to offer
-    as an owner or a host."""
+    as an owner or a host. No branch (a head-office person's) has no staff."""
+    if branch is None:
+        return Staff.objects.none()
     branch_id = branch if isinstance(branch, int) else branch.pk
     return (
         Staff.objects.filter(branch_id=branch_id, is_active=True, groups__name__in=list(roles))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -26,7 +27,10 @@ from .models import (
     TierCause,
     TierChange,
 )
-from .roles import ROLE_PERMISSIONS, Role
+from .roles import ROLE_PERMISSIONS, Role, placement_refusal
+
+# staff_set_roles without a branch keeps the person's own.
+_KEEP = object()
 
 
 def roles_sync() -> None:
@@ -42,6 +46,29 @@ def roles_sync() -> None:
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)
+
+
+@transaction.atomic
+def staff_set_roles(
+    *, staff: Staff, roles: Iterable[str], branch: Branch | object | None = _KEEP
+) -> Staff:
+    """Exactly these roles for `staff` (and, if given, this branch), all or nothing: a branch
+    role means exactly one branch, head-office roles alone mean none, never both
+    (accounts/roles.placement_refusal)."""
+    wanted = {str(role) for role in roles}
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise InvalidInput(_("No such role: {names}.").format(names=", ".join(sorted(unknown))))
+    new_branch = staff.branch if branch is _KEEP else branch
+    refusal = placement_refusal(wanted, has_branch=new_branch is not None)
+    if refusal:
+        raise InvalidInput(refusal, details={"branch": [refusal]})
+    if branch is not _KEEP:
+        staff.branch = new_branch  # type: ignore[assignment]
+        staff.save(update_fields=["branch"])
+    staff.groups.set(Group.objects.filter(name__in=wanted))
+    staff.__dict__.pop("role_names", None)
+    return staff
 
 
 @transaction.atomic

@@ -107,7 +107,7 @@ class CustomerImportViewSet(mixins.RetrieveModelMixin, BranchViewSet):
     scopes = {"read": "customers:import", "write": "customers:import"}
 
     def get_queryset(self) -> Any:
-        return CustomerImport.objects.filter(branch_id=self.staff.branch_id)
+        return CustomerImport.objects.filter(branch_id=self.staff.branch_pk)
 
     # The upload is multipart (a file); apply has no body, or an empty JSON one.
     parser_classes = [parsers.MultiPartParser, JSONParser]
@@ -122,7 +122,7 @@ class CustomerImportViewSet(mixins.RetrieveModelMixin, BranchViewSet):
         params.is_valid(raise_exception=True)
         upload = params.validated_data["file"]
         preview = customer_import_upload(
-            branch=self.staff.branch,
+            branch=self.staff.own_branch,
             actor=self.staff,
             data=upload.read(),
             filename=upload.name or "",

@@ -78,7 +78,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchVi
     scopes = {"read": "customers:read"}
 
     def get_queryset(self) -> Any:
-        branch = self.staff.branch
+        branch = self.staff.own_branch
         if self.action == "list":
             params = CustomerSearchSerializer(data=self.request.query_params)
             params.is_valid(raise_exception=True)

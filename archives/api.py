@@ -79,14 +79,14 @@ class ArchiveRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Bra
             filters.is_valid(raise_exception=True)
             data = filters.validated_data
             return archive_record_search(
-                branch=self.staff.branch,
+                branch=self.staff.own_branch,
                 # No free-text `q` yet: the selector's text search still matches the
                 # identity number by value, which the encrypted field refuses.
                 category=data.get("category", ""),
                 status=data.get("status", ""),
                 year=data.get("year"),
             )
-        return ArchiveRecord.objects.for_branch(self.staff.branch).order_by("-pk")
+        return ArchiveRecord.objects.for_branch(self.staff.own_branch).order_by("-pk")
 
     @extend_schema(parameters=[ArchiveFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

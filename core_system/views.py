@@ -73,7 +73,7 @@ def _reader(request: HttpRequest) -> Staff:
 
 
 def _imports(user: Staff) -> Any:
-    return CustomerImport.objects.filter(branch_id=user.branch_id)
+    return CustomerImport.objects.filter(branch_id=user.branch_pk)
 
 
 def _render_home(
@@ -107,7 +107,7 @@ def customer_import_preview(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             preview = customer_import_upload(
-                branch=user.branch,
+                branch=user.own_branch,
                 actor=user,
                 data=upload.read(),
                 filename=upload.name or "",

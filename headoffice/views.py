@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts.models import Branch
 from kernel.calendar import beijing_today
@@ -71,6 +72,7 @@ def _context(request: HttpRequest, f: dict[str, Any], first: dt.date, last: dt.d
 
 
 @login_required
+@require_GET
 def console(request: HttpRequest) -> HttpResponse:
     _gate(request)
     first, last = _range(request)
@@ -83,6 +85,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
     _gate(request)
     first, last = _range(request)
@@ -95,6 +98,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _gate(request)
     branch = get_object_or_404(Branch, pk=pk)
@@ -112,6 +116,7 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def branch_late_requests(request: HttpRequest, pk: int) -> HttpResponse:
     """The requests behind a branch's "past two trading days" figure, month by month."""
     _gate(request)
@@ -138,6 +143,7 @@ def branch_late_requests(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def request_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """A request as the head office reads it: no action, the customer masked."""
     _gate(request)
@@ -163,12 +169,14 @@ def _export_figures(request: HttpRequest) -> tuple[dict[str, Any], str]:
 
 
 @login_required
+@require_GET
 def console_csv_view(request: HttpRequest) -> HttpResponse:
     f, name = _export_figures(request)
     return _download(console_csv(f), "text/csv; charset=utf-8", f"{name}.csv")
 
 
 @login_required
+@require_GET
 def console_xlsx_view(request: HttpRequest) -> HttpResponse:
     f, name = _export_figures(request)
     return _download(
@@ -179,6 +187,7 @@ def console_xlsx_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def console_pdf_view(request: HttpRequest) -> HttpResponse:
     f, name = _export_figures(request)
     return _download(console_pdf(f), "application/pdf", f"{name}.pdf")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts.directory import directory_enabled, directory_staff, open_work_of, staff_deactivate
 from accounts.models import Staff
 from accounts.roles import CALENDAR_WATCHERS, Role
+from accounts.selectors import staff_with_roles
 from core_system.models import CoreFileKind
 from core_system.nightly import core_files_overdue, core_files_take
 from core_system.staging import staging_sweep
@@ -113,9 +114,8 @@ def directory_sync(ctx: JobContext) -> dict[str, int]:
         work = open_work_of(staff)  # before deactivating: an inactive person's queue is empty
         staff_deactivate(staff)
         counts["deactivated"] += 1
-        directors = Staff.objects.filter(
-            branch_id=staff.branch_id, is_active=True, groups__name=Role.MARKETING_DIRECTOR
-        ).distinct()
+        # A head-office person has no branch, so no branch director to tell.
+        directors = staff_with_roles(staff.branch_id, Role.MARKETING_DIRECTOR)
         if work:
             body = (
                 _("They leave open work to hand over:")

@@ -78,6 +78,8 @@ class InvalidState(Conflict):
 
 def require_same_branch(obj_branch_id: int | None, actor: Any) -> None:
     """Another branch's record does not exist as far as this person is concerned: a 404,
-    never a 403 that would confirm it is there."""
-    if obj_branch_id != actor.branch_id:
+    never a 403 that would confirm it is there. A person of no branch (the head office) has
+    no branch's records either."""
+    branch_id = getattr(actor, "branch_id", None)
+    if branch_id is None or obj_branch_id != branch_id:
         raise NotFound(gettext("Not found."))

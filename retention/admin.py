@@ -156,7 +156,7 @@ class PlaybookAdmin(BranchScopedAdmin):
         if db_field.name == "reason":
             kwargs["queryset"] = ChurnReason.objects.filter(active=True)
         if db_field.name == "branch" and not getattr(request.user, "is_superuser", False):
-            kwargs["queryset"] = Branch.objects.filter(pk=request.user.branch_id)  # type: ignore[union-attr]
+            kwargs["queryset"] = Branch.objects.filter(pk=request.user.branch_id)  # type: ignore[union-attr, misc]
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -197,14 +197,14 @@ class ServiceTeamAdmin(BranchScopedAdmin):
         if db_field.name == "members" and not getattr(request.user, "is_superuser", False):
             from accounts.models import Staff
 
-            kwargs["queryset"] = Staff.objects.filter(branch_id=request.user.branch_id)  # type: ignore[union-attr]
+            kwargs["queryset"] = Staff.objects.filter(branch_id=request.user.branch_id)  # type: ignore[union-attr, misc]
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "lead" and not getattr(request.user, "is_superuser", False):
             from accounts.models import Staff
 
-            kwargs["queryset"] = Staff.objects.filter(branch_id=request.user.branch_id)  # type: ignore[union-attr]
+            kwargs["queryset"] = Staff.objects.filter(branch_id=request.user.branch_id)  # type: ignore[union-attr, misc]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

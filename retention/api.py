@@ -84,7 +84,7 @@ class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Branch
     scopes = {"read": "commitments:read", "write": "commitments:write"}
 
     def get_queryset(self) -> Any:
-        qs = Commitment.objects.filter(branch_id=self.staff.branch_id).order_by("due_on", "pk")
+        qs = Commitment.objects.filter(branch_id=self.staff.branch_pk).order_by("due_on", "pk")
         if self.action == "list":
             filters = CommitmentFilterSerializer(data=self.request.query_params)
             filters.is_valid(raise_exception=True)

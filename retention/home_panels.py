@@ -25,7 +25,7 @@ def commitments_due_panel(*, actor: Staff, today: dt.date, until: dt.date) -> Ho
         return None
     due = list(
         Commitment.objects.filter(
-            branch_id=actor.branch_id, status=CommitmentStatus.OPEN, due_on__lte=until
+            branch_id=actor.branch_pk, status=CommitmentStatus.OPEN, due_on__lte=until
         )
         .select_related("customer", "customer__branch", "owner")
         .order_by("due_on", "pk")[: SHOWN + 1]

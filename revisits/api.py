@@ -82,7 +82,7 @@ class RevisitTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Branc
     scopes = {"read": "revisits:read", "write": "revisits:write"}
 
     def get_queryset(self) -> Any:
-        qs = RevisitTask.objects.filter(branch_id=self.staff.branch_id).order_by("due_on", "pk")
+        qs = RevisitTask.objects.filter(branch_id=self.staff.branch_pk).order_by("due_on", "pk")
         if self.action == "list":
             filters = RevisitFilterSerializer(data=self.request.query_params)
             filters.is_valid(raise_exception=True)

@@ -110,7 +110,7 @@ def task_list_queryset(branch_id: int) -> RevisitTaskQuerySet:
 def tasks_for_owner(*, owner: Staff, until: dt.date) -> QuerySet[RevisitTask]:
     """A person's open revisits due on or before `until` (late ones first, by due date)."""
     return (
-        task_list_queryset(owner.branch_id)
+        task_list_queryset(owner.branch_pk)
         .filter(owner=owner, status=TaskStatus.OPEN, due_on__lte=until)
         .order_by("due_on", "pk")
     )
@@ -118,7 +118,7 @@ def tasks_for_owner(*, owner: Staff, until: dt.date) -> QuerySet[RevisitTask]:
 
 def tasks_upcoming(*, owner: Staff, after: dt.date, limit: int = 50) -> QuerySet[RevisitTask]:
     return (
-        task_list_queryset(owner.branch_id)
+        task_list_queryset(owner.branch_pk)
         .filter(owner=owner, status=TaskStatus.OPEN, due_on__gt=after)
         .order_by("due_on", "pk")[:limit]
     )
@@ -130,7 +130,7 @@ def tasks_late(*, branch_id: int, today: dt.date) -> QuerySet[RevisitTask]:
 
 def tasks_recent_done(*, owner: Staff, limit: int = 10) -> QuerySet[RevisitTask]:
     return (
-        task_list_queryset(owner.branch_id)
+        task_list_queryset(owner.branch_pk)
         .filter(owner=owner, status=TaskStatus.DONE)
         .order_by("-done_on", "-pk")[:limit]
     )

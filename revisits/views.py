@@ -66,7 +66,7 @@ def revisit_list(request: HttpRequest) -> HttpResponse:
         "later": [t for t in upcoming if tomorrow is None or t.due_on > tomorrow],
         "recent": list(selectors.tasks_recent_done(owner=user)),
         "oversees": permissions.oversees(user),
-        "late_count": selectors.tasks_late(branch_id=user.branch_id, today=today).count(),
+        "late_count": selectors.tasks_late(branch_id=user.branch_pk, today=today).count(),
     }
     return render(request, "revisits/task_list.html", context)
 
@@ -76,7 +76,7 @@ def revisit_late(request: HttpRequest) -> HttpResponse:
     """Everything late in the branch: the marketing director's list (Art. 31)."""
     user = _overseer(request)
     today = beijing_today()
-    late = list(selectors.tasks_late(branch_id=user.branch_id, today=today))
+    late = list(selectors.tasks_late(branch_id=user.branch_pk, today=today))
     return render(request, "revisits/late_list.html", {"today": today, "tasks": late})
 
 
@@ -100,7 +100,7 @@ def _render_task(
         "today": beijing_today(),
         "can": can,
         "form": form or (RecordForm(task=task) if can["record"] else None),
-        "reassign_form": ReassignForm(branch=user.branch, initial={"owner": task.owner_id})
+        "reassign_form": ReassignForm(branch=user.own_branch, initial={"owner": task.owner_id})
         if can["reassign"]
         else None,
         "trail": list(selectors.task_trail(task=task)),
@@ -143,7 +143,7 @@ def revisit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revisit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     user, task = _branch_task(request, pk)
-    form = ReassignForm(request.POST, branch=user.branch)
+    form = ReassignForm(request.POST, branch=user.own_branch)
     if form.is_valid():
         try:
             services.revisit_reassign(
@@ -165,7 +165,7 @@ def revisit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 def revisit_rules(request: HttpRequest) -> HttpResponse:
     """The branch's rules, with the source's limits; supervisors may tighten them."""
     user = _overseer(request)
-    rules = services.revisit_rules_for(branch=user.branch)
+    rules = services.revisit_rules_for(branch=user.own_branch)
     errors: dict[str, str] = {}
     if request.method == "POST":
         kind = request.POST.get("kind", "")
@@ -215,7 +215,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         request,
         "revisits/event_list.html",
         {
-            "events": list(selectors.events_for_branch(user.branch_id)),
+            "events": list(selectors.events_for_branch(user.branch_pk)),
             "can_create": permissions.may_organise_events(user),
         },
     )
@@ -251,11 +251,11 @@ def _branch_event(request: HttpRequest, pk: int) -> tuple[Staff, RevisitEvent]:
 
 
 def _candidates(user: Staff, data: QueryDict | None) -> tuple[InviteFilterForm, list[Customer]]:
-    form = InviteFilterForm(data, branch=user.branch)
+    form = InviteFilterForm(data, branch=user.own_branch)
     filters = form.cleaned_data if form.is_valid() else {}
     manager = filters.get("account_manager")
     return form, selectors.event_candidates(
-        branch=user.branch,
+        branch=user.own_branch,
         today=beijing_today(),
         tier=filters.get("tier") or "",
         account_manager_id=manager.pk if manager else None,

@@ -14,7 +14,10 @@ from devtools.management.commands.seed_demo import (
     BRANCH_CODE,
     DEMO_PASSWORD,
     DEMO_TRADING_PASSWORD,
+    EXTRA_BRANCHES,
+    HEAD_OFFICE_STAFF,
     STAFF,
+    demo_usernames,
 )
 from kernel.calendar import beijing_today
 from kernel.errors import ApplicationError
@@ -76,7 +79,7 @@ class TestWhatTheSeedMade:
         first = snapshot()
         seed()
         assert snapshot() == first
-        assert len(first["customers"]) == 300
+        assert Customer.objects.filter(branch__code=BRANCH_CODE).count() == 300
 
     def test_seed_demo_plans_this_weeks_first_revisits_for_important_departures(self, seeded):
         from revisits.models import RevisitTask
@@ -97,11 +100,38 @@ class TestWhatTheSeedMade:
             )
             assert user is not None, username
             assert user.has_role(role) and user.branch.code == BRANCH_CODE and user.is_staff
-        named = {role for _u, _n, role in STAFF}
+        named = {role for _u, _n, role in [*STAFF, *HEAD_OFFICE_STAFF]}
         assert named == set(Role)
-        for role in set(Role) - {Role.ACCOUNT_MANAGER}:
-            assert Staff.objects.filter(groups__name=role).count() == 1, role
-        assert Staff.objects.filter(groups__name=Role.ACCOUNT_MANAGER).count() >= 3
+        main = Staff.objects.filter(branch__code=BRANCH_CODE)
+        for role in {r for _u, _n, r in STAFF} - {Role.ACCOUNT_MANAGER}:
+            assert main.filter(groups__name=role).count() == 1, role
+        assert main.filter(groups__name=Role.ACCOUNT_MANAGER).count() >= 3
+
+    def test_seed_demo_makes_the_head_office_people_who_belong_to_no_branch(self, seeded):
+        for username, _display_name, role in HEAD_OFFICE_STAFF:
+            user = authenticate(
+                RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD
+            )
+            assert user is not None, username
+            assert user.has_role(role) and user.branch_id is None, username
+            assert set(user.role_names) == {role}
+            user.full_clean()  # the placement rule holds (accounts/roles.placement_refusal)
+
+    def test_seed_demo_makes_three_branches_the_two_small_ones_with_their_own_work(self, seeded):
+        codes = set(Customer.objects.values_list("branch__code", flat=True))
+        assert codes == {BRANCH_CODE, "BJ002", "SH003"}
+        for demo in EXTRA_BRANCHES:
+            customers = Customer.objects.filter(branch__code=demo.code)
+            assert 20 <= customers.count() < 100, demo.code
+            assert all(c.account_manager.branch_id == c.branch_id for c in customers)
+            requests = TransferRequest.objects.filter(branch__code=demo.code)
+            assert {"awaiting_approval", "approved", "completed", "deferred"} <= set(
+                requests.values_list("state", flat=True)
+            ), demo.code
+            for _key, username, _name, role in demo.staff:
+                person = Staff.objects.get(username=username)
+                assert person.branch.code == demo.code and person.has_role(role)
+                assert person.check_password(DEMO_PASSWORD)
 
     def test_seed_demo_customers_span_every_tier_and_both_kinds_with_well_formed_numbers(
         self, seeded
@@ -148,12 +178,12 @@ class TestWhatTheSeedMade:
             actions = list(req.audit_entries.values_list("action", flat=True))
             assert actions[0] == "create"
         receipts = sorted(
-            TransferRequest.objects.filter(state="completed").values_list(
+            TransferRequest.objects.filter(state="completed", branch__code=BRANCH_CODE).values_list(
                 "receipt_number", flat=True
             )
         )
         assert receipts == [f"{BRANCH_CODE}-2026-{n:06d}" for n in range(1, len(receipts) + 1)]
-        blocked = TransferRequest.objects.get(state="blocked")
+        blocked = TransferRequest.objects.get(state="blocked", branch__code=BRANCH_CODE)
         assert [c["code"] for c in blocked.blocking_conditions] == ["bond_repo_open"]
 
 
@@ -191,4 +221,5 @@ def test_seed_demo_appointments_booked_before_are_served_and_booked_today_are_re
 def test_production_refuses_every_demo_account_the_seeder_makes():
     from accounts.demo_accounts import DEMO_USERNAMES
 
-    assert {username for username, _name, _role in STAFF} == DEMO_USERNAMES
+    assert demo_usernames() == DEMO_USERNAMES
+    assert {"hq_marketing", "hq_compliance", "keeper", "bj_gm", "sh_clerk"} <= DEMO_USERNAMES

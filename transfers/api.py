@@ -312,7 +312,7 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
     }
 
     def get_queryset(self) -> Any:
-        qs = request_detail_queryset(self.staff.branch_id, history=False).order_by(
+        qs = request_detail_queryset(self.staff.branch_pk, history=False).order_by(
             "-created_at", "-pk"
         )
         if self.action == "list":
@@ -325,7 +325,7 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
         return qs
 
     def _fresh(self, pk: int) -> TransferRequest:
-        return request_detail_queryset(self.staff.branch_id, history=False).get(pk=pk)
+        return request_detail_queryset(self.staff.branch_pk, history=False).get(pk=pk)
 
     @extend_schema(parameters=[TransferFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -338,7 +338,7 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
             parsed.is_valid(raise_exception=True)
             data = dict(parsed.validated_data)
             customer = Customer.objects.filter(
-                pk=data.pop("customer"), branch_id=self.staff.branch_id
+                pk=data.pop("customer"), branch_id=self.staff.branch_pk
             ).first()
             if customer is None:
                 raise serializers.ValidationError({"customer": [_("No such customer.")]})

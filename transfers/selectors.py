@@ -143,7 +143,7 @@ def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
         return TransferRequest.objects.none()
     found = (
         TransferRequest.objects.filter(
-            branch_id=actor.branch_id, state=TransferState.AWAITING_APPROVAL
+            branch_id=actor.branch_pk, state=TransferState.AWAITING_APPROVAL
         )
         .exclude(created_by=actor)
         .alias(approval_tier=_approval_tier())
@@ -172,7 +172,7 @@ def _taken_by(actor: Staff, found: QuerySet[TransferRequest]) -> list[int]:
         request__in=found.values("pk"), round=F("request__approval_round")
     ).values_list("request_id", "step", "approver_id"):
         signed[request_id].append((step, approver_id))
-    staff = routing.BranchApprovers(actor.branch_id)
+    staff = routing.BranchApprovers(actor.branch_pk)
     who = routing.approver_of(actor)
     taken = []
     for pk, tier, receiver_id, manager_id in rows:

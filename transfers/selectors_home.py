@@ -32,7 +32,7 @@ def appointments_hosted(
     since = calendar.previous_trading_day(today)
     rows = list(
         Appointment.objects.filter(
-            host=host, branch_id=host.branch_id, transfer_request__isnull=True, booked_on__gte=since
+            host=host, branch_id=host.branch_pk, transfer_request__isnull=True, booked_on__gte=since
         )
         .select_related("customer", "customer__branch")
         .order_by("booked_on", "pk")

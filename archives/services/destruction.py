@@ -119,14 +119,14 @@ def destruction_request_create(
             code=ArchiveErrorCode.DUPLICATE,
         )
     request = DestructionRequest.objects.create(
-        branch_id=actor.branch_id,
+        branch_id=actor.branch_pk,
         reason=reason.strip(),
         paper_method=paper_method,
         requested_by=actor,
     )
     request.records.set(locked)
     event(
-        branch_id=actor.branch_id,
+        branch_id=actor.branch_pk,
         actor=actor,
         action=ArchiveAction.DESTRUCTION_REQUESTED,
         destruction_request=request,

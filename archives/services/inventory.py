@@ -43,7 +43,7 @@ def inventory_start(
     # Lock the branch's open inventories (none, normally) so two starts do not race.
     if (
         InventoryCheck.objects.select_for_update(of=("self",))
-        .filter(branch_id=actor.branch_id, state=InventoryState.OPEN)
+        .filter(branch_id=actor.branch_pk, state=InventoryState.OPEN)
         .exists()
     ):
         raise Conflict(
@@ -51,10 +51,10 @@ def inventory_start(
             code=ArchiveErrorCode.DUPLICATE,
         )
     inventory = InventoryCheck.objects.create(
-        branch_id=actor.branch_id, started_by=actor, note=note.strip()
+        branch_id=actor.branch_pk, started_by=actor, note=note.strip()
     )
     records = ArchiveRecord.objects.filter(
-        branch_id=actor.branch_id, status=RecordStatus.FILED, medium=Medium.PAPER
+        branch_id=actor.branch_pk, status=RecordStatus.FILED, medium=Medium.PAPER
     ).order_by("cabinet", "box", "number")
     InventoryItem.objects.bulk_create(
         [
@@ -63,7 +63,7 @@ def inventory_start(
         ]
     )
     event(
-        branch_id=actor.branch_id,
+        branch_id=actor.branch_pk,
         actor=actor,
         action=ArchiveAction.INVENTORY_STARTED,
         comment=_("{n} paper records").format(n=records.count()),

@@ -111,6 +111,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Staff"
+# django-guardian's stand-in "AnonymousUser" row: none. Object permissions are granted to
+# signed-in staff only (archives' files, records Art. 6), and a staff row that is no one would
+# be a head-office person with no branch (accounts/roles.placement_refusal).
+ANONYMOUS_USER_NAME = None
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address, or address, before any password is checked
     # (JR/T 0060).

@@ -201,7 +201,7 @@ def issue_keys(*, clerk: Staff, approvers: dict[str, Staff], managers: Iterable[
 
     def key(person: Staff, scopes: tuple[str, ...]) -> str:
         return system_token_issue(
-            name=TOKEN_NAME, branch=person.branch, acting_as=person, scopes=scopes
+            name=TOKEN_NAME, branch=person.own_branch, acting_as=person, scopes=scopes
         )[1]
 
     return Keys(

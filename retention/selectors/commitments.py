@@ -42,7 +42,7 @@ def commitments_for_owner(*, owner: Staff) -> QuerySet[Commitment]:
     """The owner's open promises, the most urgent first."""
     return (
         Commitment.objects.filter(
-            branch_id=owner.branch_id, owner=owner, status=CommitmentStatus.OPEN
+            branch_id=owner.branch_pk, owner=owner, status=CommitmentStatus.OPEN
         )
         .select_related("customer", "customer__branch", "request")
         .order_by("due_on", "pk")
@@ -51,7 +51,7 @@ def commitments_for_owner(*, owner: Staff) -> QuerySet[Commitment]:
 
 def contact_tasks_for(*, user: Staff) -> QuerySet[RetentionContactTask]:
     return (
-        RetentionContactTask.objects.filter(branch_id=user.branch_id, status=TaskStatus.OPEN)
+        RetentionContactTask.objects.filter(branch_id=user.branch_pk, status=TaskStatus.OPEN)
         .filter(Q(assigned_to=user) | Q(team__members=user))
         .select_related("customer", "customer__branch", "team", "departure", "assigned_to")
         .distinct()

@@ -67,7 +67,7 @@ def at_risk_for(*, branch: Branch, user: Staff, business_date: dt.date | None = 
 
 
 def risk_counts_for_manager(*, user: Staff) -> int:
-    latest = at_risk_for(branch=user.branch, user=user)
+    latest = at_risk_for(branch=user.own_branch, user=user)
     return len(latest.mine)
 
 

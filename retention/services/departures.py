@@ -77,7 +77,7 @@ def departure_reassign(
     # Every customer of theirs in this branch only, locked in pk order.
     customers = list(
         Customer.objects.select_for_update(of=("self",))
-        .filter(branch_id=departed.branch_id, account_manager=departed)
+        .filter(branch_id=departed.branch_pk, account_manager=departed)
         .order_by("pk")
     )
     if not customers:
@@ -86,7 +86,7 @@ def departure_reassign(
             code=RetentionErrorCode.NOTHING_TO_DO,
         )
     departure = StaffDeparture.objects.create(
-        branch_id=departed.branch_id,
+        branch_id=departed.branch_pk,
         departed=departed,
         kind=kind,
         left_on=left_on,
@@ -113,7 +113,7 @@ def departure_reassign(
     AtRiskFlag.objects.bulk_create(
         [
             AtRiskFlag(
-                branch_id=departed.branch_id,
+                branch_id=departed.branch_pk,
                 customer=c,
                 rule=RiskRule.MANAGER_DEPARTED,
                 business_date=today,
@@ -130,7 +130,7 @@ def departure_reassign(
     RetentionContactTask.objects.bulk_create(
         [
             RetentionContactTask(
-                branch_id=departed.branch_id,
+                branch_id=departed.branch_pk,
                 customer=c,
                 assigned_to=new_manager,
                 team=to_team,

@@ -28,7 +28,7 @@ def event_create(
     if not title.strip() or not place.strip():
         raise InvalidInput(_("Give the event a title and a place."))
     return RevisitEvent.objects.create(
-        branch_id=actor.branch_id,
+        branch_id=actor.branch_pk,
         title=title.strip(),
         starts_at=starts_at,
         place=place.strip(),

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import permissions as accounts_permissions
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import acting_staff, client_ip
@@ -78,6 +79,18 @@ def _desk(user, today, calendar) -> dict:  # type: ignore[no-untyped-def]
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_staff(request)
     today = beijing_today()
+    if accounts_permissions.is_head_office(user):
+        # The head office has no branch desk: who they are, and the pages that are theirs.
+        return render(
+            request,
+            "transfers/home_head_office.html",
+            {
+                "today": today,
+                "sees_every_branch": accounts_permissions.sees_every_branch(user),
+                "publishes_norm": accounts_permissions.publishes_norm(user),
+                "notifications": inbox_unread(user),
+            },
+        )
     calendar = TradingCalendar()
     context: dict = {"today": today}
     if permissions.is_approver(user):

@@ -1,4 +1,6 @@
-"""Demo data for `make run`: one branch a new user can walk through with the demo accounts.
+"""Demo data for `make run`: one branch a new user can walk through with the demo accounts,
+two smaller ones beside it (so the head office has branches to look across), and the head
+office's people, who belong to no branch.
 
 Idempotent: a second run adds nothing and changes nothing, except that the demo dates tied
 to "today" (orders placed today, appointments booked today) follow the calendar so the demo
@@ -69,7 +71,7 @@ FEES = {
 }
 RECEIVING_BROKER = ("示例证券深圳科技园营业部", "077011")
 
-# username, display name, role
+# username, display name, role: the main branch's staff
 STAFF = [
     ("clerk", "刘一（柜员）", Role.COUNTER_CLERK),
     ("lead", "陈二（柜面负责人）", Role.COUNTER_LEAD),
@@ -81,11 +83,50 @@ STAFF = [
     ("archivist", "孙八（档案管理员）", Role.ARCHIVIST),
     ("head", "周九（公司负责人）", Role.COMPANY_HEAD),
     ("auditor", "吴十（稽核）", Role.AUDITOR),
-    ("keeper", "郑十一（交易日历维护员）", Role.CALENDAR_KEEPER),
-    # The head office's console (/head-office/): every branch's figures.
-    ("hq_marketing", "冯十二（总部营销）", Role.HQ_MARKETING),
-    ("hq_compliance", "陈十三（总部合规）", Role.HQ_COMPLIANCE),
 ]
+# The head office: no branch (accounts/roles.placement_refusal). The calendar is one for
+# every branch, so its keeper is the head office's too.
+HEAD_OFFICE_STAFF = [
+    ("keeper", "郑十一（交易日历维护员）", Role.CALENDAR_KEEPER),
+    ("hq_marketing", "冯十二（总部营销管理）", Role.HQ_MARKETING),
+    ("hq_compliance", "褚十三（总部合规）", Role.HQ_COMPLIANCE),
+]
+
+
+@dataclass(frozen=True)
+class DemoBranch:
+    """One demo branch: its customers are made by build_specs from these sizes, its fund
+    accounts numbered 66{index:02d}000001 onwards. The main branch is the README's walk."""
+
+    index: int
+    code: str
+    name: str
+    staff: tuple[tuple[str, str, str, Role], ...]  # key the seeder uses, username, name, role
+    totals: dict[str, int]
+    showcase: tuple[Spec, ...]
+    blocked_each: int
+    closure_unmet: int
+    appointments_ready: int
+    appointments_today: int
+    managers: tuple[str, ...]
+    phone_prefix: str
+    office_phone_prefix: str
+    city: str
+
+    def fund_account(self, number: int) -> str:
+        return f"66{self.index:02d}{number:06d}"
+
+
+def _branch_staff(prefix: str, names: dict[str, str]) -> tuple[tuple[str, str, str, Role], ...]:
+    roles = {
+        "clerk": Role.COUNTER_CLERK,
+        "lead": Role.COUNTER_LEAD,
+        "manager": Role.ACCOUNT_MANAGER,
+        "director": Role.MARKETING_DIRECTOR,
+        "gm": Role.GENERAL_MANAGER,
+    }
+    return tuple((key, f"{prefix}_{key}", names[key], role) for key, role in roles.items())
+
 
 TIER_NAMES = {Tier.ORDINARY: "普通", Tier.IMPORTANT: "重要", Tier.CORE: "核心"}
 INSTITUTION = "institution"  # a "tier" for the generator: institutions are routed as core
@@ -160,6 +201,94 @@ SHOWCASE = [
     ),
 ]
 
+# The main branch: the README's walk, every showcase customer, 300 customers in all.
+MAIN_BRANCH = DemoBranch(
+    index=0,
+    code=BRANCH_CODE,
+    name=BRANCH_NAME,
+    staff=tuple((u, u, n, r) for u, n, r in STAFF),
+    totals=TOTALS,
+    showcase=tuple(SHOWCASE),
+    blocked_each=RANDOM_BLOCKED_EACH,
+    closure_unmet=RANDOM_CLOSURE_UNMET,
+    appointments_ready=RANDOM_APPOINTMENTS_READY,
+    appointments_today=RANDOM_APPOINTMENTS_TODAY,
+    managers=("manager", "manager", "manager2", "manager3"),
+    phone_prefix="1380000",
+    office_phone_prefix="0755-2000",
+    city="深圳市",
+)
+# Two smaller branches, a few requests each: enough for the head office to compare branches,
+# small enough that `make run` stays quick.
+_SMALL_TOTALS = {Tier.ORDINARY: 30, Tier.IMPORTANT: 6, Tier.CORE: 2, INSTITUTION: 2}
+_SMALL_SHOWCASE = (
+    Spec(Tier.ORDINARY, "演示申请：待审批", request="awaiting_approval"),
+    Spec(Tier.ORDINARY, "演示申请：已审批", request="approved"),
+    Spec(Tier.ORDINARY, "演示申请：已办结", request="completed"),
+    Spec(Tier.ORDINARY, "演示申请：暂缓办理", request="deferred"),
+)
+EXTRA_BRANCHES = (
+    DemoBranch(
+        index=1,
+        code="BJ002",
+        name="鹏程证券北京金融街营业部",
+        staff=_branch_staff(
+            "bj",
+            {
+                "clerk": "卫一（柜员）",
+                "lead": "蒋二（柜面负责人）",
+                "manager": "沈三（客户经理）",
+                "director": "韩四（营销总监）",
+                "gm": "杨五（总经理）",
+            },
+        ),
+        totals=_SMALL_TOTALS,
+        showcase=_SMALL_SHOWCASE,
+        blocked_each=1,
+        closure_unmet=3,
+        appointments_ready=1,
+        appointments_today=1,
+        managers=("manager",),
+        phone_prefix="1390100",
+        office_phone_prefix="010-6000",
+        city="北京市",
+    ),
+    DemoBranch(
+        index=2,
+        code="SH003",
+        name="鹏程证券上海陆家嘴营业部",
+        staff=_branch_staff(
+            "sh",
+            {
+                "clerk": "朱一（柜员）",
+                "lead": "秦二（柜面负责人）",
+                "manager": "尤三（客户经理）",
+                "director": "许四（营销总监）",
+                "gm": "何五（总经理）",
+            },
+        ),
+        totals=_SMALL_TOTALS,
+        showcase=_SMALL_SHOWCASE,
+        blocked_each=1,
+        closure_unmet=3,
+        appointments_ready=1,
+        appointments_today=1,
+        managers=("manager",),
+        phone_prefix="1390210",
+        office_phone_prefix="021-5000",
+        city="上海市",
+    ),
+)
+DEMO_BRANCHES = (MAIN_BRANCH, *EXTRA_BRANCHES)
+
+
+def demo_usernames() -> set[str]:
+    """Every staff account the seeder makes, each with the published password."""
+    return {u for b in DEMO_BRANCHES for _k, u, _n, _r in b.staff} | {
+        u for u, _n, _r in HEAD_OFFICE_STAFF
+    }
+
+
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 NUMERALS = "一二三四五六七八九十"
 NAME_MIDDLES = ("", "小", "大", "老")
@@ -210,29 +339,30 @@ def _amounts(rng: random.Random, tier: str) -> tuple[Decimal, Decimal]:
     return _money(rng, 1_000_000, 200_000_000), _money(rng, 10_000_000, 1_000_000_000)
 
 
-def build_specs() -> list[Spec]:
-    """Every demo customer, the same on every run."""
-    rng = random.Random(SEED)
-    remaining = Counter(TOTALS)
-    for spec in SHOWCASE:
+def build_specs(branch: DemoBranch | None = None) -> list[Spec]:
+    """Every demo customer of `branch` (the main one by default), the same on every run."""
+    branch = branch or MAIN_BRANCH
+    rng = random.Random(SEED + 100 * branch.index)
+    remaining = Counter(branch.totals)
+    for spec in branch.showcase:
         remaining[spec.tier] -= 1
     others = [Spec(tier) for tier, count in remaining.items() for _i in range(count)]
     rng.shuffle(others)
     for spec in others:
-        spec.manager = rng.choice(("manager", "manager", "manager2", "manager3"))
+        spec.manager = rng.choice(branch.managers)
     plain = [s for s in others if s.tier == Tier.ORDINARY]
-    picks = iter(rng.sample(plain, RANDOM_BLOCKED_EACH * len(BLOCKING) + RANDOM_CLOSURE_UNMET))
+    picks = iter(rng.sample(plain, branch.blocked_each * len(BLOCKING) + branch.closure_unmet))
     for code in BLOCKING:
-        for _i in range(RANDOM_BLOCKED_EACH):
+        for _i in range(branch.blocked_each):
             next(picks).blocking = (code,)
     for spec in picks:
         spec.closure_unmet = True
     served = [s for s in others if s.tier in (Tier.CORE, INSTITUTION)]
-    chosen = rng.sample(served, RANDOM_APPOINTMENTS_READY + RANDOM_APPOINTMENTS_TODAY)
+    chosen = rng.sample(served, branch.appointments_ready + branch.appointments_today)
     for i, spec in enumerate(chosen):
-        spec.appointment = "ready" if i < RANDOM_APPOINTMENTS_READY else "today"
+        spec.appointment = "ready" if i < branch.appointments_ready else "today"
 
-    specs = [*(Spec(**vars(s)) for s in SHOWCASE), *others]
+    specs = [*(Spec(**vars(s)) for s in branch.showcase), *others]
     names = iter(
         rng.sample(
             [f"{s}{m}{n}" for s in SURNAMES for m in NAME_MIDDLES for n in NUMERALS],
@@ -241,12 +371,12 @@ def build_specs() -> list[Spec]:
     )
     companies = iter(
         rng.sample(
-            [f"深圳市{w}{t}有限公司" for w in COMPANY_WORDS for t in COMPANY_TRADES],
-            TOTALS[INSTITUTION],
+            [f"{branch.city}{w}{t}有限公司" for w in COMPANY_WORDS for t in COMPANY_TRADES],
+            branch.totals[INSTITUTION],
         )
     )
     for number, spec in enumerate(specs, start=1):
-        spec.fund_account = f"6600{number:06d}"
+        spec.fund_account = branch.fund_account(number)
         assets, volume = _amounts(rng, spec.tier)
         institution = spec.tier == INSTITUTION
         spec.fields = {
@@ -254,12 +384,15 @@ def build_specs() -> list[Spec]:
             "name": next(companies) if institution else next(names),
             "id_type": IdType.CREDIT_CODE if institution else IdType.RESIDENT_ID,
             "id_number": credit_code(rng) if institution else resident_id(rng),
-            "phone": f"0755-2000{number:04d}" if institution else f"1380000{number:04d}",
+            "phone": f"{branch.office_phone_prefix}{number:04d}"
+            if institution
+            else f"{branch.phone_prefix}{number:04d}",
             "fund_account": spec.fund_account,
-            "sh_account": f"{'B' if institution else 'A'}{880000000 + number}",
+            "sh_account": f"{'B' if institution else 'A'}"
+            f"{880000000 + 100000 * branch.index + number}",
             # Most hold Shanghai designated trading here; a few moved it long ago.
-            "sh_designated_here": number <= len(SHOWCASE) or rng.random() < 0.9,
-            "sz_account": f"{'08' if institution else '01'}{number:08d}",
+            "sh_designated_here": number <= len(branch.showcase) or rng.random() < 0.9,
+            "sz_account": f"{'08' if institution else '01'}{branch.index:02d}{number:06d}",
             "assets": assets,
             "annual_volume": volume,
         }
@@ -290,10 +423,10 @@ def _core_state(
 
 class Command(DemoCommand):
     creates = (
-        "the demo branch SZ001, its eleven staff accounts (password demo-2026) and 300 "
-        "made-up customers"
+        "the demo branch SZ001 with 300 made-up customers, two smaller branches (BJ002, "
+        "SH003), their staff and the head office's (password demo-2026)"
     )
-    help = "Create the demo branch, staff, customers and requests (idempotent)."
+    help = "Create the demo branches, staff, customers and requests (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
@@ -308,10 +441,21 @@ class Command(DemoCommand):
         provisional = calendar_provisional_years(today=beijing_today())
         if provisional and not self.quiet:
             self.stdout.write(f"calendar: provisional year(s) {provisional} (demo, unconfirmed)")
+        roles_sync()
+        self.password = make_password(DEMO_PASSWORD)  # one hash for all: slow on purpose
         with transaction.atomic():
-            branch = self._branch()
-            staff = self._staff(branch)
-            specs = build_specs()
+            self._head_office()
+        for demo in DEMO_BRANCHES:
+            self._seed_branch(demo)
+        if not self.quiet:
+            self._say(f"  head office: {', '.join(u for u, _n, _r in HEAD_OFFICE_STAFF)}")
+            self._say(f"seed_demo done in {time.monotonic() - started:.1f} s")
+
+    def _seed_branch(self, demo: DemoBranch) -> None:
+        with transaction.atomic():
+            branch = self._branch(demo)
+            staff = self._staff(branch, demo)
+            specs = build_specs(demo)
             customers = self._customers(branch, specs, staff)
             self._core_states(specs, customers)
             self._appointments(branch, specs, customers, staff)
@@ -327,38 +471,44 @@ class Command(DemoCommand):
                 branch=branch,
             )
         if not self.quiet:
-            self._summary(branch, time.monotonic() - started)
+            self._summary(branch, demo)
 
     def _say(self, message: str) -> None:
         if not self.quiet:
             self.stdout.write(message)
 
-    def _branch(self) -> Branch:
+    def _branch(self, demo: DemoBranch) -> Branch:
         branch, _created = Branch.objects.get_or_create(
-            code=BRANCH_CODE, defaults={"name": BRANCH_NAME, **THRESHOLDS}
+            code=demo.code, defaults={"name": demo.name, **THRESHOLDS}
         )
         for item, amount in FEES.items():
             FeeSchedule.objects.get_or_create(branch=branch, item=item, defaults={"amount": amount})
         return branch
 
-    def _staff(self, branch: Branch) -> dict[str, Staff]:
-        roles_sync()
+    def _staff(self, branch: Branch | None, demo: DemoBranch | None) -> dict[str, Staff]:
+        """The branch's staff (or, with no branch, the head office's), by the seeder's key."""
         groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
-        password = make_password(DEMO_PASSWORD)  # one hash for all: hashing is slow on purpose
+        wanted = demo.staff if demo is not None else [(u, u, n, r) for u, n, r in HEAD_OFFICE_STAFF]
         people: dict[str, Staff] = {}
-        for username, display_name, role in STAFF:
+        for key, username, display_name, role in wanted:
             person, _created = Staff.objects.get_or_create(
                 username=username,
                 defaults={
                     "branch": branch,
                     "display_name": display_name,
-                    "password": password,
+                    "password": self.password,
                     "is_staff": True,
                 },
             )
+            if person.branch_id != (branch.pk if branch else None):
+                # A keeper seeded when it still sat at the main branch: the head office now.
+                Staff.objects.filter(pk=person.pk).update(branch=branch)
             person.groups.add(groups[role])  # a no-op when it is already there
-            people[username] = person
+            people[key] = person
         return people
+
+    def _head_office(self) -> None:
+        self._staff(None, None)
 
     def _customers(
         self, branch: Branch, specs: list[Spec], staff: dict[str, Staff]
@@ -467,14 +617,16 @@ class Command(DemoCommand):
             if spec.request and spec.fund_account not in started:
                 drive_request(customers[spec.fund_account], spec.request, staff)
 
-    def _summary(self, branch: Branch, seconds: float) -> None:
+    def _summary(self, branch: Branch, demo: DemoBranch) -> None:
         customers = Customer.objects.filter(branch=branch).select_related("branch")
         tiers = Counter("机构" if c.is_institution else TIER_NAMES[c.tier] for c in customers)
         requests = Counter(
             TransferRequest.objects.filter(branch=branch).values_list("state", flat=True)
         )
         self._say(f"{branch.code} {branch.name}")
-        self._say(f"  staff: {', '.join(u for u, _n, _r in STAFF)} (password {DEMO_PASSWORD})")
+        self._say(
+            f"  staff: {', '.join(u for _k, u, _n, _r in demo.staff)} (password {DEMO_PASSWORD})"
+        )
         self._say(
             f"  customers: {sum(tiers.values())} ("
             + ", ".join(f"{k} {v}" for k, v in sorted(tiers.items()))
@@ -485,9 +637,8 @@ class Command(DemoCommand):
             + ", ".join(f"{k} {v}" for k, v in sorted(requests.items()))
         )
         self._say("  try these fund accounts:")
-        for number, spec in enumerate(SHOWCASE, start=1):
-            self._say(f"    6600{number:06d}  {spec.note}")
-        self._say(f"seed_demo done in {seconds:.1f} s")
+        for number, spec in enumerate(demo.showcase, start=1):
+            self._say(f"    {demo.fund_account(number)}  {spec.note}")
 
 
 def drive_request(customer: Customer, target: str, staff: dict[str, Staff]) -> TransferRequest:
