@@ -164,6 +164,12 @@ def test_the_head_office_home_says_who_they_are(client):
     shown = client.get(reverse("home")).content.decode()
     assert "总部合规" in shown and "Head office" in shown
     assert reverse("calendar_overview") not in shown
+    assert reverse("headoffice_console") in shown and reverse("headoffice_compliance") in shown
+
+
+def test_the_keepers_home_does_not_offer_the_console(client):
+    client.force_login(hq(Role.CALENDAR_KEEPER))
+    assert reverse("headoffice_console") not in client.get(reverse("home")).content.decode()
 
 
 def test_the_keepers_home_links_the_calendar(client):
