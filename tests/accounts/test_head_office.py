@@ -165,6 +165,8 @@ def test_the_head_office_home_says_who_they_are(client):
     assert "总部合规" in shown and "Head office" in shown
     assert reverse("calendar_overview") not in shown
     assert reverse("headoffice_console") in shown and reverse("headoffice_compliance") in shown
+    # A branch's own pages are not offered to someone of no branch.
+    assert reverse("customer_search") not in shown and reverse("archives:index") not in shown
 
 
 def test_the_keepers_home_does_not_offer_the_console(client):
