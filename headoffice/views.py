@@ -5,6 +5,7 @@ Nothing here reads the user's branch: the head office belongs to none."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -57,7 +58,7 @@ def _range(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _context(request: HttpRequest, f: dict[str, Any], first: dt.date, last: dt.date) -> dict:
+def _context(f: dict[str, Any], first: dt.date, last: dt.date) -> dict:
     query = f"from={first:%Y-%m}&to={last:%Y-%m}"
     return {
         "figures": f,
@@ -67,34 +68,29 @@ def _context(request: HttpRequest, f: dict[str, Any], first: dt.date, last: dt.d
         "query": query,
         "previous": f"{add_months(last, -1):%Y-%m}",
         "next": f"{add_months(last, 1):%Y-%m}",
-        "section": "headoffice",
     }
+
+
+def _firm_page(
+    request: HttpRequest, template: str, tables: Callable[[dict[str, Any]], Any]
+) -> HttpResponse:
+    """The firm's figures for the asked months, in one of the console's views of them."""
+    _gate(request)
+    first, last = _range(request)
+    f = console_figures(first=first, last=last)
+    return render(request, template, {**_context(f, first, last), "tables": tables(f)})
 
 
 @login_required
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
-    _gate(request)
-    first, last = _range(request)
-    f = console_figures(first=first, last=last)
-    return render(
-        request,
-        "headoffice/console.html",
-        {**_context(request, f, first, last), "tables": console_tables(f)},
-    )
+    return _firm_page(request, "headoffice/console.html", console_tables)
 
 
 @login_required
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
-    _gate(request)
-    first, last = _range(request)
-    f = console_figures(first=first, last=last)
-    return render(
-        request,
-        "headoffice/compliance.html",
-        {**_context(request, f, first, last), "tables": compliance_tables(f)},
-    )
+    return _firm_page(request, "headoffice/compliance.html", compliance_tables)
 
 
 @login_required
@@ -108,7 +104,7 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "headoffice/branch.html",
         {
-            **_context(request, f, first, last),
+            **_context(f, first, last),
             "branch": branch,
             "tables": console_tables(f)[2:] + compliance_tables(f),
         },
@@ -137,7 +133,6 @@ def branch_late_requests(request: HttpRequest, pk: int) -> HttpResponse:
             "first": f"{first:%Y-%m}",
             "last": f"{last:%Y-%m}",
             "query": f"from={first:%Y-%m}&to={last:%Y-%m}",
-            "section": "headoffice",
         },
     )
 
@@ -153,7 +148,7 @@ def request_summary(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    return render(request, "headoffice/request.html", {"req": req, "section": "headoffice"})
+    return render(request, "headoffice/request.html", {"req": req})
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
