@@ -227,56 +227,67 @@ _SMALL_SHOWCASE = (
     Spec(Tier.ORDINARY, "演示申请：已办结", request="completed"),
     Spec(Tier.ORDINARY, "演示申请：暂缓办理", request="deferred"),
 )
+
+
+def _small_branch(
+    index: int,
+    code: str,
+    name: str,
+    city: str,
+    prefix: str,
+    names: dict[str, str],
+    phones: tuple[str, str],
+) -> DemoBranch:
+    """A smaller demo branch beside the main one: the same make-up, its own people and
+    numbers (phones: the customers' mobile prefix and the branch's office prefix)."""
+    return DemoBranch(
+        index=index,
+        code=code,
+        name=name,
+        staff=_branch_staff(prefix, names),
+        totals=_SMALL_TOTALS,
+        showcase=_SMALL_SHOWCASE,
+        blocked_each=1,
+        closure_unmet=3,
+        appointments_ready=1,
+        appointments_today=1,
+        managers=("manager",),
+        phone_prefix=phones[0],
+        office_phone_prefix=phones[1],
+        city=city,
+    )
+
+
 EXTRA_BRANCHES = (
-    DemoBranch(
-        index=1,
-        code="BJ002",
-        name="鹏程证券北京金融街营业部",
-        staff=_branch_staff(
-            "bj",
-            {
-                "clerk": "卫一（柜员）",
-                "lead": "蒋二（柜面负责人）",
-                "manager": "沈三（客户经理）",
-                "director": "韩四（营销总监）",
-                "gm": "杨五（总经理）",
-            },
-        ),
-        totals=_SMALL_TOTALS,
-        showcase=_SMALL_SHOWCASE,
-        blocked_each=1,
-        closure_unmet=3,
-        appointments_ready=1,
-        appointments_today=1,
-        managers=("manager",),
-        phone_prefix="1390100",
-        office_phone_prefix="010-6000",
-        city="北京市",
+    _small_branch(
+        1,
+        "BJ002",
+        "鹏程证券北京金融街营业部",
+        "北京市",
+        "bj",
+        {
+            "clerk": "卫一（柜员）",
+            "lead": "蒋二（柜面负责人）",
+            "manager": "沈三（客户经理）",
+            "director": "韩四（营销总监）",
+            "gm": "杨五（总经理）",
+        },
+        ("1390100", "010-6000"),
     ),
-    DemoBranch(
-        index=2,
-        code="SH003",
-        name="鹏程证券上海陆家嘴营业部",
-        staff=_branch_staff(
-            "sh",
-            {
-                "clerk": "朱一（柜员）",
-                "lead": "秦二（柜面负责人）",
-                "manager": "尤三（客户经理）",
-                "director": "许四（营销总监）",
-                "gm": "何五（总经理）",
-            },
-        ),
-        totals=_SMALL_TOTALS,
-        showcase=_SMALL_SHOWCASE,
-        blocked_each=1,
-        closure_unmet=3,
-        appointments_ready=1,
-        appointments_today=1,
-        managers=("manager",),
-        phone_prefix="1390210",
-        office_phone_prefix="021-5000",
-        city="上海市",
+    _small_branch(
+        2,
+        "SH003",
+        "鹏程证券上海陆家嘴营业部",
+        "上海市",
+        "sh",
+        {
+            "clerk": "朱一（柜员）",
+            "lead": "秦二（柜面负责人）",
+            "manager": "尤三（客户经理）",
+            "director": "许四（营销总监）",
+            "gm": "何五（总经理）",
+        },
+        ("1390210", "021-5000"),
     ),
 )
 DEMO_BRANCHES = (MAIN_BRANCH, *EXTRA_BRANCHES)
