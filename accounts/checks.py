@@ -38,3 +38,15 @@ def demo_accounts_refused(app_configs: Any = None, databases: Any = None, **kwar
             id="accounts.E001",
         )
     ]
+
+
+@register(Tags.security)
+def directory_role_groups_known(app_configs: Any = None, **kwargs: Any) -> list:
+    """A directory group mapped to a role that does not exist would give its people no role
+    at all: said at start, before anyone signs in (README, "Directory sign-in")."""
+    from .directory import role_groups, role_groups_errors
+
+    return [
+        Error(problem, hint="Correct LDAP_ROLE_GROUPS.", id="accounts.E002")
+        for problem in role_groups_errors(role_groups())
+    ]

@@ -139,3 +139,14 @@ def test_directory_sync_changes_nothing_when_the_directory_does_not_answer(direc
     assert run.outcome == JobOutcome.FAILED
     wang.refresh_from_db()
     assert wang.is_active
+
+
+def test_a_group_mapped_to_a_role_that_does_not_exist_stops_the_start(settings):
+    from accounts.checks import directory_role_groups_known
+
+    settings.DIRECTORY_ROLE_GROUPS = {MD_GROUP: ["SZ001", "marketing_directer"]}
+    errors = directory_role_groups_known()
+    assert [e.id for e in errors] == ["accounts.E002"]
+    assert "marketing_directer" in errors[0].msg
+    settings.DIRECTORY_ROLE_GROUPS = {MD_GROUP: ["SZ001", "marketing_director"]}
+    assert directory_role_groups_known() == []
