@@ -34,15 +34,9 @@ from .roles import Role
 @admin.register(Branch)
 class BranchAdmin(BranchScopedAdmin):
     branch_lookup = "pk"
-    list_display = ("code", "name", "important_assets", "important_volume", "core_assets")
-    fieldsets = (
-        (None, {"fields": ("code", "name")}),
-        (
-            _("Tier thresholds (Art. 17)"),
-            {"fields": ("important_assets", "important_volume", "core_assets", "core_volume")},
-        ),
-        (_("Counter (Art. 9, 10)"), {"fields": ("approval_wait_alert_minutes",)}),
-    )
+    list_display = ("code", "name")
+    # The branch's rules are the firm's norm as it refines them: the rules page, not here.
+    fields = ("code", "name")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The code is printed on every receipt number; only a superuser corrects it.

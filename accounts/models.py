@@ -7,7 +7,6 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -29,60 +28,18 @@ class Tier(models.TextChoices):
 
 
 class Branch(models.Model):
-    """A branch (营业部): the unit of isolation. Tier thresholds are branch policy (Art. 17)."""
+    """A branch (营业部): the unit of isolation. The rules it works by are the firm's norm as
+    it refines them (accounts/norm: Art. 35–37)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    important_assets = models.DecimalField(
-        _("important tier: assets from"), max_digits=16, decimal_places=2, default=Decimal("500000")
-    )
-    important_volume = models.DecimalField(
-        _("important tier: annual volume from"),
-        max_digits=18,
-        decimal_places=2,
-        default=Decimal("10000000"),
-    )
-    core_assets = models.DecimalField(
-        _("core tier: assets from"), max_digits=16, decimal_places=2, default=Decimal("5000000")
-    )
-    core_volume = models.DecimalField(
-        _("core tier: annual volume from"),
-        max_digits=18,
-        decimal_places=2,
-        default=Decimal("100000000"),
-    )
-    # Art. 9, 10: the customer waits at the counter while the approvers sign; past this the
-    # marketing director is told (transfers' job transfers.customer_waiting_check).
-    approval_wait_alert_minutes = models.PositiveSmallIntegerField(
-        _("tell the marketing director after a customer waits for approvals (minutes)"),
-        default=20,
-        validators=[MinValueValidator(1)],
-    )
 
     class Meta:
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(core_assets__gte=models.F("important_assets"))
-                & models.Q(core_volume__gte=models.F("important_volume")),
-                name="branch_core_thresholds_above_important",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(approval_wait_alert_minutes__gt=0),
-                name="branch_approval_wait_alert_positive",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.name
-
-    def tier_for(self, *, assets: Decimal, volume: Decimal) -> Tier:
-        if assets >= self.core_assets or volume >= self.core_volume:
-            return Tier.CORE
-        if assets >= self.important_assets or volume >= self.important_volume:
-            return Tier.IMPORTANT
-        return Tier.ORDINARY
 
 
 class Staff(AbstractUser):
@@ -274,7 +231,9 @@ class Customer(models.Model):
 
     @property
     def computed_tier(self) -> Tier:
-        return self.branch.tier_for(assets=self.assets, volume=self.annual_volume)
+        from .norm.resolve import rule_set
+
+        return rule_set(self.branch_id).tier_for(assets=self.assets, volume=self.annual_volume)
 
     @property
     def tier(self) -> Tier:
@@ -452,3 +411,13 @@ class CustomerAccessLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.actor} → {self.customer} ({self.at:%Y-%m-%d %H:%M})"
+
+
+# The firm's norm and the branches' refinements live beside the branches they rule.
+from .norm.models import (  # noqa: E402, F401
+    NormVersion,
+    Refinement,
+    RefinementAction,
+    RefinementAuditEntry,
+    RefinementState,
+)

@@ -60,6 +60,35 @@ def publishes_norm(actor: Any) -> bool:
     return bool(has_role and has_role(Role.HQ_MARKETING))
 
 
+def may_decide_refinement(actor: Any, refinement: Any = None) -> bool:
+    """A branch's refinement that the norm sends up is decided where the norm is published."""
+    return publishes_norm(actor)
+
+
+def refines_norm(actor: Any) -> bool:
+    """Art. 35: a branch refines the norm for its own situation; its general manager and
+    marketing director decide how."""
+    has_role = getattr(actor, "has_role", None)
+    return bool(
+        getattr(actor, "branch_id", None)
+        and has_role
+        and has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER)
+    )
+
+
+def reads_rules(actor: Any) -> bool:
+    """The rules in force at a branch are read by its supervisors, counter lead and auditor,
+    and across the branches by the head office."""
+    has_role = getattr(actor, "has_role", None)
+    if sees_every_branch(actor):
+        return True
+    return bool(
+        getattr(actor, "branch_id", None)
+        and has_role
+        and has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER, Role.COUNTER_LEAD, Role.AUDITOR)
+    )
+
+
 def may_set_tier(actor: Any) -> bool:
     """A tier set by hand, over the computed one, is the managers' call."""
     return bool(actor.has_role(Role.MARKETING_DIRECTOR, Role.GENERAL_MANAGER))

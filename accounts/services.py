@@ -190,21 +190,13 @@ def customer_reveal(
     )
 
 
-BRANCH_SETTINGS = (
-    "name",
-    "important_assets",
-    "important_volume",
-    "core_assets",
-    "core_volume",
-    "approval_wait_alert_minutes",
-)
+BRANCH_SETTINGS = ("name",)
 
 
 @transaction.atomic
 def branch_configure(*, code: str, **values: Any) -> tuple[Branch, bool]:
-    """A branch going live: created with its code, or its settings changed (its name, the
-    Art. 17 tier thresholds, the counter's wait before the director is told). Checked as the
-    admin checks it, all or nothing; a setting not given keeps its value (or the default)."""
+    """A branch going live: created with its code, or its name changed. Checked as the admin
+    checks it, all or nothing. Its rules are the firm's norm (accounts/norm)."""
     unknown = set(values) - set(BRANCH_SETTINGS)
     if unknown:
         raise InvalidInput(

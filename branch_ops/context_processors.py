@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts import permissions as accounts_may
 from archives import permissions as archives_may
 from core_system import permissions as core_system_may
 from headoffice import permissions as headoffice_may
@@ -44,5 +45,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "archive_integrity": archives_may.may_see_integrity(user),
             "archive_destruction": archives_may.may_see_destruction(user),
             "headoffice": headoffice_may.reads_console(user),
+            "rules": accounts_may.reads_rules(user),
         }
     }

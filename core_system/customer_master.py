@@ -48,6 +48,7 @@ from accounts.models import (
     TierCause,
     TierChange,
 )
+from accounts.norm.resolve import RuleSet, rule_set
 from accounts.pii import pii_digest
 from accounts.validators import id_number_problem
 from core_system.hooks import ManagerMove, managers_moved
@@ -551,6 +552,11 @@ class _Context:
     actor: Staff | None = None
     source_ref: str = ""
     moves: list[ManagerMove] = field(default_factory=list)
+    # Art. 17's thresholds as they stand on the day of the import, resolved once.
+    rules: RuleSet = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = rule_set(self.branch.pk)
 
 
 def _staff_numbers(branch: Branch) -> dict[str, tuple[int, bool, str]]:
@@ -562,8 +568,8 @@ def _staff_numbers(branch: Branch) -> dict[str, tuple[int, bool, str]]:
     }
 
 
-def _tier(branch: Branch, override: str, assets: Decimal, volume: Decimal) -> str:
-    return override or str(branch.tier_for(assets=assets, volume=volume))
+def _tier(rules: RuleSet, override: str, assets: Decimal, volume: Decimal) -> str:
+    return override or str(rules.tier_for(assets=assets, volume=volume))
 
 
 def _chunk(ctx: _Context, parsed: list[_Parsed]) -> None:
@@ -638,7 +644,7 @@ def _chunk(ctx: _Context, parsed: list[_Parsed]) -> None:
     for p, old, manager_id, id_digest, phone_digest in good:
         values = p.values
         if old is None:
-            tier = _tier(branch, "", values["assets"], values["annual_volume"])
+            tier = _tier(ctx.rules, "", values["assets"], values["annual_volume"])
             report.add(
                 "new",
                 report.new,
@@ -685,8 +691,8 @@ def _chunk(ctx: _Context, parsed: list[_Parsed]) -> None:
         if not fields:
             report.counts["unchanged"] += 1
             continue
-        before = _tier(branch, old["tier_override"], old["assets"], old["annual_volume"])
-        after = _tier(branch, old["tier_override"], values["assets"], values["annual_volume"])
+        before = _tier(ctx.rules, old["tier_override"], old["assets"], old["annual_volume"])
+        after = _tier(ctx.rules, old["tier_override"], values["assets"], values["annual_volume"])
         entry: dict[str, Any] = {
             "line": p.line,
             "fund_account": p.fund_account,

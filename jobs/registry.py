@@ -48,6 +48,7 @@ from django.utils.formats import number_format
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from accounts.norm.resolve import with_rules_memo
 from jobs.models import DailyNotice, JobOutcome, JobRun, JobTrigger
 from kernel.calendar import TradingCalendar
 from kernel.errors import ApplicationError, Forbidden, InvalidInput
@@ -288,6 +289,8 @@ def _abandon_dead_attempts(run: JobRun) -> None:
     job_runs_abandon_expired()
 
 
+# A run resolves each branch's rules once, however many customers it walks (accounts/norm).
+@with_rules_memo
 def job_run(
     *,
     name: str,

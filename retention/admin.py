@@ -23,9 +23,7 @@ from transfers.models import ChurnReason
 
 from .models import (
     AtRiskFlag,
-    BranchRetentionSettings,
     CommissionAgreement,
-    CommissionRange,
     Commitment,
     Complaint,
     DailyCustomerMetrics,
@@ -206,29 +204,6 @@ class ServiceTeamAdmin(BranchScopedAdmin):
 
             kwargs["queryset"] = Staff.objects.filter(branch_id=request.user.branch_id)  # type: ignore[union-attr, misc]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(CommissionRange)
-class CommissionRangeAdmin(BranchScopedAdmin):
-    """Art. 27: the range a clerk or account manager may agree in, per tier."""
-
-    branch_lookup = "branch"
-    list_display = ("branch", "tier", "floor_rate", "ceiling_rate")
-    list_filter = ("tier",)
-
-
-@admin.register(BranchRetentionSettings)
-class BranchRetentionSettingsAdmin(BranchScopedAdmin):
-    branch_lookup = "branch"
-    list_display = (
-        "branch",
-        "assets_drop_percent",
-        "assets_window_days",
-        "idle_trading_days",
-        "departure_watch_days",
-        "deferral_watch_days",
-        "commitment_days_default",
-    )
 
 
 # ---------------------------------------------------------------------------------------

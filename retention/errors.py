@@ -6,5 +6,4 @@ from django.utils.translation import gettext_lazy as _
 
 class RetentionErrorCode(models.TextChoices):
     ABOVE_RANGE = "above_range", _("the rate is above the permitted range (Art. 27)")
-    NO_RANGE = "no_range", _("no permitted range is set for this tier (Art. 27)")
     NOTHING_TO_DO = "nothing_to_do", _("there is nothing to reassign")

@@ -14,17 +14,9 @@ from accounts.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from .models import (
     EventInvitation,
     RevisitEvent,
-    RevisitRule,
     RevisitTask,
     RevisitTaskAuditEntry,
 )
-
-
-@admin.register(RevisitRule)
-class RevisitRuleAdmin(ReadOnlyAdmin):
-    branch_lookup = "branch"
-    list_display = ("branch", "kind", "value", "channel", "updated_by", "updated_at")
-    list_filter = ("kind",)
 
 
 class AuditEntryInline(ReadOnlyInline):

@@ -68,11 +68,6 @@ class ReassignForm(forms.Form):
         )
 
 
-class RuleForm(forms.Form):
-    value = forms.IntegerField(label=_("Value"), min_value=0, max_value=365)
-    channel = forms.ChoiceField(label=_("Usual channel"), choices=Channel.choices)
-
-
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = DayTimeField(label=_("Starts at"), widget=DateTimeInput)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,9 +26,8 @@ from .forms import (
     InviteFilterForm,
     ReassignForm,
     RecordForm,
-    RuleForm,
 )
-from .models import RULE_SOURCE, Direction, RevisitEvent, RevisitTask
+from .models import RevisitEvent, RevisitTask
 
 
 def _reader(request: HttpRequest) -> Staff:
@@ -163,46 +163,10 @@ def revisit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def revisit_rules(request: HttpRequest) -> HttpResponse:
-    """The branch's rules, with the source's limits; supervisors may tighten them."""
-    user = _overseer(request)
-    rules = services.revisit_rules_for(branch=user.own_branch)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        if kind not in rules:
-            raise PermissionDenied
-        form = RuleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.revisit_rule_set(
-                    rule=rules[kind],
-                    actor=user,
-                    value=form.cleaned_data["value"],
-                    channel=form.cleaned_data["channel"],
-                )
-            except ApplicationError as error:
-                errors[kind] = error.message
-            else:
-                messages.success(request, _("Rule saved."))
-                return redirect("revisit_rules")
-        else:
-            errors[kind] = _("Enter a whole number.")
-    rows = [
-        {
-            "rule": rules[kind],
-            "source": RULE_SOURCE[kind],
-            "at_most": RULE_SOURCE[kind]["direction"] == Direction.AT_MOST,
-            "form": RuleForm(initial={"value": rules[kind].value, "channel": rules[kind].channel}),
-            "error": errors.get(kind, ""),
-        }
-        for kind in RULE_SOURCE
-    ]
-    return render(
-        request,
-        "revisits/rules.html",
-        {"rows": rows, "can_edit": permissions.may_edit_rules(user)},
-        status=400 if errors else 200,
-    )
+    """The revisit rules are part of the branch's rule set (the firm's norm as the branch
+    refines it, Art. 35): one page holds them all."""
+    _overseer(request)
+    return redirect(f"{reverse('branch_rules')}#revisits")
 
 
 # --- Art. 33: events ---------------------------------------------------------------------

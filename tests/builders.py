@@ -48,8 +48,6 @@ from transfers.models import (
     Approval,
     ApprovalStep,
     ChurnReason,
-    FeeItem,
-    FeeSchedule,
     TransferAuditEntry,
     TransferRequest,
     TransferState,
@@ -135,11 +133,20 @@ class BranchPeople:
         )
 
 
+def refine(branch, rule: str, value, *, since: dt.date = dt.date(2000, 1, 1)):
+    """A branch's refinement of the norm in force from `since` (the service refuses a day
+    already past; a test's branch has held it all along)."""
+    from accounts.norm.models import Refinement
+    from accounts.norm.resolve import rules_forget
+
+    rules_forget()
+    return Refinement.objects.create(
+        branch=branch, rule=rule, value=str(value), effective_from=since, why="test"
+    )
+
+
 def make_branch(code: str = "SH01") -> BranchPeople:
     branch = BranchFactory(code=code, name=f"{code}营业部")
-    FeeSchedule.objects.create(branch=branch, item=FeeItem.SZ_TRANSFER, amount=Decimal("30.00"))
-    FeeSchedule.objects.create(branch=branch, item=FeeItem.SH_REVOCATION, amount=Decimal("0.00"))
-    FeeSchedule.objects.create(branch=branch, item=FeeItem.CLOSURE, amount=Decimal("0.00"))
 
     def one(role):
         return StaffFactory(branch=branch, roles=[role])

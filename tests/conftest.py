@@ -42,6 +42,15 @@ def other_branch(db) -> BranchPeople:
     return make_branch("BJ02")
 
 
+@pytest.fixture
+def hq_marketing(db):
+    """The head office's marketing management, who publishes the firm's norm: no branch."""
+    from accounts.roles import Role
+    from tests.accounts.factories import StaffFactory
+
+    return StaffFactory(branch=None, roles=[Role.HQ_MARKETING])
+
+
 @pytest.fixture(autouse=True)
 def frozen_now():
     """Every test starts on a known trading day; tests that cross weekends and holidays

@@ -1,19 +1,19 @@
 """What a request costs (Art. 12): one function, read by the request page and the business form
 before and during processing, recorded when processing starts and printed on the receipt.
 
-Art. 12 names one charge, the custody-transfer fee (转托管手续费), and the branch sets it in
-its fee schedule. The Shanghai revocation carries none, and closing an account costs nothing
-(CSDC's 2018 notice on closing securities accounts): whatever a schedule says for those two
-is never charged, and the schedule refuses to say anything but 0 for them."""
+Art. 12 names one charge, the custody-transfer fee (转托管手续费): the firm's norm sets it
+and a branch may charge less (accounts/norm). The Shanghai revocation carries none, and
+closing an account costs nothing (CSDC's 2018 notice on closing securities accounts): no
+version of the norm may say anything but 0 for those two, and they are never charged."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from accounts.norm.resolve import rule_set
 
-from .models import FeeItem, FeeSchedule, TransferRequest
+from .models import FeeItem, TransferRequest
 
 ZERO = Decimal("0.00")
 CHARGEABLE = frozenset({FeeItem.SZ_TRANSFER})
@@ -41,38 +41,14 @@ def requested_items(req: TransferRequest) -> list[FeeItem]:
 
 
 def fee_lines(req: TransferRequest) -> list[FeeLine]:
-    """One line per item asked for, at the branch's schedule today; free items at 0."""
-    items = requested_items(req)
-    schedule = dict(
-        FeeSchedule.objects.filter(
-            branch_id=req.branch_id, item__in=[i for i in items if i in CHARGEABLE]
-        ).values_list("item", "amount")
-    )
+    """One line per item asked for, at the branch's rules today; free items at 0."""
+    rules = rule_set(req.branch_id)
     return [
-        FeeLine(item, schedule.get(item, ZERO) if item in CHARGEABLE else ZERO) for item in items
+        FeeLine(item, rules[f"fee.{item}"] if item in CHARGEABLE else ZERO)
+        for item in requested_items(req)
     ]
 
 
 def fee_for(req: TransferRequest) -> Decimal:
     """The total the customer pays (Art. 12)."""
     return sum((line.amount for line in fee_lines(req)), ZERO)
-
-
-def fee_amount_problem(item: str, amount: Decimal | None) -> str | None:
-    """What the fee schedule may say for an item: a custody-transfer fee of 0 or more, and 0
-    for the revocation and the closure."""
-    if amount is None:
-        return None
-    if amount < 0:
-        return _("A fee is not negative.")
-    if item == FeeItem.CLOSURE and amount != 0:
-        return _(
-            "Closing a fund account costs the customer nothing (Art. 12 names only the "
-            "custody-transfer fee; CSDC 2018): its fee is 0."
-        )
-    if item == FeeItem.SH_REVOCATION and amount != 0:
-        return _(
-            "Art. 12 names only the custody-transfer fee: the Shanghai designated-trading "
-            "revocation is free, its fee is 0."
-        )
-    return None

@@ -23,6 +23,7 @@ from django.db.models import (
 )
 
 from accounts.models import CustomerKind, Staff, Tier
+from accounts.norm.resolve import rule_set
 from kernel.calendar import CalendarUnknown, TradingCalendar
 
 from . import approval_rules as rules
@@ -146,7 +147,7 @@ def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
             branch_id=actor.branch_pk, state=TransferState.AWAITING_APPROVAL
         )
         .exclude(created_by=actor)
-        .alias(approval_tier=_approval_tier())
+        .alias(approval_tier=_approval_tier(actor.branch_pk))
         .filter(reduce(operator.or_, open_to_actor), ~Exists(current.filter(approver=actor)))
     )
     if len({rules.STEP_ROLE[step] for step, _tiers, _after in _steps_by_role(actor)}) > 1:
@@ -163,7 +164,7 @@ def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
 def _taken_by(actor: Staff, found: QuerySet[TransferRequest]) -> list[int]:
     """Of the requests found, those where approval_rules.step_for gives this person a step."""
     rows = list(
-        found.annotate(route_tier=_approval_tier()).values_list(
+        found.annotate(route_tier=_approval_tier(actor.branch_pk)).values_list(
             "pk", "route_tier", "created_by_id", "customer__account_manager_id"
         )
     )
@@ -208,21 +209,21 @@ def _steps_by_role(actor: Staff) -> list[tuple[ApprovalStep, list[Tier], list[Ap
     return [(step, tiers, list(after)) for (step, after), tiers in tiers_of.items()]
 
 
-def _approval_tier() -> Case:
+def _approval_tier(branch_id: int) -> Case:
     """Customer.approval_tier in SQL (Art. 10, 17): institutions as core, else the tier set
-    by hand, else the customer's branch's thresholds (Branch.tier_for)."""
-    branch = "customer__branch__"
+    by hand, else the branch's thresholds today (accounts.norm: RuleSet.tier_for)."""
+    rules = rule_set(branch_id)
     return Case(
         When(customer__kind=CustomerKind.INSTITUTION, then=Value(Tier.CORE)),
         When(~Q(customer__tier_override=""), then=F("customer__tier_override")),
         When(
-            Q(customer__assets__gte=F(f"{branch}core_assets"))
-            | Q(customer__annual_volume__gte=F(f"{branch}core_volume")),
+            Q(customer__assets__gte=rules["tier.core_assets"])
+            | Q(customer__annual_volume__gte=rules["tier.core_volume"]),
             then=Value(Tier.CORE),
         ),
         When(
-            Q(customer__assets__gte=F(f"{branch}important_assets"))
-            | Q(customer__annual_volume__gte=F(f"{branch}important_volume")),
+            Q(customer__assets__gte=rules["tier.important_assets"])
+            | Q(customer__annual_volume__gte=rules["tier.important_volume"]),
             then=Value(Tier.IMPORTANT),
         ),
         default=Value(Tier.ORDINARY),

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.norm.resolve.RulesMemoMiddleware",
     # A refusal no view answered (a bad page parameter, kernel.params) is a 4xx page.
     "kernel.web.RefusalMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.

@@ -15,11 +15,14 @@ ON CONFLICT)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 
+from accounts.norm.catalog import DEFAULTS
 from kernel.calendar import BEIJING
-from revisits.models import RULE_SOURCE, Reason
+from revisits.models import Reason
 from revisits.services.planning import FIRST_REVISIT_LOOKBACK
 
 PLAN_REFERENCE_SQL = """
@@ -49,7 +52,7 @@ completed AS (
            c.kind = 'institution' AS institution,
            (c.kind = 'institution'
             OR CASE WHEN c.tier_override <> '' THEN c.tier_override IN ('important', 'core')
-                    ELSE c.assets >= b.important_assets OR c.annual_volume >= b.important_volume
+                    ELSE c.assets >= %(important_assets)s OR c.annual_volume >= %(important_volume)s
                END
             OR EXISTS (SELECT 1 FROM transfers_approval a WHERE a.request_id = r.id
                        AND a.step IN ('marketing_director', 'general_manager'))) AS priority
@@ -124,8 +127,14 @@ ON CONFLICT DO NOTHING
 def plan_reference_sql(today: dt.date) -> int:
     """Run the reference for every branch on `today` (the source's default rules, which the
     benchmark's branches keep); returns the rows inserted."""
-    values = {str(reason): source["value"] for reason, source in RULE_SOURCE.items()}
-    params = {
+    values = {
+        str(reason): int(DEFAULTS[f"revisit.{reason}"])
+        for reason in Reason
+        if f"revisit.{reason}" in DEFAULTS
+    }
+    params: dict[str, Any] = {
+        "important_assets": Decimal(DEFAULTS["tier.important_assets"]),
+        "important_volume": Decimal(DEFAULTS["tier.important_volume"]),
         "today": today,
         "since": today - FIRST_REVISIT_LOOKBACK,
         "end": dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0), tzinfo=BEIJING),

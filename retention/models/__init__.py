@@ -4,8 +4,7 @@ memo of Art. 30, commitments, commission agreements, departures, the early-warni
 and the monthly analysis."""
 
 from .audit import RetentionAction, RetentionAuditEntry
-from .branch_settings import BranchRetentionSettings
-from .commission import CommissionAgreement, CommissionRange, CommissionStatus
+from .commission import CommissionAgreement, CommissionStatus
 from .commitments import Commitment, CommitmentStatus
 from .complaints import Complaint, ComplaintStatus
 from .departures import (
@@ -23,9 +22,7 @@ from .risk import AtRiskFlag, DailyCustomerMetrics, RiskRule
 
 __all__ = [
     "AtRiskFlag",
-    "BranchRetentionSettings",
     "CommissionAgreement",
-    "CommissionRange",
     "CommissionStatus",
     "Commitment",
     "CommitmentStatus",

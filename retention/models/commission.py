@@ -1,4 +1,5 @@
-"""Commission ranges per tier and the rates agreed with customers (Art. 27)."""
+"""The rates agreed with customers (Art. 27); the permitted ranges are the firm's norm
+(accounts/norm, retention/selectors/commission.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -17,39 +18,6 @@ _decides = asks(
 # ---------------------------------------------------------------------------------------
 # Commission (Art. 27)
 # ---------------------------------------------------------------------------------------
-
-
-class CommissionRange(models.Model):
-    """The branch's permitted commission range for a tier, as a fraction of the amount
-    traded (0.000250 = 万分之二点五). Decimal, never float: a rate is money."""
-
-    branch = models.ForeignKey(
-        "accounts.Branch",
-        on_delete=models.CASCADE,
-        related_name="commission_ranges",
-        verbose_name=_("branch"),
-    )
-    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
-    floor_rate = models.DecimalField(_("lowest rate"), max_digits=8, decimal_places=6)
-    ceiling_rate = models.DecimalField(_("highest rate"), max_digits=8, decimal_places=6)
-
-    class Meta:
-        verbose_name = _("commission range")
-        verbose_name_plural = _("commission ranges")
-        ordering = ["branch", "tier"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["branch", "tier"], name="one_commission_range_per_tier"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(floor_rate__gt=0)
-                & models.Q(ceiling_rate__gte=models.F("floor_rate")),
-                name="commission_range_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_tier_display()}: {self.floor_rate}–{self.ceiling_rate}"
 
 
 class CommissionStatus(models.TextChoices):

@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Max
 
 from accounts.models import Branch, Customer, Staff
+from accounts.norm.resolve import rule_set
 from kernel.calendar import beijing_today
 
-from ..models import AtRiskFlag, BranchRetentionSettings
+from ..models import AtRiskFlag
 
 
-def retention_settings_for(branch: Branch) -> BranchRetentionSettings:
-    """The branch's thresholds, or the defaults (unsaved) when it has not set any."""
-    found = BranchRetentionSettings.objects.filter(branch=branch).first()
-    return found or BranchRetentionSettings(branch=branch)
+@dataclass(frozen=True)
+class RetentionSettings:
+    """The branch's early-warning thresholds and promise term on a day: the firm's norm as
+    the branch refines it (accounts/norm; Art. 28–30, 34)."""
+
+    assets_drop_percent: Decimal
+    assets_window_days: int
+    idle_trading_days: int
+    departure_watch_days: int
+    deferral_watch_days: int
+    commitment_days_default: int
+
+
+def retention_settings_for(branch: Branch, on: dt.date | None = None) -> RetentionSettings:
+    rules = rule_set(branch.pk, on)
+    return RetentionSettings(
+        **{name: rules[f"warning.{name}"] for name in RetentionSettings.__dataclass_fields__}
+    )
 
 
 @dataclass
@@ -71,4 +87,10 @@ def risk_counts_for_manager(*, user: Staff) -> int:
     return len(latest.mine)
 
 
-__all__ = ["AtRiskList", "AtRiskRow", "at_risk_for", "retention_settings_for"]
+__all__ = [
+    "AtRiskList",
+    "AtRiskRow",
+    "RetentionSettings",
+    "at_risk_for",
+    "retention_settings_for",
+]

@@ -19,7 +19,8 @@ from transfers.models import TransferRequest
 
 from .. import permissions
 from ..errors import RetentionErrorCode
-from ..models import CommissionAgreement, CommissionRange, CommissionStatus, RetentionAction
+from ..models import CommissionAgreement, CommissionStatus, RetentionAction
+from ..selectors.commission import commission_range_for
 from ._common import apply_transition, audit, clean_text, require
 
 RATE_PLACES = Decimal("0.000001")
@@ -55,15 +56,7 @@ def commission_agree(
     if request is not None and request.customer_id != customer.pk:
         raise InvalidInput(_("That request is another customer's."))
     tier = customer.tier
-    band = CommissionRange.objects.filter(branch_id=customer.branch_id, tier=tier).first()
-    if band is None:
-        raise InvalidInput(
-            _(
-                "The branch has no permitted commission range for {tier} customers: the "
-                "general manager sets it first."
-            ).format(tier=tier.label),
-            code=RetentionErrorCode.NO_RANGE,
-        )
+    band = commission_range_for(customer.branch_id, tier)
     if rate > band.ceiling_rate:
         raise InvalidInput(
             _("{rate} is above the branch's highest rate for this tier ({ceiling}).").format(

@@ -25,7 +25,6 @@ from transfers.models import TransferRequest, TransferState
 from .. import permissions
 from ..models import (
     AtRiskFlag,
-    BranchRetentionSettings,
     Complaint,
     ComplaintStatus,
     DailyCustomerMetrics,
@@ -35,6 +34,7 @@ from ..models import (
     RiskRule,
     WorkMemo,
 )
+from ..selectors.risk import RetentionSettings, retention_settings_for
 from ._common import apply_transition, clean_text, require
 
 # ---------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def _percent(value: Decimal) -> str:
 
 
 def _assets_drop(
-    customers: Any, business_date: dt.date, settings: BranchRetentionSettings, flags: Flags
+    customers: Any, business_date: dt.date, settings: RetentionSettings, flags: Flags
 ) -> None:
     since = business_date - dt.timedelta(days=settings.assets_window_days)
     now_q = DailyCustomerMetrics.objects.filter(
@@ -211,7 +211,7 @@ def _assets_drop(
 def _no_trades(
     customers: Any,
     business_date: dt.date,
-    settings: BranchRetentionSettings,
+    settings: RetentionSettings,
     calendar: TradingCalendar,
     flags: Flags,
 ) -> None:
@@ -258,7 +258,7 @@ def _manager_departed(
     customers: Any,
     branch: Branch,
     business_date: dt.date,
-    settings: BranchRetentionSettings,
+    settings: RetentionSettings,
     flags: Flags,
 ) -> None:
     since = business_date - dt.timedelta(days=settings.departure_watch_days)
@@ -313,7 +313,7 @@ def _recent_deferrals(
     customers: Any,
     branch: Branch,
     business_date: dt.date,
-    settings: BranchRetentionSettings,
+    settings: RetentionSettings,
     flags: Flags,
 ) -> None:
     since = business_date - dt.timedelta(days=settings.deferral_watch_days)
@@ -336,9 +336,9 @@ def at_risk_scan(*, branch: Branch, business_date: dt.date) -> dict[str, int]:
     """The nightly scan. Idempotent: a flag is unique per customer, rule and day, so a
     second run adds nothing and tells no one again. Returns the number of customers each
     rule flags on that day."""
-    # Two scans of one branch queue on its settings row, so nobody is told twice.
-    settings, _created = BranchRetentionSettings.objects.get_or_create(branch=branch)
-    settings = BranchRetentionSettings.objects.select_for_update(of=("self",)).get(pk=settings.pk)
+    # Two scans of one branch queue on its row, so nobody is told twice.
+    Branch.objects.select_for_update().filter(pk=branch.pk).first()
+    settings = retention_settings_for(branch, business_date)
     calendar = TradingCalendar()
     # Customers who have closed their fund account here are gone: nothing left to warn of.
     closed = TransferRequest.objects.filter(

@@ -16,7 +16,8 @@ from kernel.web import refusal
 
 from .. import permissions
 from ..forms import DecisionForm
-from ..models import CommissionAgreement, CommissionRange, CommissionStatus
+from ..models import CommissionAgreement, CommissionStatus
+from ..selectors import commission_ranges_for
 from ..services import commission_approve, commission_refuse
 from ._common import branch_object, require_reader
 
@@ -32,7 +33,7 @@ def commission_list(request: HttpRequest) -> HttpResponse:
         request,
         "retention/commission.html",
         {
-            "ranges": CommissionRange.objects.filter(branch_id=user.branch_id),
+            "ranges": commission_ranges_for(user.branch_id),
             "pending": agreements.filter(status=CommissionStatus.PENDING),
             "recent": agreements.exclude(status=CommissionStatus.PENDING)[:50],
             "may_decide": permissions.decides_commission(user),

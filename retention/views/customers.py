@@ -18,8 +18,8 @@ from kernel.web import refusal
 from transfers.models import TransferRequest
 
 from ..forms import CommissionForm, CommitmentForm, ComplaintForm
-from ..models import AtRiskFlag, CommissionRange
-from ..selectors import customer_retention_badges
+from ..models import AtRiskFlag
+from ..selectors import commission_range_for, customer_retention_badges
 from ..services import commission_agree, commitment_create, complaint_record
 from ._common import branch_object, status_for
 
@@ -95,7 +95,7 @@ def commission_agree_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_staff(request)
     req = _request_of(request, customer)
     form = CommissionForm(request.POST or None)
-    band = CommissionRange.objects.filter(branch_id=customer.branch_id, tier=customer.tier).first()
+    band = commission_range_for(customer.branch_id, customer.tier)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = commission_agree(

@@ -3,18 +3,17 @@
 from .events import event_create, event_invite, event_mark_attendance
 from .outcomes import revisit_reassign, revisit_record
 from .planning import revisits_plan
-from .rules import revisit_rule_check, revisit_rule_set, revisit_rules_for
+from .rules import RevisitRule, revisit_rules_for
 from .sweeps import revisit_reminders_send, revisits_escalate_late
 
 __all__ = [
+    "RevisitRule",
     "event_create",
     "event_invite",
     "event_mark_attendance",
     "revisit_reassign",
     "revisit_record",
     "revisit_reminders_send",
-    "revisit_rule_check",
-    "revisit_rule_set",
     "revisit_rules_for",
     "revisits_escalate_late",
     "revisits_plan",

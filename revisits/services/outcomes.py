@@ -18,7 +18,6 @@ from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_br
 from .. import permissions
 from ..errors import RevisitErrorCode
 from ..models import (
-    RULE_SOURCE,
     Channel,
     Reason,
     RevisitAction,
@@ -162,10 +161,10 @@ def _next_task(done: RevisitTask, *, next_contact_on: dt.date | None) -> Revisit
             _(
                 "Art. {article}: the next contact must be on or before {date} ({value} {unit})."
             ).format(
-                article=RULE_SOURCE[successor]["article"],
+                article=rule.source.article,
                 date=(latest or limit).isoformat(),
                 value=rule.value,
-                unit=RULE_SOURCE[successor]["unit"],
+                unit=rule.source.unit,
             ),
             code=RevisitErrorCode.NEXT_CONTACT_TOO_LATE,
         )

@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch
+from accounts.norm.resolve import with_rules_memo
 from kernel.calendar import CalendarUnknown, TradingCalendar
 from retention.models import Commitment, CommitmentStatus
 from transfers.models import LEFT_STATES, TransferAuditEntry, TransferRequest, TransferState
@@ -21,7 +22,6 @@ from ..models import (
     Channel,
     Reason,
     RevisitAction,
-    RevisitRule,
     RevisitTask,
     RevisitTaskAuditEntry,
     TaskStatus,
@@ -34,7 +34,7 @@ from ._common import (
     trading_days_before,
     week_last_trading_day,
 )
-from .rules import revisit_rules_for
+from .rules import RevisitRule, revisit_rules_for
 
 # A departure older than this no longer gets its first-week revisit planned (a re-run for
 # an old date still would): the monthly rule has taken over by then.
@@ -413,6 +413,7 @@ def _plan_commitments(
 
 
 @transaction.atomic
+@with_rules_memo
 def revisits_plan(
     *,
     branch: Branch,

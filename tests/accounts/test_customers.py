@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.selectors import customer_search
 from accounts.services import customer_set_tier
 from kernel.errors import ApplicationError
+from tests.builders import refine
 
 from .factories import BranchFactory, CustomerFactory, StaffFactory
 
@@ -21,13 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def branch():
-    return BranchFactory(
-        code="SH01",
-        important_assets=Decimal("500000"),
-        important_volume=Decimal("10000000"),
-        core_assets=Decimal("5000000"),
-        core_volume=Decimal("100000000"),
-    )
+    """The firm's norm (Art. 17): important from 500,000 assets or 10,000,000 volume, core
+    from 5,000,000 or 100,000,000."""
+    return BranchFactory(code="SH01")
 
 
 def staff(branch, role):
@@ -55,17 +52,12 @@ def test_the_tier_comes_from_the_branchs_thresholds(branch, assets, volume, tier
     assert customer.approval_tier == tier
 
 
-def test_the_thresholds_are_each_branchs_own_policy(branch):
-    strict = BranchFactory(code="BJ02", important_assets=Decimal("2000000"))
-    here = CustomerFactory(branch=branch, assets=Decimal("1000000"), annual_volume=Decimal(0))
-    there = CustomerFactory(branch=strict, assets=Decimal("1000000"), annual_volume=Decimal(0))
-    assert (here.tier, there.tier) == (Tier.IMPORTANT, Tier.ORDINARY)
-
-
-def test_a_branch_cannot_set_core_thresholds_below_important(branch):
-    branch.core_assets = Decimal("100")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        branch.save()
+def test_a_branch_that_lowers_a_threshold_has_its_own_tiers(branch):
+    strict = BranchFactory(code="BJ02")
+    refine(strict, "tier.important_assets", "300000")
+    here = CustomerFactory(branch=branch, assets=Decimal("400000"), annual_volume=Decimal(0))
+    there = CustomerFactory(branch=strict, assets=Decimal("400000"), annual_volume=Decimal(0))
+    assert (here.tier, there.tier) == (Tier.ORDINARY, Tier.IMPORTANT)
 
 
 def test_an_institution_is_approved_like_a_core_customer_whatever_its_size(branch):

@@ -38,7 +38,7 @@ def test_a_branch_goes_live_from_an_empty_database(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     # 1. The branch and its Art. 17 thresholds.
-    command("branch_setup", "SZ001", "--name", "深圳福华路营业部", "--core-assets", "5000000")
+    command("branch_setup", "SZ001", "--name", "深圳福华路营业部")
     branch = Branch.objects.get(code="SZ001")
 
     # 2. Staff sign in through the directory; their staff numbers come with them.

@@ -6,27 +6,26 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.norm.resolve import rule_set
 from kernel.errors import ApplicationError
 from notifications.models import Notification
-from retention.models import CommissionRange, CommissionStatus
+from retention.models import CommissionStatus
 from retention.services import commission_agree, commission_approve, commission_refuse
-from tests.builders import page
+from tests.builders import page, refine
 
 
 @pytest.fixture
 def ranges(people):
-    CommissionRange.objects.create(
-        branch=people.branch,
-        tier="ordinary",
-        floor_rate=Decimal("0.000250"),
-        ceiling_rate=Decimal("0.000800"),
-    )
-    CommissionRange.objects.create(
-        branch=people.branch,
-        tier="important",
-        floor_rate=Decimal("0.000180"),
-        ceiling_rate=Decimal("0.000600"),
-    )
+    """The firm's norm (Art. 27): ordinary 0.00025–0.0008, important 0.0002–0.0006."""
+    return rule_set(people.branch.pk)
+
+
+def test_a_branch_narrows_the_range_and_the_counter_keeps_to_it(people):
+    refine(people.branch, "commission.ordinary.ceiling", "0.0005")
+    with pytest.raises(ApplicationError):
+        commission_agree(
+            customer=people.customer("ordinary"), actor=people.clerk, rate=Decimal("0.0006")
+        )
 
 
 def test_a_rate_inside_the_range_is_agreed_by_the_clerk_or_account_manager(people, ranges):
@@ -86,8 +85,8 @@ def test_what_cannot_be_agreed(people, ranges):
     with pytest.raises(ApplicationError, match="counter staff or an account manager"):
         commission_agree(customer=customer, actor=people.auditor, rate=Decimal("0.0003"))
     core = people.customer("core")
-    with pytest.raises(ApplicationError, match="no permitted commission range"):
-        commission_agree(customer=core, actor=people.clerk, rate=Decimal("0.0003"))
+    with pytest.raises(ApplicationError, match="above the branch's highest rate"):
+        commission_agree(customer=core, actor=people.clerk, rate=Decimal("0.0006"))
 
 
 def test_the_counter_gives_the_rate_per_ten_thousand(people, ranges, en_client):

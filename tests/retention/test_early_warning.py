@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from notifications.models import Notification
-from retention.models import AtRiskFlag, BranchRetentionSettings, DailyCustomerMetrics, RiskRule
+from retention.models import AtRiskFlag, DailyCustomerMetrics, RiskRule
 from retention.selectors import at_risk_for
 from retention.services import (
     MetricsRow,
@@ -21,7 +21,7 @@ from retention.services import (
     metrics_load,
 )
 from tests.accounts.factories import StaffFactory
-from tests.builders import defers, in_retention, page
+from tests.builders import defers, in_retention, page, refine
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -86,9 +86,7 @@ def test_the_threshold_is_the_branchs(people):
     figures(customer, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "80000", 1))
     at_risk_scan(branch=people.branch, business_date=TODAY)
     assert not flags(customer).exists()
-    BranchRetentionSettings.objects.filter(branch=people.branch).update(
-        assets_drop_percent=Decimal("15")
-    )
+    refine(people.branch, "warning.assets_drop_percent", "15")
     at_risk_scan(branch=people.branch, business_date=TODAY)
     assert flags(customer, RiskRule.ASSETS_DROP).get().details["threshold_percent"] == "15.0"
 
@@ -107,11 +105,11 @@ def test_no_trades_across_national_day_counts_only_the_days_the_exchanges_opened
     customer = people.customer()
     day = dt.date(2026, 10, 12)
     figures(customer, (dt.date(2026, 9, 14), "50000", 1), (day, "50000", 0))
-    BranchRetentionSettings.objects.create(branch=people.branch, idle_trading_days=15)
+    refine(people.branch, "warning.idle_trading_days", "15")
     at_risk_scan(branch=people.branch, business_date=day)
     # 28 calendar days, but 14 trading days: Mid-Autumn (25 Sep) and 1–7 Oct were closed.
     assert not flags(customer).exists()
-    BranchRetentionSettings.objects.filter(branch=people.branch).update(idle_trading_days=14)
+    refine(people.branch, "warning.idle_trading_days", "14")
     at_risk_scan(branch=people.branch, business_date=day)
     assert flags(customer, RiskRule.NO_TRADES).get().details["idle_days"] == 14
 

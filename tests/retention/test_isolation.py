@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from retention.models import CommissionRange, RetentionContactTask, WorkMemo
+from retention.models import RetentionContactTask, WorkMemo
 from retention.services import (
     at_risk_scan,
     commission_agree,
@@ -26,12 +26,6 @@ def _theirs_of(other_branch):
     customer = o.customer()
     req = in_retention(o, customer)
     commitment = commitment_create(customer=customer, actor=o.clerk, what="他行的承诺")
-    CommissionRange.objects.create(
-        branch=o.branch,
-        tier="ordinary",
-        floor_rate=Decimal("0.0003"),
-        ceiling_rate=Decimal("0.001"),
-    )
     agreement = commission_agree(customer=customer, actor=o.clerk, rate=Decimal("0.0002"))
     complaint = complaint_record(customer=customer, actor=o.clerk, summary="他行的投诉")
     departed = StaffFactory(branch=o.branch, roles=[Role.ACCOUNT_MANAGER])

@@ -12,7 +12,6 @@ from accounts.roles import Role
 from kernel.calendar import beijing_today
 from kernel.errors import Forbidden, InvalidState
 from retention.models import (
-    CommissionRange,
     CommissionStatus,
     CommitmentStatus,
     ComplaintStatus,
@@ -107,12 +106,6 @@ def test_the_page_and_the_api_offer_what_the_transition_table_allows(people, pro
 
 @pytest.fixture
 def below_floor(people):
-    CommissionRange.objects.create(
-        branch=people.branch,
-        tier="ordinary",
-        floor_rate=Decimal("0.000250"),
-        ceiling_rate=Decimal("0.000800"),
-    )
     return commission_agree(
         customer=people.customer(), actor=people.clerk, rate=Decimal("0.000200"), note="老客户"
     )

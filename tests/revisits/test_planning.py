@@ -9,10 +9,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from revisits.models import Channel, Reason, RevisitRule, RevisitTask, TaskStatus
-from revisits.services import revisit_rules_for, revisits_plan
+from revisits.models import Channel, Reason, RevisitTask, TaskStatus
+from revisits.services import revisits_plan
 from tests.accounts.factories import StaffFactory
-from tests.builders import deferred, departed, emptied, important, institution, make_commitment
+from tests.builders import (
+    deferred,
+    departed,
+    emptied,
+    important,
+    institution,
+    make_commitment,
+    refine,
+)
 from transfers.models import TransferRequest, TransferState
 
 D = dt.date
@@ -93,8 +101,7 @@ def test_departure_after_the_business_date_is_not_planned_yet(people, calendar):
 
 
 def test_branch_that_tightened_the_rule_revisits_the_next_trading_day(people, calendar):
-    rule = revisit_rules_for(branch=people.branch)[Reason.LEFT_FIRST]
-    RevisitRule.objects.filter(pk=rule.pk).update(value=1)
+    refine(people.branch, "revisit.left_first", 1)
     customer = important(people)
     departed(people, customer, on=D(2026, 11, 25))
 

@@ -14,11 +14,10 @@ from revisits.models import (
     EventInvitation,
     Reason,
     RevisitEvent,
-    RevisitRule,
     RevisitTask,
     TaskStatus,
 )
-from revisits.services import revisit_rules_for, revisits_plan
+from revisits.services import revisits_plan
 from tests.accounts.factories import StaffFactory
 from tests.builders import beijing, departed, important, institution
 from transfers.models import ClosureCandidate
@@ -149,27 +148,11 @@ def test_director_reassigns_from_the_task_page(people, planned, client):
     assert RevisitTask.objects.get(pk=planned["late"].pk).owner == colleague
 
 
-def test_rules_page_tightens_and_refuses_to_loosen(people, client):
+def test_the_old_rules_address_leads_to_the_branchs_rule_set(people, client):
     client.force_login(people.md)
-
-    tightened = client.post(
-        reverse("revisit_rules"), {"kind": "left_monthly", "value": "20", "channel": "phone"}
-    )
-    loosened = client.post(
-        reverse("revisit_rules"), {"kind": "left_monthly", "value": "45", "channel": "phone"}
-    )
-
-    assert tightened.status_code == 302
-    assert loosened.status_code == 400
-    assert "not loosen" in loosened.content.decode()
-    assert RevisitRule.objects.get(branch=people.branch, kind="left_monthly").value == 20
-
-
-def test_rules_page_is_read_only_for_the_auditor(people, client):
-    client.force_login(people.auditor)
-    assert client.get(reverse("revisit_rules")).context["can_edit"] is False
-    client.post(reverse("revisit_rules"), {"kind": "left_monthly", "value": "20"})
-    assert revisit_rules_for(branch=people.branch)["left_monthly"].value == 30
+    response = client.get(reverse("revisit_rules"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("branch_rules") + "#revisits"
 
 
 def test_event_invitations_from_a_filtered_list_and_attendance(people, client, frozen_now):

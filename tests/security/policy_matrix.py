@@ -45,6 +45,7 @@ HEAD_OFFICE_PAGES = frozenset(
         "headoffice_branch",
         "headoffice_branch_late_requests",
         "headoffice_request",
+        "norm_branch_rules",
     }
 )
 
@@ -1007,7 +1008,31 @@ MATRIX: dict[str, Row] = {
     # revisits/rules/
     "revisit_rules": Row(
         None,
-        "403 403 403 200 200 403 403 200 403 403 403",
-        "403 403 403 200 200 403 403 200 403 403 403",
+        "403 403 403 302 302 403 403 302 403 403 403",
+        "403 403 403 302 302 403 403 302 403 403 403",
+    ),
+    # rules/
+    "branch_rules": Row(
+        None,
+        "403 200 403 200 200 403 403 200 403 302 302",
+        "403 200 403 200 200 403 403 200 403 302 302",
+    ),
+    # norm/
+    "norm": Row(
+        None,
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # norm/branches/<int:pk>/
+    "norm_branch_rules": Row(
+        "branch",
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # norm/refinements/<int:pk>/decide/
+    "norm_refinement_decide": Row(
+        "refinement",
+        "405 405 405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405 405 405",
     ),
 }

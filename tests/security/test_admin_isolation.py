@@ -15,7 +15,7 @@ from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
 from transfers import services
-from transfers.models import Appointment, Approval, FeeSchedule, TransferAuditEntry
+from transfers.models import Appointment, Approval, TransferAuditEntry
 
 PROJECT_APPS = {"accounts", "branch_ops", "transfers", "retention", "revisits", "archives"}
 # What only the other branch's records contain.
@@ -108,7 +108,6 @@ def other_branch_objects(there, completed, waiting):
         ("notifications_notification", Notification.objects.get(recipient=there.md)),
         ("transfers_transferrequest", completed),
         ("transfers_transferauditentry", TransferAuditEntry.objects.filter(request=waiting)[0]),
-        ("transfers_feeschedule", FeeSchedule.objects.filter(branch=there.branch)[0]),
         ("transfers_appointment", Appointment.objects.get(customer=waiting.customer)),
         ("transfers_approvalqueueitem", waiting),
         ("transfers_laterequest", waiting),
@@ -154,10 +153,10 @@ def test_foreign_key_choices_offer_only_the_own_branch(branches, client):
 def test_a_branch_field_offers_only_the_own_branch(branches, client):
     here, _there, _viewer, _completed, _waiting = branches
     editor = StaffFactory(branch=here.branch)
-    editor.user_permissions.set(Permission.objects.filter(codename="add_feeschedule"))
+    editor.user_permissions.set(Permission.objects.filter(codename="add_serviceteam"))
     client.force_login(editor)
 
-    form = client.get(reverse("admin:transfers_feeschedule_add")).context["adminform"].form
+    form = client.get(reverse("admin:retention_serviceteam_add")).context["adminform"].form
 
     assert list(form.fields["branch"].queryset) == [here.branch]
 

@@ -1,76 +1,39 @@
 """Art. 12 names one charge, the custody-transfer fee: the Shanghai revocation and the closure
-are free, in the schedule (the admin's form and the database refuse anything else) and in what
-the services charge."""
+are free, in every version of the firm's norm and in what the services charge."""
 
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.utils import translation
 
+from accounts.norm.models import NormVersion
+from accounts.norm.resolve import rule_set
+from accounts.norm.services import norm_publish, refinement_propose
+from kernel.errors import InvalidInput
 from tests.builders import to_approved
 from transfers import services
 from transfers.fees import fee_lines
-from transfers.models import FeeItem, FeeSchedule
+from transfers.models import FeeItem
 
 
-@pytest.fixture
-def en_client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+@pytest.mark.parametrize("item", [FeeItem.CLOSURE, FeeItem.SH_REVOCATION])
+def test_no_version_of_the_norm_charges_for_what_is_free(hq_marketing, item):
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        norm_publish(actor=hq_marketing, values={f"fee.{item}": "10"}, why="try")
+    assert "Art. 12" in refused.value.message
+    assert NormVersion.objects.count() == 1
 
 
-def fee_of(people, item) -> FeeSchedule:
-    return FeeSchedule.objects.get(branch=people.branch, item=item)
-
-
-def change_fee(client, fee: FeeSchedule, amount: str):
-    return client.post(
-        reverse("admin:transfers_feeschedule_change", args=[fee.pk]), {"amount": amount}
-    )
-
-
-@pytest.mark.parametrize(
-    ("item", "says"),
-    [(FeeItem.CLOSURE, "Closing a fund account costs"), (FeeItem.SH_REVOCATION, "is free")],
-)
-def test_the_admin_refuses_a_fee_for_what_is_free_with_a_form_error(people, en_client, item, says):
-    en_client.force_login(people.gm)
-    fee = fee_of(people, item)
-
-    response = change_fee(en_client, fee, "10.00")
-
-    assert response.status_code == 200  # the form again, not a 500
-    errors = response.context["adminform"].form.errors["amount"]
-    assert any(says in e for e in errors)
-    assert fee_of(people, item).amount == Decimal("0.00")
-
-
-def test_the_admin_changes_the_custody_transfer_fee(people, en_client):
-    en_client.force_login(people.gm)
-    fee = fee_of(people, FeeItem.SZ_TRANSFER)
-
-    response = change_fee(en_client, fee, "45.50")
-
-    assert response.status_code == 302
-    assert fee_of(people, FeeItem.SZ_TRANSFER).amount == Decimal("45.50")
-
-
-def test_the_admin_refuses_a_negative_fee_with_a_form_error(people, en_client):
-    en_client.force_login(people.gm)
-
-    response = change_fee(en_client, fee_of(people, FeeItem.SZ_TRANSFER), "-1.00")
-
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["amount"]
-    assert fee_of(people, FeeItem.SZ_TRANSFER).amount == Decimal("30.00")
-
-
-def test_the_database_refuses_a_revocation_fee(people):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        FeeSchedule.objects.filter(branch=people.branch, item=FeeItem.SH_REVOCATION).update(
-            amount=Decimal("5.00")
+def test_a_branch_may_charge_less_than_the_norm_never_more(people):
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        refinement_propose(
+            actor=people.gm, branch=people.branch, rule="fee.sz_transfer", value="45", why="x"
         )
+    assert "Art. 12" in refused.value.message and "Art. 35" in refused.value.message
+    refinement_propose(
+        actor=people.gm, branch=people.branch, rule="fee.sz_transfer", value="20", why="x"
+    )
+    assert rule_set(people.branch.pk)["fee.sz_transfer"] == Decimal("20")
 
 
 def test_a_revocation_and_a_closure_are_listed_at_nothing_beside_the_transfer_fee(people):

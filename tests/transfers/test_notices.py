@@ -6,14 +6,15 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import Branch
+from accounts.norm.resolve import rule_set
+from accounts.norm.services import refinement_propose
 from accounts.roles import Role
 from jobs.models import JobOutcome, JobTrigger
 from jobs.registry import job_run
+from kernel.errors import InvalidInput
 from notifications.models import Notification
 from tests.builders import (
     TODAY,
@@ -23,6 +24,7 @@ from tests.builders import (
     institution,
     person,
     reason,
+    refine,
     set_core_state,
     to_awaiting_approval,
 )
@@ -235,13 +237,12 @@ def test_the_director_is_told_once_after_twenty_minutes_and_not_before(people, f
 
 
 def test_the_wait_is_the_branchs_own_setting(people, frozen_now):
-    Branch.objects.filter(pk=people.branch.pk).update(approval_wait_alert_minutes=45)
-    people.branch.refresh_from_db()
+    refine(people.branch, "counter.wait_alert_minutes", 15)
     waiting_at_the_counter(people, frozen_now, at=beijing(2026, 11, 25, 10, 0))
 
-    customer_waiting_alert(branch=people.branch, now=beijing(2026, 11, 25, 10, 30))
+    customer_waiting_alert(branch=people.branch, now=beijing(2026, 11, 25, 10, 14))
     assert not inbox(people.md)
-    customer_waiting_alert(branch=people.branch, now=beijing(2026, 11, 25, 10, 46))
+    customer_waiting_alert(branch=people.branch, now=beijing(2026, 11, 25, 10, 16))
     assert len(inbox(people.md)) == 1
 
 
@@ -262,8 +263,8 @@ def test_the_scheduled_check_runs_every_branch_against_its_own_setting(
 ):
     waiting_at_the_counter(people, frozen_now, at=beijing(2026, 11, 25, 10, 0))
     waiting_at_the_counter(other_branch, frozen_now, at=beijing(2026, 11, 25, 10, 0))
-    Branch.objects.filter(pk=other_branch.branch.pk).update(approval_wait_alert_minutes=60)
-    frozen_now.move_to(beijing(2026, 11, 25, 10, 25))
+    refine(people.branch, "counter.wait_alert_minutes", 15)  # the other keeps the norm's 20
+    frozen_now.move_to(beijing(2026, 11, 25, 10, 17))
 
     run = job_run(
         name="transfers.customer_waiting_check",
@@ -286,7 +287,12 @@ def test_the_check_for_another_day_is_skipped(people):
 
 
 def test_a_branch_cannot_set_a_wait_of_no_minutes(people):
-    people.branch.approval_wait_alert_minutes = 0
-    with pytest.raises(ValidationError) as caught:
-        people.branch.full_clean()
-    assert "approval_wait_alert_minutes" in caught.value.message_dict
+    with pytest.raises(InvalidInput):
+        refinement_propose(
+            actor=people.gm,
+            branch=people.branch,
+            rule="counter.wait_alert_minutes",
+            value="0",
+            why="no wait",
+        )
+    assert rule_set(people.branch.pk)["counter.wait_alert_minutes"] == 20

@@ -17,11 +17,9 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from kernel.errors import InvalidState
-from tests.builders import confirm_and_complete, to_completed, to_processing, to_state
+from tests.builders import confirm_and_complete, refine, to_completed, to_processing, to_state
 from transfers import services
 from transfers.models import (
-    FeeItem,
-    FeeSchedule,
     ReceiptCopy,
     ReceiptPrint,
     TransferRequest,
@@ -231,9 +229,7 @@ def test_the_fee_is_fixed_and_shown_when_processing_starts(people, en_client):
 
 def test_the_fee_told_at_the_start_is_the_fee_charged(people):
     req = to_processing(people, people.customer("ordinary"))
-    FeeSchedule.objects.filter(branch=people.branch, item=FeeItem.SZ_TRANSFER).update(
-        amount=Decimal("45.00")
-    )
+    refine(people.branch, "fee.sz_transfer", "25")
 
     req = confirm_and_complete(people, req)
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
+from accounts.norm.resolve import rule_set
 from accounts.roles import Role
 from kernel.errors import ApplicationError
 from kernel.models import CalendarYear, ExchangeHoliday
@@ -20,6 +20,7 @@ from tests.builders import (
     audit_rows,
     person,
     ready_to_close,
+    refine,
     set_core_state,
     state_of,
     to_approved,
@@ -28,8 +29,6 @@ from tests.builders import (
 )
 from transfers import services
 from transfers.models import (
-    FeeItem,
-    FeeSchedule,
     RetainedDocument,
     TransferAuditEntry,
     TransferRequest,
@@ -68,28 +67,17 @@ def test_closing_an_account_costs_nothing(people):
 
 
 def test_a_custody_transfer_carries_the_branchs_fee(people, other_branch):
-    FeeSchedule.objects.filter(branch=people.branch, item=FeeItem.SZ_TRANSFER).update(
-        amount=Decimal("45.50")
-    )
+    refine(people.branch, "fee.sz_transfer", "25.50")
     req = to_completed(people, people.customer("ordinary"), **SZ_TRANSFER)
-    assert req.fee_amount == Decimal("45.50")
-    assert "45.50" in audit_rows(req)[-1].comment
+    assert req.fee_amount == Decimal("25.50")
+    assert "25.50" in audit_rows(req)[-1].comment
 
 
 def test_transfer_and_closure_together_cost_the_transfer_fee_only(people):
     customer = ready_to_close(people, sh_designated_here=True)
     set_core_state(customer, sz_holdings_in_custody=True)
     req = to_completed(people, customer, wants_sh_revocation=True, **SZ_TRANSFER, **CLOSURE)
-    expected = FeeSchedule.objects.get(branch=people.branch, item=FeeItem.SZ_TRANSFER).amount
-    expected += FeeSchedule.objects.get(branch=people.branch, item=FeeItem.SH_REVOCATION).amount
-    assert req.fee_amount == expected == Decimal("30.00")
-
-
-def test_the_fee_schedule_cannot_charge_for_closing(people):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        FeeSchedule.objects.filter(branch=people.branch, item=FeeItem.CLOSURE).update(
-            amount=Decimal("10.00")
-        )
+    assert req.fee_amount == rule_set(people.branch.pk)["fee.sz_transfer"] == Decimal("30")
 
 
 # --- Receipt numbers ------------------------------------------------------------------

@@ -105,8 +105,17 @@ LIST_CASES = {
     "request_list": "?state=open",
     "approvals_queue": "",
     "revisit_closures": "",
+    "branch_rules": "",
 }
-NOT_BRANCH_SCOPED = {"login", "logout"}  # nobody is signed in yet / any more
+NOT_BRANCH_SCOPED = {
+    "login",
+    "logout",  # nobody is signed in yet / any more
+    # The firm's norm, and each branch's rules for the head office: read across the branches
+    # by design (tests/accounts/test_norm.py; the policy matrix holds every role's answer).
+    "norm",
+    "norm_branch_rules",
+    "norm_refinement_decide",
+}
 
 
 def url_names() -> set[str]:

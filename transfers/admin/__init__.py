@@ -1,5 +1,5 @@
 """Transfer requests in the admin: read-only records with their approvals, document checks and
-audit trail; fees and appointments; and the approvers' desk — the approvals queue, phone
+audit trail; appointments; and the approvers' desk — the approvals queue, phone
 approvals to sign off (补签), overdue sign-offs and late requests. Every action goes through
 the same services as the counter; a service's refusal is shown as a message."""
 
@@ -13,7 +13,6 @@ from .desk import (
     PendingSignOffAdmin,
     SendBackForm,
 )
-from .fees import FeeScheduleAdmin, FeeScheduleForm
 from .reference import ChurnReasonAdmin, ClosureCandidateAdmin
 from .requests import (
     ApprovalInline,
@@ -33,8 +32,6 @@ __all__ = [
     "ChurnReasonAdmin",
     "ClosureCandidateAdmin",
     "DocumentCheckInline",
-    "FeeScheduleAdmin",
-    "FeeScheduleForm",
     "LateRequestAdmin",
     "OverdueSignOffAdmin",
     "PendingSignOffAdmin",

@@ -5,7 +5,7 @@ from .approvals import Appointment, Approval, ApprovalDispute, ApprovalMode, App
 from .audit import AuditAction, TransferAuditEntry
 from .closures import ClosureCandidate
 from .desk import ApprovalQueueItem, LateRequest, OverdueSignOff, PendingSignOff
-from .fees import FeeItem, FeeSchedule, ReceiptCounter
+from .fees import FeeItem, ReceiptCounter
 from .papers import ReceiptCopy, ReceiptPrint
 from .reasons import ChurnReason
 from .requests import (
@@ -38,7 +38,6 @@ __all__ = [
     "DocumentCheck",
     "DocumentKind",
     "FeeItem",
-    "FeeSchedule",
     "LateRequest",
     "OverdueSignOff",
     "PendingSignOff",

@@ -1,4 +1,5 @@
-"""Fees (Art. 12) and the receipt numbers of each branch and year."""
+"""The items a request may be charged for (Art. 12: the amounts are the firm's norm,
+accounts/norm) and the receipt numbers of each branch and year."""
 
 from __future__ import annotations
 
@@ -12,34 +13,6 @@ class FeeItem(models.TextChoices):
     SZ_TRANSFER = "sz_transfer", _("Shenzhen custody transfer")
     SH_REVOCATION = "sh_revocation", _("Shanghai designated-trading revocation")
     CLOSURE = "closure", _("fund-account closure")
-
-
-class FeeSchedule(models.Model):
-    """The branch's fees (Art. 12, which names only the custody-transfer fee): the Shanghai
-    revocation and the closure are free, and the database holds them at 0 (transfers/fees.py
-    says why in the words the admin shows)."""
-
-    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="fees")
-    item = models.CharField(_("item"), max_length=20, choices=FeeItem.choices)
-    amount = models.DecimalField(_("amount (CNY)"), max_digits=10, decimal_places=2)
-
-    class Meta:
-        verbose_name = _("fee")
-        verbose_name_plural = _("fee schedule")
-        constraints = [
-            models.UniqueConstraint(fields=["branch", "item"], name="one_fee_per_item"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="fee_not_negative"),
-            models.CheckConstraint(
-                condition=~models.Q(item="closure") | models.Q(amount=0), name="closure_is_free"
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(item="sh_revocation") | models.Q(amount=0),
-                name="revocation_is_free",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_item_display()}: {self.amount}"
 
 
 class ReceiptCounter(models.Model):

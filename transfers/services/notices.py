@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
+from accounts.norm.resolve import rule_set
 from accounts.roles import Role
 from accounts.selectors import staff_with_roles
 from jobs.registry import notify_once
@@ -135,11 +136,11 @@ def receiver_notify(*, request: TransferRequest, actor: Staff, was: str) -> bool
 
 def customer_waiting_alert(*, branch: Branch, now: dt.datetime) -> Counter[str]:
     """Art. 9, 10: a customer who came today and has waited at the counter for the approvals
-    longer than the branch allows (Branch.approval_wait_alert_minutes) is brought to the
+    longer than the branch's rules allow (counter.wait_alert_minutes) is brought to the
     marketing director, once per request and day however often the check runs."""
     counts: Counter[str] = Counter()
     today = now.astimezone(BEIJING).date()
-    limit = dt.timedelta(minutes=branch.approval_wait_alert_minutes)
+    limit = dt.timedelta(minutes=rule_set(branch.pk, today)["counter.wait_alert_minutes"])
     awaiting = list(
         TransferRequest.objects.filter(branch=branch, state=TransferState.AWAITING_APPROVAL)
         .select_related("customer", "customer__branch", "customer__account_manager", "branch")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, IdType, Staff, Tier
+from accounts.norm.resolve import rule_set
 from accounts.pii import normalise_id_number
 from core_system.adapters import Condition
 from kernel.calendar import TradingCalendar, beijing_today
@@ -62,18 +63,26 @@ class AppointmentStanding:
         return not self.refusal
 
 
+def _trading_days_after(day: dt.date, count: int, calendar: TradingCalendar) -> dt.date:
+    for _step in range(count):
+        day = calendar.next_trading_day(day)
+    return day
+
+
 def appointment_standing(
     *, customer: Customer, today: dt.date, calendar: TradingCalendar
 ) -> AppointmentStanding:
     """Art. 18: institution and core customers book with the marketing director or general
-    manager at least one trading day before they come to the counter."""
+    manager at least one trading day before they come to the counter (the norm's
+    appointment.lead_trading_days, which a branch may lengthen)."""
+    lead = rule_set(customer.branch_id, today)["appointment.lead_trading_days"]
     booked = (
         Appointment.objects.filter(customer=customer, transfer_request__isnull=True)
         .order_by("booked_on")
         .first()
     )
     if booked is not None:
-        earliest = calendar.next_trading_day(booked.booked_on)
+        earliest = _trading_days_after(booked.booked_on, lead, calendar)
         if today >= earliest:
             return AppointmentStanding(appointment=booked, earliest=earliest, refusal="")
         message = _(
@@ -81,12 +90,12 @@ def appointment_standing(
             "from {earliest}."
         ).format(booked=booked.booked_on.isoformat(), earliest=earliest.isoformat())
     else:
-        earliest = calendar.next_trading_day(today)
+        earliest = _trading_days_after(today, lead, calendar)
         message = _(
             "Institution and core customers must book an appointment with the marketing "
-            "director or general manager at least one trading day before. Booked today, the "
-            "earliest date is {earliest}."
-        ).format(earliest=earliest.isoformat())
+            "director or general manager at least {days} trading day(s) before (Art. 18). "
+            "Booked today, the earliest date is {earliest}."
+        ).format(days=lead, earliest=earliest.isoformat())
     return AppointmentStanding(appointment=booked, earliest=earliest, refusal=message)
 
 

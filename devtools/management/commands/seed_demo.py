@@ -30,6 +30,8 @@ from django.utils import translation
 
 from accounts.demo_accounts import DEMO_PASSWORD
 from accounts.models import Branch, Customer, CustomerKind, IdType, Staff, Tier
+from accounts.norm.models import Refinement
+from accounts.norm.services import refinement_propose
 from accounts.roles import Role
 from accounts.services import roles_sync
 from core_system.models import CoreAccountState
@@ -42,8 +44,6 @@ from transfers.models import (
     Appointment,
     ApprovalStep,
     ChurnReason,
-    FeeItem,
-    FeeSchedule,
     TransferRequest,
     required_documents,
 )
@@ -58,17 +58,11 @@ DEMO_TRADING_PASSWORD = "135790"
 SEED = 20261128
 BRANCH_CODE = "SZ001"
 BRANCH_NAME = "鹏程证券深圳福华路营业部"
-THRESHOLDS = {
-    "important_assets": Decimal("500000"),
-    "important_volume": Decimal("10000000"),
-    "core_assets": Decimal("5000000"),
-    "core_volume": Decimal("100000000"),
-}
-FEES = {
-    FeeItem.SZ_TRANSFER: Decimal("30.00"),
-    FeeItem.SH_REVOCATION: Decimal("0.00"),
-    FeeItem.CLOSURE: Decimal("0.00"),
-}
+# The main branch's refinement of the firm's norm (Art. 35), for the README's walk: it
+# contacts a customer three trading days before a promise falls due, where the norm says two.
+REFINEMENTS = [
+    ("revisit.commitment", "3", "本营业部承诺事项提前三个交易日联系客户，留出准备时间。"),
+]
 RECEIVING_BROKER = ("示例证券深圳科技园营业部", "077011")
 
 # username, display name, role: the main branch's staff
@@ -340,7 +334,8 @@ def _money(rng: random.Random, low: float, high: float) -> Decimal:
 
 
 def _amounts(rng: random.Random, tier: str) -> tuple[Decimal, Decimal]:
-    """Assets and annual volume that put the customer in `tier` under THRESHOLDS."""
+    """Assets and annual volume that put the customer in `tier` under the norm's Art. 17
+    thresholds (500,000 / 5,000,000 assets)."""
     if tier == Tier.ORDINARY:
         return _money(rng, 2_000, 450_000), _money(rng, 10_000, 9_000_000)
     if tier == Tier.IMPORTANT:
@@ -466,6 +461,8 @@ class Command(DemoCommand):
         with transaction.atomic():
             branch = self._branch(demo)
             staff = self._staff(branch, demo)
+            if demo.code == BRANCH_CODE:
+                self._refinements(branch, staff)
             specs = build_specs(demo)
             customers = self._customers(branch, specs, staff)
             self._core_states(specs, customers)
@@ -490,11 +487,16 @@ class Command(DemoCommand):
 
     def _branch(self, demo: DemoBranch) -> Branch:
         branch, _created = Branch.objects.get_or_create(
-            code=demo.code, defaults={"name": demo.name, **THRESHOLDS}
+            code=demo.code, defaults={"name": demo.name}
         )
-        for item, amount in FEES.items():
-            FeeSchedule.objects.get_or_create(branch=branch, item=item, defaults={"amount": amount})
         return branch
+
+    def _refinements(self, branch: Branch, staff: dict[str, Staff]) -> None:
+        for rule, value, why in REFINEMENTS:
+            if not Refinement.objects.filter(branch=branch, rule=rule).exists():
+                refinement_propose(
+                    actor=staff["gm"], branch=branch, rule=rule, value=value, why=why
+                )
 
     def _staff(self, branch: Branch | None, demo: DemoBranch | None) -> dict[str, Staff]:
         """The branch's staff (or, with no branch, the head office's), by the seeder's key."""

@@ -26,8 +26,6 @@ from devtools.management.demo_command import DemoCommand
 from kernel.calendar import TradingCalendar, beijing_today
 from retention import services as retention
 from retention.models import (
-    BranchRetentionSettings,
-    CommissionRange,
     DailyCustomerMetrics,
     ServiceTeam,
 )
@@ -91,17 +89,6 @@ class Command(DemoCommand):
     # -- configuration ------------------------------------------------------------------
 
     def _configuration(self, branch: Branch, staff: dict[str, Staff]) -> None:
-        BranchRetentionSettings.objects.get_or_create(branch=branch)
-        for tier, floor, ceiling in (
-            ("ordinary", "0.000250", "0.000800"),
-            ("important", "0.000200", "0.000600"),
-            ("core", "0.000150", "0.000500"),
-        ):
-            CommissionRange.objects.get_or_create(
-                branch=branch,
-                tier=tier,
-                defaults={"floor_rate": Decimal(floor), "ceiling_rate": Decimal(ceiling)},
-            )
         team, created = ServiceTeam.objects.get_or_create(
             branch=branch, name="VIP客户服务小组", defaults={"lead": staff["manager"]}
         )
