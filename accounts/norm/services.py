@@ -34,9 +34,9 @@ from .resolve import RuleSet, refinements_in_force, rule_set, rules_forget, vers
 LOOSER = "rule_looser_than_norm"
 
 
-def _value(rule: Rule, raw: Any) -> Any:
+def _parse(rule: Rule, raw: Any) -> Any:
     try:
-        value = rule.parse(raw)
+        return rule.parse(raw)
     except ValueError:
         raise InvalidInput(
             _("{rule}: “{value}” is not a value this rule takes.").format(
@@ -44,6 +44,10 @@ def _value(rule: Rule, raw: Any) -> Any:
             ),
             details={"field": rule.key},
         ) from None
+
+
+def _value(rule: Rule, raw: Any) -> Any:
+    value = _parse(rule, raw)
     if not rule.within_source(value):
         bounds = [b for b in (rule.low, rule.high) if b is not None]
         raise InvalidInput(
@@ -196,10 +200,12 @@ def refinement_propose(
     current = rule_set(branch.pk, day)
     text = ""
     if str(value or "").strip():
-        parsed = _value(spec, value)
-        refusal = refinement_refusal(spec, parsed, current)
+        # The norm's own words first: a looser value is refused as a loosening (Art. 35)
+        # before the source's bounds are checked.
+        refusal = refinement_refusal(spec, _parse(spec, value), current)
         if refusal:
             raise InvalidInput(refusal, code=LOOSER, details={"field": "value"})
+        parsed = _value(spec, value)
         _check_order({**{k: e.value for k, e in current.entries.items()}, rule: parsed})
         text = spec.text(parsed)
     needs_approval = current.version is not None and spec.group in current.version.approval_groups
