@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -148,7 +149,7 @@ def _revisit(kind: str, label: Any, *, value: int, low: int, high: int, directio
         Rule(
             key=f"revisit.{kind}.channel",
             group=Group.REVISITS,
-            label=_("{rule}: usual channel").format(rule=label),
+            label=format_lazy(_("{rule}: usual channel"), rule=label),
             article=article,
             # Art. 32: the yearly visit is made in person, whatever a branch prefers.
             direction=Direction.FIXED if kind == "institution_visit" else Direction.CHOICE,
@@ -176,7 +177,7 @@ def _commission() -> list[Rule]:
             Rule(
                 key=f"commission.{tier}.floor",
                 group=Group.COMMISSION,
-                label=_("Lowest commission rate, {tier} customers").format(tier=_TIER[tier]),
+                label=format_lazy(_("Lowest commission rate, {tier} customers"), tier=_TIER[tier]),
                 article="27",
                 direction=Direction.AT_LEAST,
                 default=floor,
@@ -188,7 +189,7 @@ def _commission() -> list[Rule]:
             Rule(
                 key=f"commission.{tier}.ceiling",
                 group=Group.COMMISSION,
-                label=_("Highest commission rate, {tier} customers").format(tier=_TIER[tier]),
+                label=format_lazy(_("Highest commission rate, {tier} customers"), tier=_TIER[tier]),
                 article="27",
                 direction=Direction.AT_MOST,
                 default=ceiling,
