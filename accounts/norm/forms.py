@@ -17,6 +17,9 @@ from .resolve import RuleSet
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
 
 class NormVersionForm(forms.Form):
     effective_from = DayField(label=_("In force from"), widget=DateInput)

@@ -43,6 +43,12 @@ class NormVersion(AppendOnlyModel):
     def __str__(self) -> str:
         return f"v{self.number} ({self.effective_from:%Y-%m-%d})"
 
+    @property
+    def approval_group_labels(self) -> list[str]:
+        from .catalog import GROUPS
+
+        return [str(GROUPS.get(group, group)) for group in self.approval_groups]
+
 
 class RefinementState(models.TextChoices):
     PENDING = "pending", _("Waiting for the head office")
