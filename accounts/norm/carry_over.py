@@ -73,6 +73,14 @@ def held_settings(connection: Any) -> dict[int, dict[str, Any]]:
                 for key, value in values(row).items():
                     if key in RULES and value is not None:
                         held[row[0]][key] = RULES[key].parse(value)
+    # A branch without a row worked by the defaults (revisit rules and early warning were
+    # made from them on first use; a commission range had to be set before any was agreed),
+    # except the custody-transfer fee: without a row it was never charged.
+    for branch_id in list(held):
+        for key, rule in RULES.items():
+            if key not in held[branch_id]:
+                free = key == "fee.sz_transfer" and "transfers_feeschedule" in tables
+                held[branch_id][key] = rule.parse("0" if free else rule.default)
     return held
 
 
