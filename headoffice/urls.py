@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.console, name="headoffice_console"),
     path("compliance/", views.compliance, name="headoffice_compliance"),
+    path("alerts/", views.alerts, name="headoffice_alerts"),
+    path("alerts/<int:pk>/", views.alert_detail, name="headoffice_alert"),
     path("export.csv", views.console_csv_view, name="headoffice_csv"),
     path("export.xlsx", views.console_xlsx_view, name="headoffice_xlsx"),
     path("export.pdf", views.console_pdf_view, name="headoffice_pdf"),

@@ -29,7 +29,8 @@ from transfers.models import TransferRequest
 
 from .drilldown import Drill, Scope, figure_get
 from .exports import console_csv, console_pdf, console_xlsx
-from .permissions import reads_console
+from .models import AlertSign, BranchAlert
+from .permissions import reads_alerts, reads_console
 from .selectors import console_figures, figures_for
 from .tables import compliance_tables, console_tables
 
@@ -188,6 +189,43 @@ def branch_figure_requests(request: HttpRequest, pk: int, figure: str) -> HttpRe
             "first": f"{first:%Y-%m}",
             "last": f"{last:%Y-%m}",
             "query": _query(first, last),
+        },
+    )
+
+
+@login_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    """The firm-wide alerts, the latest month first."""
+    if not reads_alerts(acting_staff(request)):
+        raise PermissionDenied
+    rows = BranchAlert.objects.select_related("branch").order_by(
+        "-month", "branch__code", "sign", "pk"
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "headoffice/alerts.html", {"page": page, "alerts": page.object_list})
+
+
+@login_required
+@require_GET
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An alert and the requests behind it, read-only, the customers masked."""
+    if not reads_alerts(acting_staff(request)):
+        raise PermissionDenied
+    alert = get_object_or_404(BranchAlert.objects.select_related("branch"), pk=pk)
+    requests = list(
+        TransferRequest.objects.filter(pk__in=alert.request_ids)
+        .select_related("customer", "customer__branch", "primary_reason")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "headoffice/alert.html",
+        {
+            "alert": alert,
+            "sign_label": AlertSign(alert.sign).label,
+            "requests": requests,
+            "query": f"month={alert.month:%Y-%m}",
         },
     )
 

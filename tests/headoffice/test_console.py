@@ -143,6 +143,8 @@ URLS = [
     ("headoffice_branch_late_requests", "branch"),
     ("headoffice_branch_figure", "figure"),
     ("headoffice_figure", "firm_figure"),
+    ("headoffice_alerts", None),
+    ("headoffice_alert", "alert"),
     ("headoffice_request", "request"),
 ]
 
@@ -160,6 +162,7 @@ def test_branch_staff_are_refused_every_console_page(client, people, role):
             "request": [req.pk],
             "figure": [people.branch.pk, "churn"],
             "firm_figure": ["churn"],
+            "alert": [987654],
         }[kind]
         assert client.get(reverse(name, args=args)).status_code == 403, name
 

@@ -48,6 +48,8 @@ HEAD_OFFICE_PAGES = frozenset(
         "headoffice_branch_late_requests",
         "headoffice_branch_figure",
         "headoffice_figure",
+        "headoffice_alerts",
+        "headoffice_alert",
         "headoffice_request",
     }
 )
@@ -620,6 +622,18 @@ MATRIX: dict[str, Row] = {
     # head-office/figures/<slug:figure>/ (the branches behind a firm figure)
     "headoffice_figure": Row(
         "figure",
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # head-office/alerts/
+    "headoffice_alerts": Row(
+        None,
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # head-office/alerts/<int:pk>/ (a branch's alert and the requests behind it)
+    "headoffice_alert": Row(
+        "alert",
         "403 403 403 403 403 403 403 403 403 200 200",
         "403 403 403 403 403 403 403 403 403 200 200",
     ),

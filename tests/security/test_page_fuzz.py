@@ -78,6 +78,7 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     "headoffice_console": ("month", "from", "to"),
     "headoffice_figure": ("key", "month", "from", "to"),
     "headoffice_branch_figure": ("key", "page", "month", "from", "to"),
+    "headoffice_alerts": ("page",),
 }
 # Read after an action (retention's safe_next), and by the admin's playbook form ("from",
 # tests/retention/test_playbooks.py): swept on every page anyway.

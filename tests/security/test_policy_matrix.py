@@ -14,8 +14,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.roles import HEAD_OFFICE_ROLES, Role
+from headoffice.models import AlertSign, BranchAlert
 from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
@@ -83,6 +85,16 @@ def _records(people) -> dict:
             people.customer("core"), booked_on=dt.date(2026, 11, 20)
         ),
         "notification": Notification.objects.create(recipient=people.clerk, subject="x"),
+        "alert": BranchAlert.objects.create(
+            branch=people.branch,
+            month=dt.date(2026, 11, 1),
+            sign=AlertSign.LATE_REQUESTS,
+            count=3,
+            threshold=3,
+            request_ids=[req.pk],
+            raised_at=timezone.now(),
+            updated_at=timezone.now(),
+        ),
     }
 
 
