@@ -4,9 +4,11 @@ below it, a rerun raises nothing twice, head-office compliance is told once, and
 show each alert with exactly the requests behind it, to the head office only."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -155,6 +157,18 @@ def test_the_monthly_job_raises_last_months_alerts(people, compliance):
         assert run.outcome == JobOutcome.SUCCEEDED
     assert run.counts["alerts"] == 1 and run.counts["alerts_new"] == 0
     assert BranchAlert.objects.get().sign == AlertSign.LATE_REQUESTS
+    assert Notification.objects.filter(recipient__in=compliance).count() == 2
+
+
+def test_the_command_raises_a_months_alerts_too(people, compliance):
+    for _i in range(ALERT_THRESHOLDS[AlertSign.LATE_REQUESTS]):
+        _late(people)
+    out = io.StringIO()
+    with time_machine.travel(_at(DECEMBER_FIRST)):
+        call_command("headoffice_figures", "2026-11", stdout=out)
+        call_command("headoffice_figures", "2026-11", stdout=out)
+    assert BranchAlert.objects.get().sign == AlertSign.LATE_REQUESTS
+    assert "1 alerts (0 new)" in out.getvalue()
     assert Notification.objects.filter(recipient__in=compliance).count() == 2
 
 
