@@ -12,8 +12,9 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from kernel.calendar import BEIJING
+from retention.models import MemoOutcome, WorkMemo
 from retention.selectors.analysis import add_months, rate
-from transfers.models import TransferRequest, TransferState
+from transfers.models import Approval, ApprovalMode, TransferRequest, TransferState
 from transfers.models.requests import RUNNING_STATES
 
 from .models import BranchMonthFigures
@@ -52,6 +53,52 @@ def late_requests_in_month(
             )
         )
     )
+
+
+def overdue_sign_offs_in_month(
+    *, month: dt.date, today: dt.date, last: dt.date | None = None
+) -> QuerySet[Approval]:
+    """Art. 17: the phone approvals whose written sign-off fell due in `month` (to month
+    `last`) and was not given by then. A disputed approval is never signed off, so it is not
+    counted. The figure and the list behind it both come from here."""
+    first, after = month.replace(day=1), add_months(last or month, 1)
+    return Approval.objects.annotate(signed_on=TruncDate("signed_off_at", tzinfo=BEIJING)).filter(
+        Q(signed_on__gt=F("sign_off_due_on"))
+        | Q(signed_off_at__isnull=True, sign_off_due_on__lt=today),
+        mode=ApprovalMode.PHONE,
+        dispute__isnull=True,
+        sign_off_due_on__gte=first,
+        sign_off_due_on__lt=after,
+    )
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=BEIJING)
+
+
+def blocked_checked_in_month(
+    *, month: dt.date, last: dt.date | None = None
+) -> QuerySet[TransferRequest]:
+    """Art. 16: the requests whose blocking conditions were last checked in `month` (to
+    month `last`) and found some holding."""
+    first, after = month.replace(day=1), add_months(last or month, 1)
+    return TransferRequest.objects.filter(
+        blocking_checked_at__gte=_start(first), blocking_checked_at__lt=_start(after)
+    ).exclude(blocking_conditions=[])
+
+
+def condition_codes(conditions: list[dict[str, Any]]) -> list[str]:
+    """The conditions that held a request up, each once: a request held up by a condition
+    counts once under it, however the core system repeated it."""
+    return sorted({str(c.get("code", "")) for c in conditions})
+
+
+def left_in_month(*, month: dt.date, last: dt.date | None = None) -> QuerySet[WorkMemo]:
+    """Who left in `month` (to month `last`): the Art. 30 memo of every completed request,
+    with its snapshot of the day — what retention's monthly analysis counts
+    (retention.selectors.analysis.monthly_figures), branch by branch."""
+    first, after = month.replace(day=1), add_months(last or month, 1)
+    return WorkMemo.objects.filter(outcome=MemoOutcome.LEFT, left_on__gte=first, left_on__lt=after)
 
 
 def figures_for(

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -25,13 +27,17 @@ from retention.jobs import previous_month
 from retention.selectors.analysis import add_months
 from transfers.models import TransferRequest
 
+from .drilldown import Drill, Scope, figure_get
 from .exports import console_csv, console_pdf, console_xlsx
-from .permissions import reads_console
-from .selectors import console_figures, late_requests_in_month
+from .models import AlertSign, BranchAlert
+from .permissions import reads_alerts, reads_console
+from .selectors import console_figures, figures_for
 from .tables import compliance_tables, console_tables
 
 # A range longer than this is refused: the console is for months, not decades.
 MAX_MONTHS = 36
+# Lines of a list per page: a branch's month of requests fits on one.
+PAGE_SIZE = 100
 
 
 def _gate(request: HttpRequest) -> None:
@@ -59,7 +65,7 @@ def _range(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 
 def _context(f: dict[str, Any], first: dt.date, last: dt.date) -> dict:
-    query = f"from={first:%Y-%m}&to={last:%Y-%m}"
+    query = _query(first, last)
     return {
         "figures": f,
         "chart": trend_svg(f["trend"]),
@@ -71,14 +77,19 @@ def _context(f: dict[str, Any], first: dt.date, last: dt.date) -> dict:
     }
 
 
+def _query(first: dt.date, last: dt.date) -> str:
+    return f"from={first:%Y-%m}&to={last:%Y-%m}"
+
+
 def _firm_page(
-    request: HttpRequest, template: str, tables: Callable[[dict[str, Any]], Any]
+    request: HttpRequest, template: str, tables: Callable[[dict[str, Any], Drill], Any]
 ) -> HttpResponse:
     """The firm's figures for the asked months, in one of the console's views of them."""
     _gate(request)
     first, last = _range(request)
     f = console_figures(first=first, last=last)
-    return render(request, template, {**_context(f, first, last), "tables": tables(f)})
+    drill = Drill(_query(first, last))
+    return render(request, template, {**_context(f, first, last), "tables": tables(f, drill)})
 
 
 @login_required
@@ -100,39 +111,121 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     branch = get_object_or_404(Branch, pk=pk)
     first, last = _range(request)
     f = console_figures(first=first, last=last, branch_id=branch.pk)
+    drill = Drill(_query(first, last), branch_id=branch.pk)
     return render(
         request,
         "headoffice/branch.html",
         {
             **_context(f, first, last),
             "branch": branch,
-            "tables": console_tables(f)[2:] + compliance_tables(f),
+            "tables": console_tables(f, drill)[2:] + compliance_tables(f, drill),
         },
     )
 
 
 @login_required
 @require_GET
-def branch_late_requests(request: HttpRequest, pk: int) -> HttpResponse:
-    """The requests behind a branch's "past two trading days" figure, month by month."""
+def figure_branches(request: HttpRequest, figure: str) -> HttpResponse:
+    """A firm figure of the console (?key= its line, for a breakdown) and the branches
+    behind it, most first: the stored figures, one query whatever their number."""
     _gate(request)
+    spec = figure_get(figure)
+    key = spec.clean_key(request.GET)
+    first, last = _range(request)
+    per_branch: dict[int, dict[str, Any]] = {}
+    for row in figures_for(first=first, last=last):
+        n = spec.stored(row, key)
+        if n:
+            entry = per_branch.setdefault(row.branch_id, {"branch": row.branch, "count": 0})
+            entry["count"] += n
+    branches = sorted(per_branch.values(), key=lambda e: (-e["count"], e["branch"].code))
+    return render(
+        request,
+        "headoffice/figure_branches.html",
+        {
+            "figure": spec,
+            "key": key,
+            "key_label": spec.key_label(key),
+            "key_query": _key_query(spec.keyed, key),
+            "branches": branches,
+            "total": sum(e["count"] for e in branches),
+            "first": f"{first:%Y-%m}",
+            "last": f"{last:%Y-%m}",
+            "query": _query(first, last),
+        },
+    )
+
+
+def _key_query(keyed: bool, key: str) -> str:
+    return f"&{urlencode({'key': key})}" if keyed else ""
+
+
+@login_required
+@require_GET
+def branch_figure_requests(request: HttpRequest, pk: int, figure: str) -> HttpResponse:
+    """The requests behind one of a branch's figures (?key= its line, for a breakdown),
+    read-only, the customers masked: as many lines as the figure counts."""
+    _gate(request)
+    spec = figure_get(figure)
+    key = spec.clean_key(request.GET)
     branch = get_object_or_404(Branch, pk=pk)
     first, last = _range(request)
+    rows = spec.rows(
+        Scope(branch_id=branch.pk, first=first, last=last, today=beijing_today(), key=key)
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "headoffice/figure_requests.html",
+        {
+            "branch": branch,
+            "figure": spec,
+            "key": key,
+            "key_label": spec.key_label(key),
+            "key_query": _key_query(spec.keyed, key),
+            "rows": page.object_list,
+            "page": page,
+            "total": len(rows),
+            "first": f"{first:%Y-%m}",
+            "last": f"{last:%Y-%m}",
+            "query": _query(first, last),
+        },
+    )
+
+
+@login_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    """The firm-wide alerts, the latest month first."""
+    if not reads_alerts(acting_staff(request)):
+        raise PermissionDenied
+    rows = BranchAlert.objects.select_related("branch").order_by(
+        "-month", "branch__code", "sign", "pk"
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "headoffice/alerts.html", {"page": page, "alerts": page.object_list})
+
+
+@login_required
+@require_GET
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An alert and the requests behind it, read-only, the customers masked."""
+    if not reads_alerts(acting_staff(request)):
+        raise PermissionDenied
+    alert = get_object_or_404(BranchAlert.objects.select_related("branch"), pk=pk)
     requests = list(
-        late_requests_in_month(month=first, today=beijing_today(), last=last)
-        .filter(branch_id=branch.pk)
+        TransferRequest.objects.filter(pk__in=alert.request_ids)
         .select_related("customer", "customer__branch", "primary_reason")
-        .order_by("due_on", "pk")
+        .order_by("created_at", "pk")
     )
     return render(
         request,
-        "headoffice/late_requests.html",
+        "headoffice/alert.html",
         {
-            "branch": branch,
+            "alert": alert,
+            "sign_label": AlertSign(alert.sign).label,
             "requests": requests,
-            "first": f"{first:%Y-%m}",
-            "last": f"{last:%Y-%m}",
-            "query": f"from={first:%Y-%m}&to={last:%Y-%m}",
+            "query": f"month={alert.month:%Y-%m}",
         },
     )
 

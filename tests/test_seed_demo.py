@@ -171,6 +171,24 @@ class TestWhatTheSeedMade:
         assert get_core_system().verify_trading_password(customer, DEMO_TRADING_PASSWORD)
         assert not get_core_system().verify_trading_password(customer, "000000")
 
+    def test_seed_demo_shows_the_head_office_an_alert_of_last_month(self, seeded):
+        from headoffice.models import AlertSign, BranchAlert
+        from notifications.models import Notification
+
+        alert = BranchAlert.objects.get()
+        assert (alert.branch.code, alert.month, alert.sign) == (
+            "BJ002",
+            dt.date(2026, 10, 1),
+            AlertSign.REPEAT_DEFERRAL,
+        )
+        behind = TransferRequest.objects.filter(pk__in=alert.request_ids)
+        assert {r.state for r in behind} == {"deferred"}
+        compliance = Staff.objects.get(username="hq_compliance")
+        assert Notification.objects.filter(recipient=compliance).count() == 1
+        seed()
+        assert BranchAlert.objects.count() == 1
+        assert Notification.objects.filter(recipient=compliance).count() == 1
+
     def test_seed_demo_requests_reach_each_demo_state_through_the_services(self, seeded):
         states = set(TransferRequest.objects.values_list("state", flat=True))
         assert {"awaiting_approval", "approved", "blocked", "completed", "deferred"} <= states

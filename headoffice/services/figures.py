@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Branch
@@ -21,10 +20,14 @@ from archives.models import AccessAction, AccessLogEntry
 from kernel.calendar import BEIJING
 from retention.selectors.analysis import add_months, monthly_figures
 from revisits.models import RevisitTask, TaskStatus
-from transfers.models import Approval, ApprovalMode, TransferRequest
 
 from ..models import BranchMonthFigures
-from ..selectors import late_requests_in_month
+from ..selectors import (
+    blocked_checked_in_month,
+    condition_codes,
+    late_requests_in_month,
+    overdue_sign_offs_in_month,
+)
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -44,19 +47,8 @@ def _compliance(*, first: dt.date, after: dt.date, today: dt.date) -> dict[str, 
     )
     # Art. 17: a phone approval's written sign-off due this month and not given by then.
     sign_offs = _per_branch(
-        Approval.objects.annotate(
-            branch_id=F("request__branch_id"),
-            signed_on=TruncDate("signed_off_at", tzinfo=BEIJING),
-        )
-        .filter(
-            Q(signed_on__gt=F("sign_off_due_on"))
-            | Q(signed_off_at__isnull=True, sign_off_due_on__lt=today),
-            mode=ApprovalMode.PHONE,
-            dispute__isnull=True,
-            sign_off_due_on__gte=first,
-            sign_off_due_on__lt=after,
-        )
-        .values("branch_id")
+        overdue_sign_offs_in_month(month=first, today=today)
+        .values(branch_id=F("request__branch_id"))
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -82,16 +74,10 @@ def _compliance(*, first: dt.date, after: dt.date, today: dt.date) -> dict[str, 
     )
     # Art. 16: which condition held up the requests checked this month.
     blocked: dict[int, Counter[str]] = {}
-    for branch_id, conditions in (
-        TransferRequest.objects.filter(
-            blocking_checked_at__gte=_start(first), blocking_checked_at__lt=_start(after)
-        )
-        .exclude(blocking_conditions=[])
-        .values_list("branch_id", "blocking_conditions")
+    for branch_id, conditions in blocked_checked_in_month(month=first).values_list(
+        "branch_id", "blocking_conditions"
     ):
-        counter = blocked.setdefault(branch_id, Counter())
-        for condition in conditions:
-            counter[condition.get("code", "")] += 1
+        blocked.setdefault(branch_id, Counter()).update(condition_codes(conditions))
     return {
         "late": late,
         "sign_offs": sign_offs,

@@ -99,16 +99,23 @@ def test_the_late_figure_opens_exactly_its_requests(client, late_world):
     branch_month_figures_compute(month=NOVEMBER, today=DECEMBER_FIRST)
     client.force_login(StaffFactory(roles=[Role.HQ_COMPLIANCE]))
     compliance = client.get(reverse("headoffice_compliance"), MONTH_Q)
-    drill = reverse("headoffice_branch_late_requests", args=[people.branch.pk])
+    drill = reverse("headoffice_branch_figure", args=[people.branch.pk, "late"])
     assert drill in page(compliance)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("headoffice.views.beijing_today", lambda: DECEMBER_FIRST)
         response = client.get(drill, MONTH_Q)
+        # The list's old address opens the same list.
+        old = client.get(
+            reverse("headoffice_branch_late_requests", args=[people.branch.pk]), MONTH_Q
+        )
     assert response.status_code == 200
-    assert {r.pk for r in response.context["requests"]} == late_world["late"]
+    assert {r.request.pk for r in response.context["rows"]} == late_world["late"]
+    assert [r.request.pk for r in old.context["rows"]] == [
+        r.request.pk for r in response.context["rows"]
+    ]
     # The customer is masked in the list and on the read-only summary.
-    req = response.context["requests"][0]
+    req = response.context["rows"][0].request
     assert req.customer.name not in page(response)
     summary = client.get(reverse("headoffice_request", args=[req.pk]))
     assert summary.status_code == 200
@@ -134,6 +141,10 @@ URLS = [
     ("headoffice_pdf", None),
     ("headoffice_branch", "branch"),
     ("headoffice_branch_late_requests", "branch"),
+    ("headoffice_branch_figure", "figure"),
+    ("headoffice_figure", "firm_figure"),
+    ("headoffice_alerts", None),
+    ("headoffice_alert", "alert"),
     ("headoffice_request", "request"),
 ]
 
@@ -145,7 +156,14 @@ def test_branch_staff_are_refused_every_console_page(client, people, role):
     req = to_awaiting_approval(people, people.customer())
     client.force_login(StaffFactory(branch=people.branch, roles=[role]))
     for name, kind in URLS:
-        args = {None: [], "branch": [people.branch.pk], "request": [req.pk]}[kind]
+        args = {
+            None: [],
+            "branch": [people.branch.pk],
+            "request": [req.pk],
+            "figure": [people.branch.pk, "churn"],
+            "firm_figure": ["churn"],
+            "alert": [987654],
+        }[kind]
         assert client.get(reverse(name, args=args)).status_code == 403, name
 
 

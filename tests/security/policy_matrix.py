@@ -2,12 +2,14 @@
 the user's own branch and on one of another branch (accounts/permissions.py).
 
 A row: Row(kind, own, other): `kind` is the record whose pk is in the URL (None for a page
-without one; "day" for a filing day); `own` and `other` are the status codes, one per
-role. The head office's people (the calendar keeper and the two head-office roles, the last
-three columns) belong to no branch, so both sides are another branch's records to them.
-Record kinds the test has no builder for yet use a pk that exists in no branch (see
-test_policy_matrix.ABSENT_PK): for those the row shows the role gate, and isolation rests on
-the app's own tests (tests/archives, tests/retention/test_isolation.py, tests/revisits).
+without one; "day" for a filing day; "figure" for a head-office figure's name, no record;
+"branch_figure" for a branch and one of its figures, the branch being the record); `own` and
+`other` are the status codes, one per role. The head office's people (the calendar keeper
+and the two head-office roles, the last three columns) belong to no branch, so both sides
+are another branch's records to them. Record kinds the test has no builder for yet use a pk
+that exists in no branch (see test_policy_matrix.ABSENT_PK): for those the row shows the
+role gate, and isolation rests on the app's own tests (tests/archives,
+tests/retention/test_isolation.py, tests/revisits).
 
 To add a URL: add its row by hand, or draft it with
 POLICY_MATRIX_RECORD=/tmp/rows.jsonl pytest tests/security/test_policy_matrix.py and review
@@ -44,6 +46,10 @@ HEAD_OFFICE_PAGES = frozenset(
         "headoffice_pdf",
         "headoffice_branch",
         "headoffice_branch_late_requests",
+        "headoffice_branch_figure",
+        "headoffice_figure",
+        "headoffice_alerts",
+        "headoffice_alert",
         "headoffice_request",
         "norm_branch_rules",
     }
@@ -605,6 +611,30 @@ MATRIX: dict[str, Row] = {
     # head-office/branches/<int:pk>/late-requests/
     "headoffice_branch_late_requests": Row(
         "branch",
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # head-office/branches/<int:pk>/requests/<slug:figure>/ (the requests behind a figure)
+    "headoffice_branch_figure": Row(
+        "branch_figure",
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # head-office/figures/<slug:figure>/ (the branches behind a firm figure)
+    "headoffice_figure": Row(
+        "figure",
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # head-office/alerts/
+    "headoffice_alerts": Row(
+        None,
+        "403 403 403 403 403 403 403 403 403 200 200",
+        "403 403 403 403 403 403 403 403 403 200 200",
+    ),
+    # head-office/alerts/<int:pk>/ (a branch's alert and the requests behind it)
+    "headoffice_alert": Row(
+        "alert",
         "403 403 403 403 403 403 403 403 403 200 200",
         "403 403 403 403 403 403 403 403 403 200 200",
     ),

@@ -75,15 +75,30 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     "archives:filing_index": ("date",),
     "job_list": ("name", "business_date", "outcome", "page"),
     "revisit_event_detail": ("tier", "account_manager", "left_within_months"),
+    "headoffice_console": ("month", "from", "to"),
+    "headoffice_figure": ("key", "month", "from", "to"),
+    "headoffice_branch_figure": ("key", "page", "month", "from", "to"),
+    "headoffice_alerts": ("page",),
 }
 # Read after an action (retention's safe_next), and by the admin's playbook form ("from",
 # tests/retention/test_playbooks.py): swept on every page anyway.
 ELSEWHERE = {"next", "from"}
 EVERY_PARAM = sorted({p for params in QUERY_PARAMS.values() for p in params} | ELSEWHERE)
 PAGES = sorted(name for name in MATRIX if not name.startswith("api"))
-PK_PAGES = [name for name in PAGES if MATRIX[name].kind not in (None, "day", "path")]
+PK_PAGES = [name for name in PAGES if MATRIX[name].kind not in (None, "day", "path", "figure")]
+# The record whose number is in the path of each kind (a branch's figure: the branch).
+PK_RECORD = {"branch_figure": "branch"}
 HUGE_PKS = ("0", "9223372036854775808", "99999999999999999999999999")
-APPS = ("accounts", "transfers", "retention", "revisits", "archives", "jobs", "notifications")
+APPS = (
+    "accounts",
+    "transfers",
+    "retention",
+    "revisits",
+    "archives",
+    "jobs",
+    "notifications",
+    "headoffice",
+)
 
 
 def _build_fuzz_world() -> dict:
@@ -185,7 +200,8 @@ def test_every_page_survives_every_parameter_at_once(client, world, name):
 @pytest.mark.parametrize("name", PK_PAGES)
 def test_a_hostile_record_number_in_the_path_never_gives_a_500(client, world, name):
     own = _url(name, MATRIX[name].kind, world["own"])
-    pk = str(world["own"][MATRIX[name].kind].pk) if MATRIX[name].kind in world["own"] else None
+    record = PK_RECORD.get(MATRIX[name].kind, MATRIX[name].kind)
+    pk = str(world["own"][record].pk) if record in world["own"] else None
     failures = []
     for role in _readers(client, world, own) or [ROLES[0]]:
         _as(client, world, role)

@@ -14,8 +14,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.roles import HEAD_OFFICE_ROLES, Role
+from headoffice.models import AlertSign, BranchAlert
 from notifications.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
@@ -54,9 +56,13 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"these rows name URLs that no longer exist: {stale}"
 
 
+# Kinds with no record in the URL: a list, a filing day, a catch-all, a figure's name.
+NO_RECORD = (None, "day", "path", "figure")
+
+
 def test_the_matrix_never_lets_another_branch_in():
     for name, row in MATRIX.items():
-        if row.kind in (None, "day", "path"):
+        if row.kind in NO_RECORD:
             continue  # no branch record in the URL: lists, checked for leaks elsewhere
         branch_roles = [i for i, role in enumerate(ROLES) if role not in HEAD_OFFICE_ROLES]
         codes = [row.other[i] for i in branch_roles] if name in HEAD_OFFICE_PAGES else row.other
@@ -79,6 +85,16 @@ def _records(people) -> dict:
             people.customer("core"), booked_on=dt.date(2026, 11, 20)
         ),
         "notification": Notification.objects.create(recipient=people.clerk, subject="x"),
+        "alert": BranchAlert.objects.create(
+            branch=people.branch,
+            month=dt.date(2026, 11, 1),
+            sign=AlertSign.LATE_REQUESTS,
+            count=3,
+            threshold=3,
+            request_ids=[req.pk],
+            raised_at=timezone.now(),
+            updated_at=timezone.now(),
+        ),
     }
 
 
@@ -89,6 +105,10 @@ def _url(name: str, kind: str | None, records: dict) -> str:
         return reverse(name, kwargs={"day": "2026-11-24"})
     if kind == "path":  # a catch-all route without a name: any path under it
         return "/" + name.split("^")[0] + "no-such-operation/"
+    if kind == "figure":  # a firm figure of the head-office console
+        return reverse(name, kwargs={"figure": "churn"})
+    if kind == "branch_figure":  # a branch's figure: the branch is the record
+        return reverse(name, kwargs={"pk": records["branch"].pk, "figure": "churn"})
     pk = records[kind].pk if kind in records else ABSENT_PK
     return reverse(name, kwargs={"pk": pk})
 
@@ -140,7 +160,7 @@ def _observe(client, world, name: str, kind: str | None) -> dict[str, list[int]]
         for side in ("own", "other"):
             url = _url(name, kind, world[side])
             seen[side].append(client.get(url).status_code)
-            if side == "other" and kind not in (None, "day", "path"):
+            if side == "other" and kind not in NO_RECORD:
                 # An action on another branch's record is refused before anything happens.
                 assert client.post(url, {}).status_code in (403, 404, 405), (name, role)
         del client.cookies[settings.SESSION_COOKIE_NAME]  # signed out for the next role
@@ -178,7 +198,7 @@ def test_the_head_office_opens_no_branch_record():
     # The head office belongs to no branch: a branch record's page is a 404 or refused for
     # them, as another branch's is for a branch's staff (accounts/roles.placement_refusal).
     for name, row in MATRIX.items():
-        if row.kind in (None, "day", "path") or name in HEAD_OFFICE_PAGES:
+        if row.kind in NO_RECORD or name in HEAD_OFFICE_PAGES:
             continue
         for side in (row.own, row.other):
             assert all(side[i] in (302, 403, 404, 405) for i in HEAD_OFFICE_COLUMNS), name

@@ -36,9 +36,13 @@ from accounts.roles import Role
 from accounts.services import roles_sync
 from core_system.models import CoreAccountState
 from devtools.management.demo_command import DemoCommand
+from headoffice.models import AlertSign
+from headoffice.services import branch_alerts_raise, branch_month_figures_compute
+from headoffice.thresholds import ALERT_THRESHOLDS
 from jobs.models import JobTrigger
 from jobs.registry import job_run
-from kernel.calendar import TradingCalendar, beijing_today, calendar_provisional_years
+from kernel.calendar import BEIJING, TradingCalendar, beijing_today, calendar_provisional_years
+from retention.jobs import previous_month
 from transfers import approval_rules, services
 from transfers.models import (
     Appointment,
@@ -231,16 +235,18 @@ def _small_branch(
     prefix: str,
     names: dict[str, str],
     phones: tuple[str, str],
+    extra: tuple[Spec, ...] = (),
 ) -> DemoBranch:
     """A smaller demo branch beside the main one: the same make-up, its own people and
-    numbers (phones: the customers' mobile prefix and the branch's office prefix)."""
+    numbers (phones: the customers' mobile prefix and the branch's office prefix), and
+    `extra` showcase customers of its own."""
     return DemoBranch(
         index=index,
         code=code,
         name=name,
         staff=_branch_staff(prefix, names),
         totals=_SMALL_TOTALS,
-        showcase=_SMALL_SHOWCASE,
+        showcase=_SMALL_SHOWCASE + extra,
         blocked_each=1,
         closure_unmet=3,
         appointments_ready=1,
@@ -267,6 +273,12 @@ EXTRA_BRANCHES = (
             "gm": "杨五（总经理）",
         },
         ("1390100", "010-6000"),
+        # The head office's alerts (headoffice/signs.py): enough customers asked twice last
+        # month to defer for the same reason that head-office compliance is told.
+        extra=tuple(
+            Spec(Tier.ORDINARY, "上月同一原因两次暂缓办理：总部合规预警", request="deferred_twice")
+            for _i in range(ALERT_THRESHOLDS[AlertSign.REPEAT_DEFERRAL])
+        ),
     ),
     _small_branch(
         2,
@@ -453,6 +465,7 @@ class Command(DemoCommand):
             self._head_office()
         for demo in DEMO_BRANCHES:
             self._seed_branch(demo)
+        self._head_office_month()
         if not self.quiet:
             self._say(f"  head office: {', '.join(u for u, _n, _r in HEAD_OFFICE_STAFF)}")
             self._say(f"seed_demo done in {time.monotonic() - started:.1f} s")
@@ -522,6 +535,17 @@ class Command(DemoCommand):
 
     def _head_office(self) -> None:
         self._staff(None, None)
+
+    def _head_office_month(self) -> None:
+        """Last month's figures and alerts for the head office, as its monthly job keeps
+        them (headoffice/jobs.py), computed now whatever the day: the job itself waits for
+        the month's first trading day. Both replace what an earlier run kept."""
+        today = beijing_today()
+        month = previous_month(today)
+        with translation.override(settings.LANGUAGE_CODE):
+            branch_month_figures_compute(month=month, today=today)
+            alerts = branch_alerts_raise(month=month, today=today)
+        self._say(f"head office {month:%Y-%m}: {alerts['alerts']} alert(s)")
 
     def _customers(
         self, branch: Branch, specs: list[Spec], staff: dict[str, Staff]
@@ -656,6 +680,8 @@ class Command(DemoCommand):
 
 def drive_request(customer: Customer, target: str, staff: dict[str, Staff]) -> TransferRequest:
     """A demo request taken through the real services to `target`."""
+    if target == "deferred_twice":
+        return _deferred_twice(customer, staff)
     clerk, lead, manager = staff["clerk"], staff["lead"], customer.account_manager
     assert manager is not None
     broker, seat = RECEIVING_BROKER
@@ -709,3 +735,53 @@ def drive_request(customer: Customer, target: str, staff: dict[str, Staff]) -> T
     return services.transfer_complete(
         request=req, actor=clerk, retained=[str(k) for k in required_retained(req)]
     )
+
+
+def _deferred_twice(customer: Customer, staff: dict[str, Staff]) -> TransferRequest:
+    """Last month, through the real services at past dates: the customer complains of the
+    staff (Art. 23), is asked to defer, comes back a week later and is asked to defer again
+    for the same reason — a sign of forced retention the head office's alerts look for
+    (CSRC notice of 2009; Order 204)."""
+    import time_machine  # a dev dependency, as for seed_retention_demo's history
+
+    clerk = staff["clerk"]
+    calendar = TradingCalendar()
+    first = calendar.current_or_next_trading_day(previous_month(beijing_today()))
+    again = calendar.add_trading_days(first, 5)
+
+    def on(day: dt.date) -> Any:
+        return time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=BEIJING))
+
+    with on(first):
+        req = services.transfer_request_create(
+            customer=customer,
+            actor=clerk,
+            wants_sz_transfer=True,
+            sz_receiving_broker=RECEIVING_BROKER[0],
+            sz_receiving_seat=RECEIVING_BROKER[1],
+        )
+        services.transfer_documents_verify(
+            request=req,
+            actor=clerk,
+            checked=required_documents(customer_kind=customer.kind, by_agent=False),
+        )
+        services.transfer_reason_record(
+            request=req,
+            actor=clerk,
+            primary_reason=ChurnReason.objects.get(code="staff_attitude"),
+            note="客户对柜台服务态度不满。",
+        )
+        services.transfer_defer(
+            request=req,
+            actor=clerk,
+            follow_up_on=first + dt.timedelta(days=7),
+            comment="已致歉，请客户暂缓办理。",
+        )
+    with on(again):
+        services.transfer_resume(request=req, actor=clerk, comment="客户再次要求办理。")
+        return services.transfer_defer(
+            request=req,
+            actor=clerk,
+            follow_up_on=again + dt.timedelta(days=14),
+            comment="再次请客户暂缓办理。",
+        )

@@ -1,5 +1,5 @@
-"""Compute (again) one month's figures of every branch, by hand: after a correction in a
-branch, or for months before the console existed."""
+"""Compute (again) one month's figures of every branch, and its alerts, by hand: after a
+correction in a branch, or for months before the console existed."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from kernel.calendar import beijing_today
 from kernel.errors import InvalidInput
 from kernel.params import month_param
 
-from ...services import branch_month_figures_compute
+from ...services import branch_alerts_raise, branch_month_figures_compute
 
 
 class Command(BaseCommand):
-    help = "Compute every branch's figures of one month (YYYY-MM) for the head office."
+    help = "Compute every branch's figures and alerts of one month (YYYY-MM) for the head office."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("month", help="the month, YYYY-MM")
@@ -27,5 +27,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if month is None:
             raise CommandError("Name the month, YYYY-MM.")
-        count = branch_month_figures_compute(month=month, today=beijing_today())
-        self.stdout.write(f"{month:%Y-%m}: {count} branches")
+        today = beijing_today()
+        count = branch_month_figures_compute(month=month, today=today)
+        alerts = branch_alerts_raise(month=month, today=today)
+        self.stdout.write(
+            f"{month:%Y-%m}: {count} branches, {alerts['alerts']} alerts "
+            f"({alerts['alerts_new']} new)"
+        )
