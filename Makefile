@@ -24,6 +24,7 @@ run: $(STAMP)
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_retention_demo
 	$(MANAGE) archives_seed_demo
+	$(MANAGE) headoffice_figures
 	$(MANAGE) run_scheduler --detach --parent-pid $$PPID
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

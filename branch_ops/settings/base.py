@@ -274,6 +274,8 @@ JOB_TIMES: list[tuple[str, dict]] = [  # type: ignore[type-arg]
     ("revisits.plan", {"hour": 15, "minute": 30, "day_of_week": _WEEKDAYS}),
     ("retention.at_risk_scan", {"hour": 19, "minute": 0, "day_of_week": _WEEKDAYS}),
     ("retention.monthly_report", {"hour": 7, "minute": 0, "day_of_month": "1-12"}),
+    # The firm's report after every branch's (Art. 7): it runs on the first trading day only.
+    ("headoffice.month_figures", {"hour": 7, "minute": 20, "day_of_month": "1-12"}),
     # Art. 15: the day's papers are filed after the close; the integrity check runs nightly.
     ("archives.file_day", {"hour": 18, "minute": 0, "day_of_week": _WEEKDAYS}),
     ("archives.integrity_check", {"hour": 2, "minute": 0}),
