@@ -116,7 +116,11 @@ def _merge(rows: list[BranchMonthFigures], attr: str, key: str) -> list[dict[str
     merged: dict[str, dict[str, Any]] = {}
     for row in rows:
         for item in getattr(row, attr):
-            entry = merged.setdefault(item[key], {**item, "count": 0, "assets": Decimal("0.00")})
+            # 150 branches' twelve months hold some 60,000 items: the entry is built once
+            # per key, not once per item (setdefault's default would be).
+            entry = merged.get(item[key])
+            if entry is None:
+                entry = merged[item[key]] = {**item, "count": 0, "assets": Decimal("0.00")}
             entry["count"] += item["count"]
             entry["assets"] += Decimal(item["assets"])
     return sorted(merged.values(), key=lambda e: (-e["count"], e[key]))
