@@ -294,6 +294,15 @@ EXTRA_BRANCHES = (
             "gm": "何五（总经理）",
         },
         ("1390210", "021-5000"),
+        # The head office's console drills from "requests past two trading days" last month
+        # to this one (CSDC 2018; Order 204).
+        extra=(
+            Spec(
+                Tier.ORDINARY,
+                "上月转托管超过两个交易日办结：总部可下钻查看",
+                request="completed_late",
+            ),
+        ),
     ),
 )
 DEMO_BRANCHES = (MAIN_BRANCH, *EXTRA_BRANCHES)
@@ -682,6 +691,8 @@ def drive_request(customer: Customer, target: str, staff: dict[str, Staff]) -> T
     """A demo request taken through the real services to `target`."""
     if target == "deferred_twice":
         return _deferred_twice(customer, staff)
+    if target == "completed_late":
+        return _completed_late(customer, staff)
     clerk, lead, manager = staff["clerk"], staff["lead"], customer.account_manager
     assert manager is not None
     broker, seat = RECEIVING_BROKER
@@ -735,6 +746,31 @@ def drive_request(customer: Customer, target: str, staff: dict[str, Staff]) -> T
     return services.transfer_complete(
         request=req, actor=clerk, retained=[str(k) for k in required_retained(req)]
     )
+
+
+def _completed_late(customer: Customer, staff: dict[str, Staff]) -> TransferRequest:
+    """Last month, through the real services at past dates: approved on the day it was
+    asked for, completed four trading days later, past its two trading days."""
+    import time_machine  # a dev dependency, as for seed_retention_demo's history
+
+    calendar = TradingCalendar()
+    asked = calendar.current_or_next_trading_day(previous_month(beijing_today()))
+    done = calendar.add_trading_days(asked, 4)
+
+    def on(day: dt.date) -> Any:
+        return time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=BEIJING))
+
+    clerk = staff["clerk"]
+    with on(asked):
+        req = drive_request(customer, "approved", staff)
+    with on(done):
+        req = services.transfer_start_processing(request=req, actor=clerk)
+        req = services.transfer_confirm_password(
+            request=req, actor=clerk, password=DEMO_TRADING_PASSWORD
+        )
+        return services.transfer_complete(
+            request=req, actor=clerk, retained=[str(k) for k in required_retained(req)]
+        )
 
 
 def _deferred_twice(customer: Customer, staff: dict[str, Staff]) -> TransferRequest:
