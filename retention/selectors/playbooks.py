@@ -18,14 +18,21 @@ COMMISSION_REASON = "commission"
 
 def playbook_current(*, reason: ChurnReason, branch: Branch | None) -> Playbook | None:
     """The branch's latest version of the reason's playbook, or the firm's when the branch
-    has not published its own."""
+    has not published its own — or when the firm has since added a step the branch's
+    version lacks (Art. 35: a branch adds, never leaves out; it publishes again)."""
     playbooks = Playbook.objects.filter(reason=reason).select_related("reason")
     playbooks = playbooks.prefetch_related("steps").order_by("-version")
+    firm = playbooks.filter(branch__isnull=True).first()
     if branch is not None:
         own = playbooks.filter(branch=branch).first()
-        if own is not None:
+        if own is not None and (firm is None or _keeps(own, firm)):
             return own
-    return playbooks.filter(branch__isnull=True).first()
+    return firm
+
+
+def _keeps(own: Playbook, firm: Playbook) -> bool:
+    mine = {s.key for s in own.steps.all()} | {s.text_zh for s in own.steps.all()}
+    return all(s.key in mine or s.text_zh in mine for s in firm.steps.all())
 
 
 def playbook_panel_context(req: TransferRequest) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Staff
+from accounts.permissions import publishes_norm
 from kernel.errors import Forbidden, InvalidInput, InvalidState, require_same_branch
 from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
 from .. import permissions
 from ..models import Playbook, PlaybookStep, RetentionAttempt
+from ..selectors.playbooks import playbook_current
 from ._common import clean_text, require
 
 
@@ -28,8 +30,6 @@ class StepText:
 def _previous_keys(reason: ChurnReason, branch: Branch | None) -> dict[str, str]:
     """Keys of the version a revision starts from, by wording: a step kept word for word is
     the same action and keeps its key."""
-    from ..selectors import playbook_current
-
     previous = playbook_current(reason=reason, branch=branch)
     if previous is None:
         return {}
@@ -39,6 +39,26 @@ def _previous_keys(reason: ChurnReason, branch: Branch | None) -> dict[str, str]
         if step.text_en:
             keys.setdefault(step.text_en, step.key)
     return keys
+
+
+def _keeps_the_firms_steps(reason: ChurnReason, steps: Sequence[StepText]) -> None:
+    """Art. 35: a branch adds steps to the firm's playbook, never leaves one out. A step is
+    the firm's when it keeps its key or its wording."""
+    firm = playbook_current(reason=reason, branch=None)
+    if firm is None:
+        return
+    given = {s.key for s in steps if s.key} | {s.text_zh for s in steps}
+    missing = [
+        step for step in firm.steps.all() if step.key not in given and step.text_zh not in given
+    ]
+    if missing:
+        raise InvalidInput(
+            _(
+                "Art. {article}: the firm's playbook (version {version}) has the step “{step}”. "
+                "A branch may add steps, never leave one out (Art. 35)."
+            ).format(article=reason.article or "20–28", version=firm.version, step=missing[0].text),
+            code="playbook_looser_than_norm",
+        )
 
 
 @transaction.atomic
@@ -52,10 +72,12 @@ def playbook_publish(
 ) -> Playbook:
     """A new version of a reason's checklist. Older versions are never changed: attempts
     keep pointing at what the clerk actually saw. A branch's marketing director or general
-    manager publishes for the branch (Art. 35); the firm-wide version only a superuser."""
+    manager publishes for the branch (Art. 35), keeping every step of the firm's version and
+    adding its own; the firm-wide version is the head office's marketing management's, who
+    publishes the norm (Art. 37)."""
     if actor is not None:
         if branch is None:
-            if not actor.is_superuser:
+            if not (actor.is_superuser or publishes_norm(actor)):
                 raise Forbidden(_("Only head office changes the firm-wide playbooks."))
         elif not actor.is_superuser:
             require_same_branch(branch.pk, actor)
@@ -75,6 +97,8 @@ def playbook_publish(
 
     # Publishers of one reason queue here, so two revisions never take the same number.
     ChurnReason.objects.select_for_update(of=("self",)).get(pk=reason.pk)
+    if branch is not None:
+        _keeps_the_firms_steps(reason, cleaned)
     latest = Playbook.objects.filter(reason=reason, branch=branch).aggregate(v=Max("version"))["v"]
     known = _previous_keys(reason, branch)
     playbook = Playbook.objects.create(

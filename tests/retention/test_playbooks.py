@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kernel.errors import ApplicationError
+from retention.admin import _steps_text
 from retention.models import Playbook, RetentionAttempt
 from retention.selectors import playbook_current
 from retention.services import StepText, attempt_record, playbook_publish
@@ -102,7 +104,8 @@ def test_an_attempt_records_the_version_it_followed_and_keeps_it_after_a_revisio
 def test_a_second_branch_revision_is_version_two_and_other_branches_keep_the_firms(
     people, other_branch
 ):
-    steps = [StepText("第一步", "Step one")]
+    firm = playbook_current(reason=reason("equipment"), branch=None)
+    steps = [*[StepText(s.text_zh, s.text_en) for s in firm.steps.all()], StepText("第一步")]
     playbook_publish(reason=reason("equipment"), branch=people.branch, steps=steps, actor=people.md)
     v2 = playbook_publish(
         reason=reason("equipment"), branch=people.branch, steps=steps, actor=people.gm
@@ -198,14 +201,49 @@ def test_revising_in_the_admin_publishes_a_new_version(people, en_client):
             "reason": first.reason_id,
             "branch": people.branch.pk,
             "note": "加一步",
-            "steps_text": "了解客户需要的产品 | Find out what product\n新的一步 | A new step",
+            "steps_text": _steps_text(first) + "\n新的一步 | A new step",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     mine = Playbook.objects.get(reason=first.reason, branch=people.branch)
     assert mine.version == 1 and mine.published_by == people.md
-    assert [s.text_en for s in mine.steps.all()] == ["Find out what product", "A new step"]
+    assert [s.text_en for s in mine.steps.all()] == [
+        *[s.text_en for s in first.steps.all()],
+        "A new step",
+    ]
     assert first.steps.count() == 4
     # A published version cannot be changed in place.
     change = en_client.post(reverse("admin:retention_playbook_change", args=[mine.pk]), {})
     assert change.status_code == 403
+
+
+def test_a_branch_leaving_out_a_step_of_the_firms_playbook_is_refused(people):
+    firm = playbook_current(reason=reason("equipment"), branch=None)
+    kept = [StepText(s.text_zh, s.text_en) for s in firm.steps.all()][1:]
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
+        playbook_publish(
+            reason=reason("equipment"), branch=people.branch, steps=kept, actor=people.md
+        )
+    assert "Art. 21" in refused.value.message and "Art. 35" in refused.value.message
+    assert not Playbook.objects.filter(branch=people.branch).exists()
+
+
+def test_a_firm_step_added_later_overtakes_the_branchs_version_until_it_publishes_again(
+    people, hq_marketing
+):
+    firm = playbook_current(reason=reason("equipment"), branch=None)
+    steps = [StepText(s.text_zh, s.text_en, s.key) for s in firm.steps.all()]
+    mine = playbook_publish(
+        reason=reason("equipment"),
+        branch=people.branch,
+        steps=[*steps, StepText("本营业部加一步")],
+        actor=people.md,
+    )
+    assert playbook_current(reason=reason("equipment"), branch=people.branch) == mine
+    newer = playbook_publish(
+        reason=reason("equipment"),
+        branch=None,
+        steps=[*steps, StepText("总部新增一步")],
+        actor=hq_marketing,
+    )
+    assert playbook_current(reason=reason("equipment"), branch=people.branch) == newer
