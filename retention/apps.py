@@ -9,6 +9,7 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         # Art. 30: every customer who left or deferred gets a work memo, written in the same
         # transaction as the request's outcome.
+        from accounts.norm.hooks import on_rule_set
         from core_system.hooks import on_managers_moved
         from core_system.models import CoreFileKind
         from core_system.nightly import core_file_loader
@@ -16,10 +17,13 @@ class RetentionConfig(AppConfig):
 
         from .home_panels import commitments_due_panel
         from .nightly_files import metrics_core_file_load
+        from .selectors.playbooks import playbooks_in_force
         from .services.handover import contact_tasks_hand_over
         from .services.memos import memo_record_outcome
 
         on_request_outcome(memo_record_outcome)
+        # Art. 20-28, 35: the playbooks are part of the branch's rule set.
+        on_rule_set(playbooks_in_force)
         # Art. 29, 34: the promises falling due are on the director's home page.
         on_home_panel(commitments_due_panel)
         # Art. 28: open contact tasks follow a customer the core system moves to another manager.

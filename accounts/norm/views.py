@@ -24,6 +24,7 @@ from .. import permissions
 from ..models import Branch
 from .catalog import GROUPS, RULES
 from .forms import DecisionForm, NormVersionForm, RefinementForm
+from .hooks import rule_set_sections
 from .models import NormVersion, Refinement, RefinementState
 from .resolve import RuleSet, rule_set
 from .services import norm_publish, refinement_decide, refinement_propose
@@ -59,6 +60,7 @@ def _rules_page(
             "on": on,
             "rules": rules,
             "groups": _grouped(rules),
+            "sections": rule_set_sections(branch.pk, on),
             "history": history,
             "form": form,
             "upcoming": NormVersion.objects.filter(effective_from__gt=on).order_by(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import Branch
+from accounts.norm.hooks import RuleRow, RuleSection
+from kernel.calendar import BEIJING
 from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
 from ..models import Commitment, CommitmentStatus, Playbook, RetentionAttempt, WorkMemo
@@ -98,3 +102,38 @@ def attempts_prefetch() -> Prefetch:
             "playbook", "recorded_by"
         ).prefetch_related("steps_done"),
     )
+
+
+def playbooks_in_force(branch_id: int, on: dt.date) -> RuleSection:
+    """The branch's rule set's playbooks on a day (accounts/norm/hooks.py): per reason, the
+    version a clerk sees — the branch's own while it keeps every firm step, else the firm's."""
+    end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=BEIJING)
+    published = (
+        # The firm's first versions are the source's own (seeded with the app): in force
+        # however early the day.
+        Playbook.objects.filter(Q(published_at__lt=end) | Q(branch__isnull=True, version=1))
+        .filter(Q(branch__isnull=True) | Q(branch_id=branch_id))
+        .select_related("reason")
+        .prefetch_related("steps")
+        .order_by("reason__sort_order", "-version")
+    )
+    firm: dict[int, Playbook] = {}
+    own: dict[int, Playbook] = {}
+    for playbook in published:
+        (own if playbook.branch_id else firm).setdefault(playbook.reason_id, playbook)
+    rows = []
+    for reason_id, firm_version in firm.items():
+        mine = own.get(reason_id)
+        shown = mine if mine is not None and _keeps(mine, firm_version) else firm_version
+        rows.append(
+            RuleRow(
+                label=shown.reason.name,
+                article=str(shown.reason.article or "20–28"),
+                value=_("{n} steps").format(n=len(shown.steps.all())),
+                from_branch=shown.branch_id is not None,
+                source=(
+                    _("The branch's version {n}") if shown.branch_id else _("Firm version {n}")
+                ).format(n=shown.version),
+            )
+        )
+    return RuleSection(key="playbooks", label=_("Playbooks per reason (Art. 20–28)"), rows=rows)

@@ -272,3 +272,25 @@ def test_compliance_reads_the_norm_and_publishes_nothing(db, client):
     assert client.get(reverse("norm")).status_code == 200
     assert client.post(reverse("norm"), {"why": "x"}).status_code == 403
     assert NormVersion.objects.count() == 1
+
+
+def test_the_rules_page_lists_each_reasons_playbook_with_its_source(people, client):
+    from retention.selectors import playbook_current
+    from retention.services import StepText, playbook_publish
+    from transfers.models import ChurnReason
+
+    reason = ChurnReason.objects.get(code="equipment")
+    firm = playbook_current(reason=reason, branch=None)
+    playbook_publish(
+        reason=reason,
+        branch=people.branch,
+        steps=[*[StepText(s.text_zh, s.text_en) for s in firm.steps.all()], StepText("加一步")],
+        actor=people.md,
+    )
+    client.force_login(people.md)
+    body = page(client.get(reverse("branch_rules"), HTTP_ACCEPT_LANGUAGE="en"))
+    section = body.split('id="playbooks"')[1].split("</table>")[0]
+    row = section.split(reason.name_en)[1].split("</tr>")[0]
+    assert 'data-source="branch"' in row and "The branch's version 1" in row
+    other = section.split(ChurnReason.objects.get(code="commission").name_en)[1].split("</tr>")[0]
+    assert 'data-source="norm"' in other and "Firm version 1" in other
