@@ -116,6 +116,13 @@ def console_pdf(f: dict[str, Any]) -> bytes:
             _("Every branch · {first} to {last} (Art. 7)").format(first=f["first"], last=f["last"]),
             s["subtitle"],
         ),
+        # Under the title, not after the last table, where it took a page of its own.
+        Paragraph(
+            _("Printed {now}.").format(
+                now=f"{timezone.localtime(timezone.now(), BEIJING):%Y-%m-%d %H:%M}"
+            ),
+            s["small"],
+        ),
         pdf.spacer(),
     ]
     for table in _tables(f):
@@ -125,13 +132,4 @@ def console_pdf(f: dict[str, Any]) -> bytes:
                 Paragraph(_("The last twelve months"), s["heading"]),
                 trend_drawing(f["trend"]),
             ]
-    story += [
-        pdf.spacer(2),
-        Paragraph(
-            _("Printed {now}.").format(
-                now=f"{timezone.localtime(timezone.now(), BEIJING):%Y-%m-%d %H:%M}"
-            ),
-            s["small"],
-        ),
-    ]
     return pdf.render(story, title=f"head-office-{f['first']}-{f['last']}")

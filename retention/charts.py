@@ -29,10 +29,14 @@ class Geometry:
 
 
 def _nice_ceiling(value: int) -> int:
-    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
-        if value <= step * 4:
-            return step * 4
-    return value
+    """The axis's top: four equal ticks of 1, 2 or 5 times a power of ten, at any scale (a
+    firm's month of 25,000 departures reads 0, 10,000 … 40,000, not 25,241)."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 5):
+            if value <= step * magnitude * 4:
+                return step * magnitude * 4
+        magnitude *= 10
 
 
 def geometry(trend: list[dict[str, Any]]) -> Geometry:
