@@ -86,6 +86,12 @@ def sees_overdue_sign_offs(actor: Staff) -> bool:
     return actor.has_role(*SUPERVISOR_ROLES)
 
 
+def signs_off_in_one_sitting(actor: Staff) -> bool:
+    """Art. 17: a phone approval is only ever recorded in an approver's name, and only that
+    approver signs it off (the sign-off service refuses anyone else's)."""
+    return actor.branch_id is not None and is_approver(actor)
+
+
 def sees_late_requests(actor: Staff) -> bool:
     """Requests past the customer's two trading days go to the general manager."""
     return actor.has_role(Role.GENERAL_MANAGER)

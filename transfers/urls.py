@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import actions, appointments, closures, customers, dashboard, printing, requests
+from .views import (
+    actions,
+    appointments,
+    closures,
+    customers,
+    dashboard,
+    printing,
+    requests,
+    sign_offs,
+)
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -9,6 +18,7 @@ urlpatterns = [
     path("revisits/closures/", closures.closure_list, name="revisit_closures"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("approvals/", dashboard.approvals_queue, name="approvals_queue"),
+    path("approvals/sign-offs/", sign_offs.approval_sign_offs, name="approval_sign_offs"),
     path("approvals/<int:pk>/sign-off/", dashboard.approval_sign_off, name="approval_sign_off"),
     path("approvals/<int:pk>/dispute/", actions.approval_dispute, name="approval_dispute"),
     path(

@@ -196,6 +196,12 @@ MATRIX: dict[str, Row] = {
         "200 200 200 200 200 200 200 200 200 200 200",
         public=True,
     ),
+    # api/v1/^approvals/sign-off/$ (POST only)
+    "api-approval-sign-off": Row(
+        None,
+        "405 405 405 405 405 403 403 405 403 403 403",
+        "405 405 405 405 405 403 403 405 403 403 403",
+    ),
     # api/v1/^requests/(?P<pk>[0-9]+)/approve/$
     "api-request-approve": Row(
         "request",
@@ -358,6 +364,12 @@ MATRIX: dict[str, Row] = {
         "approval",
         "405 405 405 405 405 405 405 405 405 405 405",
         "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    # approvals/sign-offs/: only approvers have phone approvals in their name (Art. 17)
+    "approval_sign_offs": Row(
+        None,
+        "403 200 200 200 200 403 403 403 403 403 403",
+        "403 200 200 200 200 403 403 403 403 403 403",
     ),
     # approvals/
     "approvals_queue": Row(

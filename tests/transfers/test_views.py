@@ -104,6 +104,7 @@ LIST_CASES = {
     "customer_search": "?q={fund_account}",
     "request_list": "?state=open",
     "approvals_queue": "",
+    "approval_sign_offs": "",
     "revisit_closures": "",
     "branch_rules": "",
 }

@@ -31,6 +31,7 @@ from .requests import (
     transfer_request_create,
     transfer_resume,
 )
+from .sign_offs import approvals_sign_off
 from .sweeps import closure_sweep, late_requests_flag, ready_to_close, sign_offs_escalate
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "appointment_record_findings",
     "approval_dispute",
     "approval_sign_off",
+    "approvals_sign_off",
     "closure_conditions_missing",
     "closure_sweep",
     "fee_for",
