@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import actions, appointments, closures, customers, dashboard, printing, requests
+from .views import (
+    actions,
+    appointments,
+    closures,
+    customers,
+    dashboard,
+    printing,
+    recall,
+    requests,
+)
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -37,6 +46,7 @@ urlpatterns = [
         actions.request_phone_approval,
         name="request_phone_approval",
     ),
+    path("requests/<int:pk>/recall/", recall.request_recall, name="request_recall"),
     path("requests/<int:pk>/send-back/", actions.request_send_back, name="request_send_back"),
     path("requests/<int:pk>/recheck/", actions.request_recheck, name="request_recheck"),
     path("requests/<int:pk>/start/", actions.request_start_processing, name="request_start"),
