@@ -13,11 +13,11 @@ class RetentionConfig(AppConfig):
         from core_system.hooks import on_managers_moved
         from core_system.models import CoreFileKind
         from core_system.nightly import core_file_loader
-        from transfers.hooks import on_home_panel, on_request_outcome
+        from transfers.hooks import on_home_panel, on_queue_count, on_request_outcome
 
         from .home_panels import commitments_due_panel
         from .nightly_files import metrics_core_file_load
-        from .selectors.playbooks import playbooks_in_force
+        from .selectors.playbooks import attempts_count, playbooks_in_force
         from .services.handover import contact_tasks_hand_over
         from .services.memos import memo_record_outcome
 
@@ -26,6 +26,8 @@ class RetentionConfig(AppConfig):
         on_rule_set(playbooks_in_force)
         # Art. 29, 34: the promises falling due are on the director's home page.
         on_home_panel(commitments_due_panel)
+        # Art. 8(4), 29: what the counter tried is on the approvers' queue rows.
+        on_queue_count("attempts_count", attempts_count)
         # Art. 28: open contact tasks follow a customer the core system moves to another manager.
         on_managers_moved(contact_tasks_hand_over)
         # Art. 5-6: the core system's daily figures arrive with the night's files.

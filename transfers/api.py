@@ -244,6 +244,10 @@ class SendBackSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=500)
 
 
+class RecallSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
 class PasswordSerializer(serializers.Serializer):
     # Typed by the customer, passed to the core system and nowhere else (never echoed).
     password = serializers.CharField(
@@ -309,6 +313,7 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
         "approve": "approvals:write",
         "phone_approval": "approvals:write",
         "send_back": "approvals:write",
+        "recall": "approvals:write",
     }
 
     def get_queryset(self) -> Any:
@@ -417,6 +422,16 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
     def send_back(req, actor, data, ip):  # type: ignore[no-untyped-def]
         return services.transfer_send_back(
             request=req, actor=actor, comment=data["comment"], client_ip=ip
+        )
+
+    @_action(
+        "recall",
+        RecallSerializer,
+        "Recall the caller's own approval until processing starts; later steps fall with it",
+    )
+    def recall(req, actor, data, ip):  # type: ignore[no-untyped-def]
+        return services.approval_recall(
+            request=req, actor=actor, reason=data["reason"], client_ip=ip
         )
 
     @_action("recheck", EmptySerializer, "Check a blocked request's conditions again (Art. 16)")

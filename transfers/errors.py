@@ -23,6 +23,10 @@ class TransferErrorCode(models.TextChoices):
     )
     NO_ACCOUNT_MANAGER = "no_account_manager", _("the customer has no account manager")
     NO_APPROVER = "no_approver", _("nobody in the branch can approve a step of this request")
+    NOTHING_TO_RECALL = (
+        "nothing_to_recall",
+        _("this person has no approval of the current round to recall"),
+    )
     NOT_IN_ROUTE = "not_in_route", _("this person is not on the approval route")
     NOT_THEIRS = "not_theirs", _("the customer is not this account manager's")
     NOT_YET = "not_yet", _("an earlier step is not approved yet (Art. 9, 10, 17)")
@@ -35,4 +39,5 @@ class TransferErrorCode(models.TextChoices):
     RETAINED_MISSING = "retained_missing", _("copies to keep are missing (Art. 13)")
     SELF_APPROVAL = "self_approval", _("one cannot approve a request one received")
     UNLOCK_LIMIT = "unlock_limit", _("the request has been unlocked as often as allowed")
+    WITHDRAWN = "withdrawn", _("the approval has been recalled")
     WRONG_PASSWORD = "wrong_password", _("the customer password is wrong")

@@ -166,6 +166,14 @@ class SendBackForm(forms.Form):
     comment = forms.CharField(label=_("Why it is sent back"), max_length=500)
 
 
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you recall your approval"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class PasswordForm(forms.Form):
     # Conduct rules Q2, Q3: the customer types it. Never rendered back into the page.
     password = forms.CharField(

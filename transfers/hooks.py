@@ -75,3 +75,25 @@ def home_panels(*, actor: Staff, today: dt.date, until: dt.date) -> list[HomePan
     """The registered panels for this person: items due by `until` (the next trading day)."""
     panels = (provider(actor=actor, today=today, until=until) for provider in _home_panel_providers)
     return [panel for panel in panels if panel is not None]
+
+
+# --- Counts other apps add to the approvals queue's rows ------------------------------------
+# An approver decides from the queue row without opening the request, and part of what they
+# need is another app's (retention's attempts with the customer, Art. 8(4), 20-29): that app
+# registers a SQL expression per request (OuterRef("pk") is the request), annotated on the
+# queue's one query, so a page of the queue costs the same queries however long it is.
+
+QueueCount = Callable[[], Any]  # returns an expression, e.g. a Subquery counting rows
+
+_queue_counts: dict[str, QueueCount] = {}
+
+
+def on_queue_count(name: str, expression: QueueCount) -> QueueCount:
+    """Register a count shown on each row of the approvals queue as `row[name]`."""
+    _queue_counts[name] = expression
+    return expression
+
+
+def queue_counts() -> dict[str, Any]:
+    """The registered counts' expressions, by name (annotated on the queue's query)."""
+    return {name: expression() for name, expression in _queue_counts.items()}

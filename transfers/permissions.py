@@ -140,6 +140,27 @@ def may_approve(actor: Staff, request: TransferRequest) -> bool:
     return rules.may_take_a_step(round_, routing.approver_of(actor))
 
 
+def own_standing_approval(actor: Staff, request: TransferRequest) -> Approval | None:
+    """This person's approval of the request's current round that still counts (the
+    prefetched approvals when the page has them)."""
+    for approval in request.approvals.all():
+        if (
+            approval.round == request.approval_round
+            and approval.approver_id == actor.pk
+            and not approval.is_disputed
+        ):
+            return approval
+    return None
+
+
+def may_recall_approval(actor: Staff, request: TransferRequest) -> bool:
+    """An approver of the request's own branch who approved this round takes it back: the
+    transition's permission (its table allows it only until processing starts)."""
+    return (
+        request.branch_id == actor.branch_id and own_standing_approval(actor, request) is not None
+    )
+
+
 def may_record_phone_approval(actor: Staff, request: TransferRequest) -> bool:
     """Art. 17: an approver who is out approves by phone; the counter records it."""
     return request.state == S.AWAITING_APPROVAL and works_counter(actor)
@@ -202,6 +223,7 @@ def available_actions(request: TransferRequest, actor: Staff) -> dict[str, bool]
         "approve": may_approve(actor, request),
         "phone_approval": may_record_phone_approval(actor, request),
         "send_back": may_take(actor, request, "send_back"),
+        "recall": may_take(actor, request, "recall_approval"),
         "recheck": may_recheck(actor, request),
         "start": may_take(actor, request, "start_processing"),
         "password": may_confirm_password(actor, request),

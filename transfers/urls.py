@@ -7,6 +7,7 @@ from .views import (
     customers,
     dashboard,
     printing,
+    recall,
     requests,
     sign_offs,
 )
@@ -47,6 +48,7 @@ urlpatterns = [
         actions.request_phone_approval,
         name="request_phone_approval",
     ),
+    path("requests/<int:pk>/recall/", recall.request_recall, name="request_recall"),
     path("requests/<int:pk>/send-back/", actions.request_send_back, name="request_send_back"),
     path("requests/<int:pk>/recheck/", actions.request_recheck, name="request_recheck"),
     path("requests/<int:pk>/start/", actions.request_start_processing, name="request_start"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -137,3 +138,17 @@ def playbooks_in_force(branch_id: int, on: dt.date) -> RuleSection:
             )
         )
     return RuleSection(key="playbooks", label=_("Playbooks per reason (Art. 20–28)"), rows=rows)
+
+
+def attempts_count() -> Any:
+    """How many retention attempts were recorded on the request at OuterRef("pk"): shown on
+    the approvals queue's rows (transfers.hooks.on_queue_count), so the approver sees what
+    the counter tried (Art. 8(4), 29) before opening the request."""
+    counted = (
+        RetentionAttempt.objects.filter(request=OuterRef("pk"))
+        .order_by()
+        .values("request")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -287,6 +287,11 @@ MATRIX: dict[str, Row] = {
         "405 405 405 405 405 403 403 405 403 403 403",
     ),
     # api/v1/^requests/(?P<pk>[0-9]+)/send-back/$
+    "api-request-recall": Row(
+        "request",
+        "405 405 405 405 405 403 403 405 403 403 403",
+        "405 405 405 405 405 403 403 405 403 403 403",
+    ),
     "api-request-send-back": Row(
         "request",
         "405 405 405 405 405 403 403 405 403 403 403",
@@ -781,6 +786,12 @@ MATRIX: dict[str, Row] = {
     "request_receipt_pdf": Row(
         "completed",
         "200 200 200 200 200 403 403 200 404 404 404",
+        "404 404 404 404 404 404 404 404 404 404 404",
+    ),
+    # requests/<int:pk>/recall/
+    "request_recall": Row(
+        "request",
+        "302 302 302 302 302 403 403 302 404 404 404",
         "404 404 404 404 404 404 404 404 404 404 404",
     ),
     # requests/<int:pk>/recheck/

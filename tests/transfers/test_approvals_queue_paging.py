@@ -162,11 +162,11 @@ def _queue_of(people: BranchPeople, count: int) -> list[TransferRequest]:
     return [_awaiting(people, customer, created_by=people.clerk) for _n in range(count)]
 
 
-def test_the_queue_shows_fifty_requests_a_page_oldest_first(client, people):
+def test_the_queue_shows_fifty_requests_a_page_longest_waiting_first(client, people):
     queue = _queue_of(people, 120)
     client.force_login(people.lead)
     first = client.get(reverse("approvals_queue")).content.decode()
-    assert "120 requests, oldest first" in first
+    assert "120 requests: customers at the counter first, then the longest waiting" in first
     assert f"#{queue[0].pk}<" in first and f"#{queue[49].pk}<" in first
     assert f"#{queue[50].pk}<" not in first
     assert "Page 1 of 3" in first and 'href="?page=2"' in first
@@ -189,7 +189,7 @@ def test_a_short_queue_has_no_page_links(client, people):
     _queue_of(people, 3)
     client.force_login(people.lead)
     page = client.get(reverse("approvals_queue")).content.decode()
-    assert "3 requests, oldest first" in page
+    assert "3 requests: customers at the counter first" in page
     assert "Page 1" not in page
 
 
@@ -204,7 +204,7 @@ def test_a_page_of_the_queue_costs_the_same_queries_at_forty_times_the_requests(
     _queue_of(people, 117)
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(reverse("approvals_queue"))
-    assert "120 requests, oldest first" in page.content.decode()
+    assert "120 requests: customers at the counter first" in page.content.decode()
 
 
 def test_the_home_page_shows_the_oldest_ten_and_links_to_the_whole_queue(client, people):

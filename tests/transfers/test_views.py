@@ -81,6 +81,7 @@ PK_CASES = {
     "request_approve": ("request", "post"),
     "request_phone_approval": ("request", "post"),
     "request_send_back": ("request", "post"),
+    "request_recall": ("request", "post"),
     "request_recheck": ("request", "post"),
     "request_start": ("request", "post"),
     "request_password": ("request", "post"),

@@ -24,9 +24,20 @@ class ApprovalMode(models.TextChoices):
     PHONE = "phone", _("By phone, written sign-off to follow")
 
 
+class StandingApprovals(models.Manager["Approval"]):
+    """The approvals that count: a recalled one (and the later steps that fell with it)
+    stays on record but no longer counts for any step, queue or sign-off. Every reader goes
+    through the default manager, so none of them has to remember to leave them out; the
+    request's page and trail read them through `Approval.with_withdrawn`."""
+
+    def get_queryset(self) -> models.QuerySet[Approval]:
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Approval(models.Model):
     """One approver's yes (Art. 9, 10, 17). Rows are never changed, except that a phone
-    approval is later signed off in writing (补签)."""
+    approval is later signed off in writing (补签), and that an approval is withdrawn once:
+    recalled by its approver, or fallen with an earlier step's recall."""
 
     request = models.ForeignKey(TransferRequest, on_delete=models.PROTECT, related_name="approvals")
     round = models.PositiveSmallIntegerField(default=1)
@@ -50,15 +61,29 @@ class Approval(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     sign_off_due_on = models.DateField(_("written sign-off due"), null=True, blank=True)
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    with_withdrawn = models.Manager()
+    objects = StandingApprovals()
 
     class Meta:
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
         ordering = ["approved_at"]
+        default_manager_name = "objects"
         constraints = [
-            # A race between two approvers of one step: the database lets one win.
-            models.UniqueConstraint(fields=["request", "round", "step"], name="approval_step_once"),
-            models.UniqueConstraint(fields=["request", "round", "approver"], name="approver_once"),
+            # A race between two approvers of one step: the database lets one win. A
+            # withdrawn approval leaves its step (and its approver) free to approve again.
+            models.UniqueConstraint(
+                fields=["request", "round", "step"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="approval_step_once",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "round", "approver"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="approver_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,7 +99,16 @@ class Approval(models.Model):
 
     @property
     def awaiting_sign_off(self) -> bool:
-        return self.is_by_phone and self.signed_off_at is None and not self.is_disputed
+        return (
+            self.is_by_phone
+            and self.signed_off_at is None
+            and not self.is_disputed
+            and not self.is_withdrawn
+        )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class ApprovalDispute(AppendOnlyModel):

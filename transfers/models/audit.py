@@ -51,6 +51,8 @@ class AuditAction(models.TextChoices):
     CLOSE_ACCOUNT = "close_account", _("Fund account closed")
     APPROVAL_DISPUTED = "approval_disputed", _("Phone approval disputed by the approver")
     REOPEN_APPROVAL = "reopen_approval", _("Approval taken again after a dispute")
+    APPROVAL_RECALLED = "approval_recalled", _("Approval recalled by the approver")
+    APPROVAL_FELL = "approval_fell", _("Approval fell with an earlier step's recall")
     APPROVE_COUNTER_LEAD = (
         "approve_counter_lead",
         _by_step(_("Approved in person: {step}"), ApprovalStep.COUNTER_LEAD),

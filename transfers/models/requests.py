@@ -86,6 +86,10 @@ _unlocks_password = asks(
         "Only the branch's marketing director unlocks a request locked after wrong passwords."
     ),
 )
+_recalls_approval = asks(
+    "transfers.permissions.may_recall_approval",
+    refused=_("Only an approver who has approved this round recalls their approval."),
+)
 _nobody = NOBODY
 
 # How often a locked request may be unlocked in its life: after that it can only be ended.
@@ -396,6 +400,17 @@ class TransferRequest(FSMModelMixin, models.Model):
         permission=_nobody,
     )
     def reopen_approval(self) -> None:
+        pass
+
+    # An approver takes their approval back before processing starts: the request waits for
+    # that step again (services/recall.py says who, and which later steps fall with it).
+    @transition(
+        field=state,
+        source=[S.AWAITING_APPROVAL, S.APPROVED, S.BLOCKED],
+        target=S.AWAITING_APPROVAL,
+        permission=_recalls_approval,
+    )
+    def recall_approval(self) -> None:
         pass
 
     @transition(field=state, source=S.APPROVED, target=S.PROCESSING, permission=_is_counter)

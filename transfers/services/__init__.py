@@ -20,6 +20,7 @@ from .processing import (
     transfer_start_processing,
     transfer_unlock_password,
 )
+from .recall import approval_recall
 from .requests import (
     missing_documents,
     transfer_customer_stays,
@@ -38,6 +39,7 @@ __all__ = [
     "appointment_book",
     "appointment_record_findings",
     "approval_dispute",
+    "approval_recall",
     "approval_sign_off",
     "approvals_sign_off",
     "closure_conditions_missing",

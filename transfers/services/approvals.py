@@ -260,6 +260,14 @@ def transfer_record_phone_approval(
     return approval
 
 
+def _refuse_withdrawn(approval: Approval) -> None:
+    if approval.is_withdrawn:
+        raise Conflict(
+            _("This approval has been withdrawn (recalled): it no longer counts."),
+            code=TransferErrorCode.WITHDRAWN,
+        )
+
+
 @transaction.atomic
 def approval_sign_off(
     *, approval: Approval, actor: Staff, client_ip: str | None = None
@@ -267,12 +275,13 @@ def approval_sign_off(
     """The approver's written sign-off (补签) of an approval given by phone."""
     require_same_branch(approval.request.branch_id, actor)
     locked = (
-        Approval.objects.select_for_update(of=("self",))
+        Approval.with_withdrawn.select_for_update(of=("self",))
         .select_related("request")
         .get(pk=approval.pk)
     )
     if locked.approver_id != actor.pk:
         raise Forbidden(_("Only the approver signs off their own phone approval."))
+    _refuse_withdrawn(locked)
     if locked.mode != ApprovalMode.PHONE:
         raise InvalidInput(_("This approval was given in person."))
     if locked.signed_off_at is not None:
@@ -326,9 +335,10 @@ def approval_dispute(
             _("Say why you dispute this phone approval."), code=TransferErrorCode.COMMENT_NEEDED
         )
     req = lock_request(approval.request)
-    locked = Approval.objects.select_for_update(of=("self",)).get(pk=approval.pk)
+    locked = Approval.with_withdrawn.select_for_update(of=("self",)).get(pk=approval.pk)
     if locked.approver_id != actor.pk:
         raise Forbidden(_("Only the person it was recorded in the name of disputes an approval."))
+    _refuse_withdrawn(locked)
     if locked.mode != ApprovalMode.PHONE:
         raise InvalidInput(_("This approval was given in person."))
     if locked.signed_off_at is not None:

@@ -23,7 +23,7 @@ from kernel.request_context import acting_staff, client_ip
 from kernel.web import refusal
 from notifications.selectors import inbox_unread
 
-from .. import permissions, selectors, selectors_home, services
+from .. import permissions, selectors, selectors_home, selectors_queue, services
 from ..hooks import home_panels
 from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
 from ..selectors_waiting import awaiting_since_of, waiting_for
@@ -138,8 +138,11 @@ def approvals_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_approver(user):
         raise PermissionDenied
     # Paged like the request list: one approver may hold well over a thousand at full volume.
-    page = Paginator(selectors.requests_awaiting(user), 50).get_page(request.GET.get("page"))
-    rows = _with_waiting(_with_days_left(page.object_list, beijing_today(), TradingCalendar()))
+    page = Paginator(selectors_queue.approvals_queue(user), 50).get_page(request.GET.get("page"))
+    requests = list(page.object_list)
+    rows = _with_days_left(requests, beijing_today(), TradingCalendar())
+    for row, shown in zip(rows, selectors_queue.queue_rows(requests), strict=True):
+        row.update(shown)
     return render(
         request,
         "transfers/approvals_queue.html",

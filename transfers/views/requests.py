@@ -35,6 +35,7 @@ from ..forms import (
     PasswordForm,
     PhoneApprovalForm,
     ReasonForm,
+    RecallForm,
     RefuseForm,
     SendBackForm,
     TransferRequestForm,
@@ -43,6 +44,7 @@ from ..forms import (
 from ..models import ENDED_STATES, TransferRequest, TransferState, required_documents
 from ..selectors_waiting import waiting_for
 from ..services.processing import MAX_PASSWORD_TRIES
+from ..services.recall import approvals_falling
 from ._common import branch_request, require_reader
 
 S = TransferState
@@ -57,6 +59,7 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
     kinds = required_documents(customer_kind=req.customer.kind, by_agent=req.by_agent)
     checked = {c.kind: c for c in req.document_checks.all()}
     retained_kinds = services.required_retained(req)
+    can = permissions.available_actions(req, user)
     closure_missing = (
         services.closure_conditions_missing(req)
         if req.wants_closure and req.state not in ENDED_STATES
@@ -80,6 +83,7 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "password_form": PasswordForm(),
         "unlock_form": UnlockForm(),
         "dispute_form": DisputeForm(),
+        "recall_form": RecallForm(),
         # Not ticked in advance: the clerk ticks what they actually put in the file.
         "complete_form": CompleteForm(kinds=retained_kinds),
     }
@@ -98,7 +102,8 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
         "retained_labels": [
             k.label for k in retained_kinds if k.value in (req.retained_documents or [])
         ],
-        "can": permissions.available_actions(req, user),
+        "can": can,
+        "recall_falls": approvals_falling(request=req, actor=user) if can["recall"] else [],
         "panel": permissions.panels(req),
         "password_tries_left": MAX_PASSWORD_TRIES - req.password_failures,
         "audit_entries": list(req.audit_entries.all()),
