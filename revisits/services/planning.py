@@ -425,6 +425,9 @@ def revisits_plan(
 
     A handful of queries per branch whatever its size: the facts are read set by set, the
     due dates worked out in memory, the new tasks written in one bulk insert."""
+    # Two planners of one branch (two beats, or beat and a re-run) queue on its row: the
+    # second sees what the first wrote and plans nothing twice, nor counts it twice.
+    Branch.objects.select_for_update().filter(pk=branch.pk).first()
     rules = revisit_rules_for(branch=branch)
     counts: Counter[str] = Counter()
     plan = _Plan(branch, calendar)
