@@ -11,7 +11,10 @@ class AccountsConfig(AppConfig):
         # Permissions exist only after every app has migrated, so the role groups are kept
         # in step then rather than in a migration.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.roles_sync")
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            second_factor,  # noqa: F401  (notes at sign-in who owes a second factor)
+        )
 
 
 def _sync_roles(sender, **kwargs):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.request import Request
 
+from accounts import second_factor
 from api.models import SystemToken
 
 # The scopes a system token may hold, one per group of endpoints.
@@ -49,6 +50,14 @@ class BranchStaffOrToken(permissions.BasePermission):
         if user is None or not user.is_authenticated or not user.is_active:
             return False
         if getattr(user, "branch_id", None) is None:
+            return False
+        if not isinstance(request.auth, SystemToken) and second_factor.pending(request._request):
+            # A person's session that still owes its second factor (accounts/second_factor.py);
+            # a system's token is no person and signs in with its key alone.
+            self.message = _(
+                "Sign in with your second factor first: open the site and give the code."
+            )
+            self.code = "second_factor_required"
             return False
         read_perm = getattr(view, "read_permission", None)
         if read_perm and not user.has_perm(read_perm):

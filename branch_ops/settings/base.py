@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_fsm",
     "guardian",
+    # The second factor (accounts/second_factor.py): TOTP apps and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kernel",
     "accounts",
     "notifications",
@@ -69,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends whoever owes a second factor to verify (or enrol) before any page or the admin.
+    "accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.norm.resolve.RulesMemoMiddleware",
     # A refusal no view answered (a bad page parameter, kernel.params) is a 4xx page.
@@ -166,6 +174,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Roles whose holders must sign in with a second factor (TOTP, README "Second factor"):
+# comma-separated role names, e.g. "general_manager,marketing_director". Empty by default,
+# so the embedded demo signs in with a password alone.
+OTP_REQUIRED_ROLES = env.list("DJANGO_OTP_REQUIRED_ROLES", default=[])
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env("DJANGO_OTP_TOTP_ISSUER", default="Branch operations")
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

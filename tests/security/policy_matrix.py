@@ -698,6 +698,18 @@ MATRIX: dict[str, Row] = {
         "405 405 405 405 405 405 405 405 405 405 405",
         public=True,
     ),
+    # account/second-factor/ — everyone may enrol an authenticator app for themselves
+    "second_factor": Row(
+        None,
+        "200 200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200 200",
+    ),
+    # account/second-factor/verify/ — nothing owed: back to where they were going
+    "second_factor_verify": Row(
+        None,
+        "302 302 302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302 302 302",
+    ),
     # notifications/<int:pk>/read/
     "notification_read": Row(
         "notification",

@@ -117,6 +117,9 @@ NOT_BRANCH_SCOPED = {
     "norm",
     "norm_branch_rules",
     "norm_refinement_decide",
+    # A person's own second factor: no record of any branch (tests/accounts/test_second_factor.py).
+    "second_factor",
+    "second_factor_verify",
 }
 
 

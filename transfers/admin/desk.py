@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import second_factor
 from accounts.admin_mixins import (
     BranchScopedAdmin,
     action_form_response,
@@ -122,7 +123,10 @@ class ApprovalQueueAdmin(TransferRequestAdmin):
         for req in queryset:
             try:
                 approval = services.transfer_approve(
-                    request=req, actor=acting_staff(request), client_ip=client_ip(request)
+                    request=req,
+                    actor=acting_staff(request),
+                    client_ip=client_ip(request),
+                    second_factor=second_factor.is_verified(request.user),
                 )
             except ApplicationError as exc:
                 self.message_user(

@@ -166,6 +166,7 @@ def _record(
     mode: ApprovalMode,
     note: str,
     client_ip: str | None,
+    second_factor: bool = False,
 ) -> Approval:
     if req.state != TransferState.AWAITING_APPROVAL:
         if req.state in (TransferState.APPROVED, TransferState.BLOCKED):
@@ -204,7 +205,9 @@ def _record(
         actor=recorded_by,
         action=AuditAction.of_approval(step, by_phone=mode != ApprovalMode.IN_PERSON),
         from_state=req.state,
-        comment=(f"{approver} — " if mode == ApprovalMode.PHONE else "") + approval.note,
+        comment=(f"{approver} — " if mode == ApprovalMode.PHONE else "")
+        + (_("with a second factor") + " — " if second_factor else "")
+        + approval.note,
         client_ip=client_ip,
     )
     if rules.is_complete(rules.route_for(req), done_steps(req)):
@@ -215,11 +218,20 @@ def _record(
 
 @transaction.atomic
 def transfer_approve(
-    *, request: TransferRequest, actor: Staff, note: str = "", client_ip: str | None = None
+    *,
+    request: TransferRequest,
+    actor: Staff,
+    note: str = "",
+    client_ip: str | None = None,
+    second_factor: bool = False,
 ) -> Approval:
-    """The approver's own yes, in person."""
+    """The approver's own yes, in person or from the app."""
     require_same_branch(request.branch_id, actor)
     req = lock_request(request)
+    # Art. 17: the written sign-off (补签) is owed for a yes given by phone, which the counter
+    # records in the approver's name. A yes the approver gives in the app themselves, in a
+    # session verified by a second factor (second_factor=True, accounts/second_factor.py), is
+    # as much their own hand as a signature: it is recorded in person, and nothing is due.
     return _record(
         req,
         approver=actor,
@@ -227,6 +239,7 @@ def transfer_approve(
         mode=ApprovalMode.IN_PERSON,
         note=note,
         client_ip=client_ip,
+        second_factor=second_factor,
     )
 
 

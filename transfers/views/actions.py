@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from accounts import second_factor
 from accounts.models import Staff
 from kernel.errors import ApplicationError
 from kernel.request_context import acting_staff, client_ip
@@ -190,7 +191,11 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
         form_name="approve_form",
         done=_("Your approval is recorded."),
         call=lambda req, user, data, ip: services.transfer_approve(
-            request=req, actor=user, note=data["note"], client_ip=ip
+            request=req,
+            actor=user,
+            note=data["note"],
+            client_ip=ip,
+            second_factor=second_factor.is_verified(request.user),
         ),
     )
 
