@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 
 from devtools.bench.headoffice import FirmVolumes, generate
-from tests import dbroles
 from headoffice.models import BranchMonthFigures
 from headoffice.services import branch_month_figures_compute
 from retention.models import MemoOutcome, WorkMemo
 from retention.selectors import monthly_figures
+from tests import dbroles
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the bench loads with PostgreSQL's COPY"
