@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import actions, appointments, closures, customers, dashboard, printing, requests
+from .views import (
+    actions,
+    appointments,
+    closures,
+    customers,
+    dashboard,
+    printing,
+    requests,
+    substitutes,
+)
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -9,6 +18,12 @@ urlpatterns = [
     path("revisits/closures/", closures.closure_list, name="revisit_closures"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("approvals/", dashboard.approvals_queue, name="approvals_queue"),
+    path("approvals/substitutes/", substitutes.substitutes, name="approval_substitutes"),
+    path(
+        "approvals/substitutes/<int:pk>/cancel/",
+        substitutes.substitute_cancel,
+        name="approval_substitute_cancel",
+    ),
     path("approvals/<int:pk>/sign-off/", dashboard.approval_sign_off, name="approval_sign_off"),
     path("approvals/<int:pk>/dispute/", actions.approval_dispute, name="approval_dispute"),
     path(
