@@ -8,7 +8,7 @@ core and institutions → those, then the general manager, who signs last.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accounts.models import Staff, Tier
 from accounts.roles import Role
@@ -39,6 +39,23 @@ STEP_ROLE: dict[ApprovalStep, Role] = {
     A.MARKETING_DIRECTOR: Role.MARKETING_DIRECTOR,
     A.GENERAL_MANAGER: Role.GENERAL_MANAGER,
 }
+
+
+# Who may stand in for whom (a substitute for a period, transfers/models/substitutes.py): a
+# role at least as senior as the step's. The counter lead ranks above an account manager, so
+# an account manager's step may be covered by another account manager or anyone senior.
+SENIORITY: dict[Role, int] = {
+    Role.ACCOUNT_MANAGER: 0,
+    Role.COUNTER_LEAD: 1,
+    Role.MARKETING_DIRECTOR: 2,
+    Role.GENERAL_MANAGER: 3,
+}
+
+
+def may_cover(step: ApprovalStep, roles: Collection[str]) -> bool:
+    """Whether someone with these roles is senior enough to take this step for another."""
+    needed = SENIORITY[STEP_ROLE[step]]
+    return any(SENIORITY[role] >= needed for role in SENIORITY if str(role) in roles)
 
 
 def route_for(request: TransferRequest) -> tuple[ApprovalStep, ...]:
@@ -90,6 +107,8 @@ class Approver:
     pk: int
     roles: frozenset[str]
     active: bool = True
+    # (step, absent approver's pk): the steps they take today as someone's substitute.
+    covers: frozenset[tuple[str, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -119,9 +138,43 @@ class Verdict:
 def can_fill(step: ApprovalStep, who: Approver, *, account_manager_id: int | None) -> bool:
     """Whether a person holds the authority a step asks for, whatever the round: an active
     holder of its role, and for the account manager's step the customer's own."""
-    if not who.active or STEP_ROLE[step] not in who.roles:
+    if not who.active:
+        return False
+    return _by_own_role(step, who, account_manager_id) or (
+        _covered_for(step, who, account_manager_id) is not None
+    )
+
+
+def _by_own_role(step: ApprovalStep, who: Approver, account_manager_id: int | None) -> bool:
+    if STEP_ROLE[step] not in who.roles:
         return False
     return step != A.ACCOUNT_MANAGER or who.pk == account_manager_id
+
+
+def _covered_for(step: ApprovalStep, who: Approver, account_manager_id: int | None) -> int | None:
+    for covered, absent in sorted(who.covers):
+        # The account manager's step is covered only for the customer's own account manager.
+        if covered == step and (step != A.ACCOUNT_MANAGER or absent == account_manager_id):
+            return absent
+    return None
+
+
+def acting_for(step: ApprovalStep, who: Approver, *, account_manager_id: int | None) -> int | None:
+    """Whom this person signs the step for: None when the step is theirs by their own role,
+    else the absent approver they substitute."""
+    if _by_own_role(step, who, account_manager_id):
+        return None
+    return _covered_for(step, who, account_manager_id)
+
+
+def usable_covers(round_: Round, who: Approver) -> Approver:
+    """A substitute acts for someone who could have signed themselves: never for the request's
+    receiver, nor for someone who already approved in this round (approved_by holds those an
+    approval was given for, too)."""
+    if not who.covers:
+        return who
+    spent = {round_.receiver_id, *round_.approved_by}
+    return replace(who, covers=frozenset(c for c in who.covers if c[1] not in spent))
 
 
 def remaining(round_: Round) -> list[ApprovalStep]:
@@ -144,6 +197,7 @@ def step_for(round_: Round, who: Approver) -> Verdict:
     alone (the account manager's), then route order."""
     if not who.active:
         return Verdict(refusal=TransferErrorCode.APPROVER_INACTIVE)
+    who = usable_covers(round_, who)
     if who.pk == round_.receiver_id:
         return Verdict(refusal=TransferErrorCode.SELF_APPROVAL)
     if who.pk in round_.approved_by:

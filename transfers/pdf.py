@@ -79,7 +79,7 @@ def _approval_rows(req: TransferRequest) -> list[list[str]]:
         rows.append(
             [
                 progress.label,
-                str(approval.approver),
+                approval.signed_as,
                 _beijing(approval.approved_at),
                 str(approval.get_mode_display()),
                 _sign_off_display(progress),

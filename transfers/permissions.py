@@ -257,3 +257,28 @@ def panels(request: TransferRequest) -> dict[str, Any]:
         "deferred": state == S.DEFERRED,
         "closure_pending": request.wants_closure and not ended,
     }
+
+
+# --- Substitutes for a period (transfers/models/substitutes.py) -----------------------------
+
+
+def sees_substitutes(actor: Staff) -> bool:
+    """The branch's approvers see the substitutions named in their branch."""
+    return actor.branch_id is not None and is_approver(actor)
+
+
+def may_name_substitute(actor: Staff, absent: Staff) -> bool:
+    """An approver names their own substitute; the general manager may name one for any
+    approver of the branch."""
+    if actor.branch_id is None or absent.branch_id != actor.branch_id or not is_approver(absent):
+        return False
+    return actor.pk == absent.pk or actor.has_role(Role.GENERAL_MANAGER)
+
+
+def may_cancel_substitution(actor: Staff, substitution: Any) -> bool:
+    """Who named it, who it stands in for, or the general manager, while it is not cancelled."""
+    if substitution.cancelled_at is not None or substitution.branch_id != actor.branch_id:
+        return False
+    return actor.pk in (substitution.named_by_id, substitution.absent_id) or actor.has_role(
+        Role.GENERAL_MANAGER
+    )

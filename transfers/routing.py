@@ -12,9 +12,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
+from kernel.calendar import beijing_today
 
 from . import approval_rules as rules
-from .models import Approval, ApprovalStep, TransferRequest
+from .models import Approval, ApprovalStep, Substitution, TransferRequest
 
 _APPROVER_ROLES = sorted({str(role) for role in rules.STEP_ROLE.values()})
 
@@ -37,8 +38,10 @@ class BranchApprovers(Collection[rules.Approver]):
             ).values_list("staff_id", "group__name")
             for staff_id, role in memberships:
                 roles[staff_id].add(role)
+            covers = covers_today(branch_id=self.branch_id)
             self._people = tuple(
-                rules.Approver(pk=pk, roles=frozenset(held)) for pk, held in sorted(roles.items())
+                rules.Approver(pk=pk, roles=frozenset(held), covers=covers.get(pk, frozenset()))
+                for pk, held in sorted(roles.items())
             )
         return self._people
 
@@ -52,8 +55,29 @@ class BranchApprovers(Collection[rules.Approver]):
         return item in self._load()
 
 
+def covers_today(
+    *, branch_id: int, substitute_id: int | None = None
+) -> dict[int, frozenset[tuple[str, int]]]:
+    """The steps each substitute takes today (a Beijing date, the range inclusive) and for
+    whom, from the substitutions in force."""
+    found = Substitution.objects.in_force_on(beijing_today()).filter(branch_id=branch_id)
+    if substitute_id is not None:
+        found = found.filter(substitute_id=substitute_id)
+    covers: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for substitute, absent, steps in found.values_list("substitute_id", "absent_id", "steps"):
+        covers[substitute].update((step, absent) for step in steps)
+    return {pk: frozenset(held) for pk, held in covers.items()}
+
+
 def approver_of(staff: Staff) -> rules.Approver:
-    return rules.Approver(pk=staff.pk, roles=staff.role_names, active=staff.is_active)
+    covers: frozenset[tuple[str, int]] = frozenset()
+    if staff.branch_id is not None and staff.role_names & set(_APPROVER_ROLES):
+        covers = covers_today(branch_id=staff.branch_id, substitute_id=staff.pk).get(
+            staff.pk, frozenset()
+        )
+    return rules.Approver(
+        pk=staff.pk, roles=staff.role_names, active=staff.is_active, covers=covers
+    )
 
 
 def round_of(
@@ -64,22 +88,38 @@ def round_of(
 ) -> rules.Round:
     """The request's current round. `current`: its approvals already loaded (prefetched),
     else they are read now; `staff`: the branch's approvers when the caller has them."""
+    signed: list[tuple[str, int, int | None]]
     if current is None:
         signed = list(
             Approval.objects.filter(request=req, round=req.approval_round).values_list(
-                "step", "approver_id"
+                "step", "approver_id", "on_behalf_of_id"
             )
         )
     else:
-        signed = [(a.step, a.approver_id) for a in current if a.round == req.approval_round]
+        signed = [
+            (a.step, a.approver_id, a.on_behalf_of_id)
+            for a in current
+            if a.round == req.approval_round
+        ]
     return rules.Round(
         route=rules.route_for(req),
-        done=frozenset(step for step, _who in signed),
+        done=frozenset(step for step, _who, _for in signed),
         receiver_id=req.created_by_id,
-        approved_by=frozenset(who for _step, who in signed),
+        # Someone a substitute approved for has approved in this round, through them.
+        approved_by=frozenset(
+            pk for _step, who, for_ in signed for pk in (who, for_) if pk is not None
+        ),
         account_manager_id=req.customer.account_manager_id,
         staff=staff if staff is not None else BranchApprovers(req.branch_id),
     )
+
+
+def acting_for(req: TransferRequest, staff: Staff, step: ApprovalStep) -> int | None:
+    """Whom this person's approval of the step is given for: None when it is theirs by their
+    own role, else the absent approver they substitute (approval_rules.acting_for)."""
+    round_ = round_of(req)
+    who = rules.usable_covers(round_, approver_of(staff))
+    return rules.acting_for(step, who, account_manager_id=round_.account_manager_id)
 
 
 def nobody_can_approve(round_: rules.Round, steps: Iterable[ApprovalStep]) -> str:

@@ -73,7 +73,9 @@ def request_detail_queryset(branch_id: int, *, history: bool = True) -> QuerySet
             "document_checks",
             Prefetch(
                 "approvals",
-                queryset=Approval.objects.select_related("approver", "recorded_by", "dispute"),
+                queryset=Approval.objects.select_related(
+                    "approver", "recorded_by", "dispute", "on_behalf_of"
+                ),
             ),
         )
     )
@@ -140,6 +142,7 @@ def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
         if step == ApprovalStep.ACCOUNT_MANAGER:
             opens &= Q(customer__account_manager_id=actor.pk)  # as rules.can_fill
         open_to_actor.append(opens)
+    covering = bool(open_to_actor) and bool(routing.approver_of(actor).covers)
     if not open_to_actor or not actor.is_active:
         return TransferRequest.objects.none()
     found = (
@@ -148,10 +151,16 @@ def requests_awaiting(actor: Staff) -> QuerySet[TransferRequest]:
         )
         .exclude(created_by=actor)
         .alias(approval_tier=_approval_tier(actor.branch_pk))
-        .filter(reduce(operator.or_, open_to_actor), ~Exists(current.filter(approver=actor)))
+        .filter(~Exists(current.filter(approver=actor)))
     )
-    if len({rules.STEP_ROLE[step] for step, _tiers, _after in _steps_by_role(actor)}) > 1:
+    if covering:
+        # A substitute today (transfers/models/substitutes.py) may take steps their own roles
+        # do not give: the rule itself picks from every request still open to them.
         found = TransferRequest.objects.filter(pk__in=_taken_by(actor, found))
+    else:
+        found = found.filter(reduce(operator.or_, open_to_actor))
+        if len({rules.STEP_ROLE[step] for step, _tiers, _after in _steps_by_role(actor)}) > 1:
+            found = TransferRequest.objects.filter(pk__in=_taken_by(actor, found))
     return (
         found.select_related(
             "customer", "customer__branch", "customer__account_manager", "created_by"
@@ -168,11 +177,13 @@ def _taken_by(actor: Staff, found: QuerySet[TransferRequest]) -> list[int]:
             "pk", "route_tier", "created_by_id", "customer__account_manager_id"
         )
     )
-    signed: dict[int, list[tuple[str, int]]] = {pk: [] for pk, *_rest in rows}
-    for request_id, step, approver_id in Approval.objects.filter(
+    signed: dict[int, list[tuple[str, int | None]]] = {pk: [] for pk, *_rest in rows}
+    for request_id, step, approver_id, for_id in Approval.objects.filter(
         request__in=found.values("pk"), round=F("request__approval_round")
-    ).values_list("request_id", "step", "approver_id"):
+    ).values_list("request_id", "step", "approver_id", "on_behalf_of_id"):
         signed[request_id].append((step, approver_id))
+        if for_id is not None:
+            signed[request_id].append((step, for_id))
     staff = routing.BranchApprovers(actor.branch_pk)
     who = routing.approver_of(actor)
     taken = []
@@ -181,7 +192,9 @@ def _taken_by(actor: Staff, found: QuerySet[TransferRequest]) -> list[int]:
             route=rules.ROUTES[Tier(tier)],
             done=frozenset(step for step, _who in signed[pk]),
             receiver_id=receiver_id,
-            approved_by=frozenset(approver for _step, approver in signed[pk]),
+            approved_by=frozenset(
+                approver for _step, approver in signed[pk] if approver is not None
+            ),
             account_manager_id=manager_id,
             staff=staff,
         )

@@ -10,6 +10,7 @@ from .views import (
     recall,
     requests,
     sign_offs,
+    substitutes,
 )
 
 urlpatterns = [
@@ -20,6 +21,12 @@ urlpatterns = [
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("approvals/", dashboard.approvals_queue, name="approvals_queue"),
     path("approvals/sign-offs/", sign_offs.approval_sign_offs, name="approval_sign_offs"),
+    path("approvals/substitutes/", substitutes.substitutes, name="approval_substitutes"),
+    path(
+        "approvals/substitutes/<int:pk>/cancel/",
+        substitutes.substitute_cancel,
+        name="approval_substitute_cancel",
+    ),
     path("approvals/<int:pk>/sign-off/", dashboard.approval_sign_off, name="approval_sign_off"),
     path("approvals/<int:pk>/dispute/", actions.approval_dispute, name="approval_dispute"),
     path(

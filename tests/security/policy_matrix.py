@@ -153,6 +153,24 @@ MATRIX: dict[str, Row] = {
         "403 403 403 403 403 200 200 200 403 403 403",
         "403 403 403 403 403 200 200 200 403 403 403",
     ),
+    # api/v1/^substitutes/(?P<pk>[0-9]+)/cancel/$
+    "api-substitute-cancel": Row(
+        "substitution",
+        "403 405 405 405 405 403 403 403 403 403 403",
+        "403 405 405 405 405 403 403 403 403 403 403",
+    ),
+    # api/v1/^substitutes/(?P<pk>[0-9]+)/$
+    "api-substitute-detail": Row(
+        "substitution",
+        "403 200 200 200 200 403 403 403 403 403 403",
+        "403 404 404 404 404 403 403 403 403 403 403",
+    ),
+    # api/v1/^substitutes/$
+    "api-substitute-list": Row(
+        None,
+        "403 200 200 200 200 403 403 403 403 403 403",
+        "403 200 200 200 200 403 403 403 403 403 403",
+    ),
     # api/v1/^commitments/(?P<pk>[0-9]+)/cancel/$
     "api-commitment-cancel": Row(
         "commitment",
@@ -357,6 +375,18 @@ MATRIX: dict[str, Row] = {
         "appointment",
         "405 405 405 405 405 405 405 405 405 405 405",
         "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    # approvals/substitutes/<int:pk>/cancel/
+    "approval_substitute_cancel": Row(
+        "substitution",
+        "405 405 405 405 405 405 405 405 405 405 405",
+        "405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    # approvals/substitutes/
+    "approval_substitutes": Row(
+        None,
+        "403 200 200 200 200 403 403 403 403 403 403",
+        "403 200 200 200 200 403 403 403 403 403 403",
     ),
     # approvals/<int:pk>/dispute/
     "approval_dispute": Row(

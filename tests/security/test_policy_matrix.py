@@ -23,6 +23,7 @@ from tests.accounts.factories import StaffFactory
 from tests.builders import built_once, make_branch, to_awaiting_approval, to_completed
 from tests.security.policy_matrix import EXCLUDED, HEAD_OFFICE_PAGES, MATRIX, ROLES
 from transfers import services
+from transfers.models import Substitution
 
 ABSENT_PK = 987654  # for record kinds without a builder yet: exists in no branch
 
@@ -85,6 +86,15 @@ def _records(people) -> dict:
             people.customer("core"), booked_on=dt.date(2026, 11, 20)
         ),
         "notification": Notification.objects.create(recipient=people.clerk, subject="x"),
+        "substitution": Substitution.objects.create(
+            branch=people.branch,
+            absent=people.md,
+            substitute=people.gm,
+            steps=["marketing_director"],
+            starts_on=dt.date(2026, 11, 25),
+            ends_on=dt.date(2026, 11, 27),
+            named_by=people.md,
+        ),
         "alert": BranchAlert.objects.create(
             branch=people.branch,
             month=dt.date(2026, 11, 1),

@@ -32,6 +32,7 @@ from transfers.models import (
     DocumentCheck,
     DocumentKind,
     RetainedDocument,
+    Substitution,
     TransferRequest,
     TransferState,
 )
@@ -98,6 +99,7 @@ PK_CASES = {
     "approval_sign_off": ("approval", "post"),
     "approval_dispute": ("approval", "post"),
     "notification_read": ("notification", "post"),
+    "approval_substitute_cancel": ("substitution", "post"),
 }
 # Pages without a pk: they must not show another branch's records.
 LIST_CASES = {
@@ -106,6 +108,7 @@ LIST_CASES = {
     "request_list": "?state=open",
     "approvals_queue": "",
     "approval_sign_offs": "",
+    "approval_substitutes": "",
     "revisit_closures": "",
     "branch_rules": "",
 }
@@ -154,6 +157,15 @@ def _records_of(people) -> dict:
         "approval": approval,
         "appointment": appointment,
         "notification": notification,
+        "substitution": Substitution.objects.create(
+            branch=people.branch,
+            absent=people.md,
+            substitute=people.gm,
+            steps=["marketing_director"],
+            starts_on=dt.date(2026, 11, 25),
+            ends_on=dt.date(2026, 11, 27),
+            named_by=people.md,
+        ),
     }
 
 

@@ -21,6 +21,7 @@ from .requests import (
     TransferState,
     required_documents,
 )
+from .substitutes import Substitution
 
 __all__ = [
     "ENDED_STATES",
@@ -46,6 +47,7 @@ __all__ = [
     "ReceiptPrint",
     "RetainedDocument",
     "S",
+    "Substitution",
     "TransferAuditEntry",
     "TransferRequest",
     "TransferRequestQuerySet",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Customer
@@ -59,6 +60,15 @@ class Approval(models.Model):
         verbose_name=_("recorded by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A substitute's approval is given for the absent approver (transfers/models/substitutes.py).
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approvals_by_substitutes",
+        verbose_name=_("for"),
+    )
     sign_off_due_on = models.DateField(_("written sign-off due"), null=True, blank=True)
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -88,6 +98,15 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()}: {self.approver}"
+
+    @property
+    def signed_as(self) -> str:
+        """The approver as the papers name them: a substitute's approval is "X for Y"."""
+        if self.on_behalf_of_id is None:
+            return str(self.approver)
+        return gettext("{substitute} for {absent}").format(
+            substitute=self.approver, absent=self.on_behalf_of
+        )
 
     @property
     def is_by_phone(self) -> bool:

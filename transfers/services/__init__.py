@@ -33,6 +33,7 @@ from .requests import (
     transfer_resume,
 )
 from .sign_offs import approvals_sign_off
+from .substitutes import substitution_cancel, substitution_create
 from .sweeps import closure_sweep, late_requests_flag, ready_to_close, sign_offs_escalate
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
     "receipt_print",
     "required_retained",
     "sign_offs_escalate",
+    "substitution_cancel",
+    "substitution_create",
     "transfer_approve",
     "transfer_close_account",
     "transfer_complete",

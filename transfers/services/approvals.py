@@ -179,6 +179,7 @@ def _record(
             ),
         )
     step = _step_for(req, approver)
+    on_behalf_of = routing.acting_for(req, approver, step)
     now = timezone.now()
     due = None
     if mode == ApprovalMode.PHONE:
@@ -196,6 +197,7 @@ def _record(
                 recorded_by=recorded_by,
                 note=note.strip()[:300],
                 sign_off_due_on=due,
+                on_behalf_of_id=on_behalf_of,
             )
     except IntegrityError as exc:
         # Two people approving the same step at the same moment: one wins.
@@ -205,7 +207,7 @@ def _record(
         actor=recorded_by,
         action=AuditAction.of_approval(step, by_phone=mode != ApprovalMode.IN_PERSON),
         from_state=req.state,
-        comment=(f"{approver} — " if mode == ApprovalMode.PHONE else "")
+        comment=_for_whom(approval)
         + (_("with a second factor") + " — " if second_factor else "")
         + approval.note,
         client_ip=client_ip,
@@ -214,6 +216,15 @@ def _record(
         settle_after_check(req, actor=recorded_by, client_ip=client_ip)
     notices.approvers_notify(request=req, actor=recorded_by, approved_step=step)
     return approval
+
+
+def _for_whom(approval: Approval) -> str:
+    """Who the audit row says approved, when it is not the actor alone: the phone approver,
+    and a substitute's "for X"."""
+    who = str(approval.approver) if approval.mode == ApprovalMode.PHONE else ""
+    if approval.on_behalf_of_id is not None:
+        who = approval.signed_as
+    return f"{who} — " if who else ""
 
 
 @transaction.atomic

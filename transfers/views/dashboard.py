@@ -26,6 +26,7 @@ from notifications.selectors import inbox_unread
 from .. import permissions, selectors, selectors_home, selectors_queue, services
 from ..hooks import home_panels
 from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
+from ..selectors_substitutes import approvals_given_for
 from ..selectors_waiting import awaiting_since_of, waiting_for
 
 
@@ -146,7 +147,13 @@ def approvals_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transfers/approvals_queue.html",
-        {"page": page, "rows": rows, "my_sign_offs": list(selectors.pending_sign_offs_for(user))},
+        {
+            "page": page,
+            "rows": rows,
+            "my_sign_offs": list(selectors.pending_sign_offs_for(user)),
+            # On return from a substitution: what was approved in their name meanwhile.
+            "done_for_me": list(approvals_given_for(user, today=beijing_today())),
+        },
     )
 
 
