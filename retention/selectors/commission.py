@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.models import Tier
-from accounts.norm.resolve import rule_set
+from accounts.norm.resolve import RuleSet, rule_set
 
 # A rate is kept to six places (retention.models.CommissionAgreement.rate).
 SIX_PLACES = Decimal("0.000001")
@@ -26,12 +26,18 @@ class CommissionRange:
         return str(Tier(self.tier).label)
 
 
-def commission_range_for(branch_id: int, tier: str, on: dt.date | None = None) -> CommissionRange:
-    floor, ceiling = rule_set(branch_id, on).commission_range(tier)
+def _range(rules: RuleSet, tier: str) -> CommissionRange:
+    floor, ceiling = rules.commission_range(tier)
     return CommissionRange(
         tier=tier, floor_rate=floor.quantize(SIX_PLACES), ceiling_rate=ceiling.quantize(SIX_PLACES)
     )
 
 
+def commission_range_for(branch_id: int, tier: str, on: dt.date | None = None) -> CommissionRange:
+    return _range(rule_set(branch_id, on), tier)
+
+
 def commission_ranges_for(branch_id: int) -> list[CommissionRange]:
-    return [commission_range_for(branch_id, tier) for tier in Tier.values]
+    """Every tier's range, from the branch's rules resolved once."""
+    rules = rule_set(branch_id)
+    return [_range(rules, tier) for tier in Tier.values]

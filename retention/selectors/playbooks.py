@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
@@ -15,7 +16,14 @@ from accounts.norm.hooks import RuleRow, RuleSection
 from kernel.calendar import BEIJING
 from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
-from ..models import Commitment, CommitmentStatus, Playbook, RetentionAttempt, WorkMemo
+from ..models import (
+    Commitment,
+    CommitmentStatus,
+    Playbook,
+    PlaybookStep,
+    RetentionAttempt,
+    WorkMemo,
+)
 
 # The churn reason of Art. 27 (seeded by retention/migrations/0002_seed_reasons.py).
 COMMISSION_REASON = "commission"
@@ -35,9 +43,17 @@ def playbook_current(*, reason: ChurnReason, branch: Branch | None) -> Playbook 
     return firm
 
 
+def firm_steps_left_out(firm: Playbook, steps: Iterable[tuple[str, str]]) -> list[PlaybookStep]:
+    """Art. 35: the firm's steps a branch's (key, Chinese wording) steps leave out. A step is
+    the firm's when it keeps its key or its wording."""
+    mine: set[str] = set()
+    for key, text_zh in steps:
+        mine |= {key, text_zh} - {""}
+    return [s for s in firm.steps.all() if s.key not in mine and s.text_zh not in mine]
+
+
 def _keeps(own: Playbook, firm: Playbook) -> bool:
-    mine = {s.key for s in own.steps.all()} | {s.text_zh for s in own.steps.all()}
-    return all(s.key in mine or s.text_zh in mine for s in firm.steps.all())
+    return not firm_steps_left_out(firm, ((s.key, s.text_zh) for s in own.steps.all()))
 
 
 def playbook_panel_context(req: TransferRequest) -> dict[str, Any]:

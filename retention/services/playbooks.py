@@ -16,7 +16,7 @@ from transfers.models import ENDED_STATES, ChurnReason, TransferRequest
 
 from .. import permissions
 from ..models import Playbook, PlaybookStep, RetentionAttempt
-from ..selectors.playbooks import playbook_current
+from ..selectors.playbooks import firm_steps_left_out, playbook_current
 from ._common import clean_text, require
 
 
@@ -42,15 +42,11 @@ def _previous_keys(reason: ChurnReason, branch: Branch | None) -> dict[str, str]
 
 
 def _keeps_the_firms_steps(reason: ChurnReason, steps: Sequence[StepText]) -> None:
-    """Art. 35: a branch adds steps to the firm's playbook, never leaves one out. A step is
-    the firm's when it keeps its key or its wording."""
+    """Art. 35: a branch adds steps to the firm's playbook, never leaves one out."""
     firm = playbook_current(reason=reason, branch=None)
     if firm is None:
         return
-    given = {s.key for s in steps if s.key} | {s.text_zh for s in steps}
-    missing = [
-        step for step in firm.steps.all() if step.key not in given and step.text_zh not in given
-    ]
+    missing = firm_steps_left_out(firm, ((s.key, s.text_zh) for s in steps))
     if missing:
         raise InvalidInput(
             _(

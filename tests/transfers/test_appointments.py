@@ -8,7 +8,7 @@ import pytest
 
 from accounts.roles import Role
 from kernel.errors import ApplicationError
-from tests.builders import new_request, person
+from tests.builders import new_request, person, refine
 from transfers import services
 from transfers.models import Appointment, TransferRequest, TransferState
 
@@ -78,6 +78,17 @@ def test_an_appointment_booked_the_trading_day_before_is_enough(people, kind):
     appointment = people.book_appointment(customer, booked_on=TUESDAY)
     req = new_request(people, customer)
     assert req.appointment == appointment
+
+
+def test_a_branch_that_asks_two_trading_days_ahead_refuses_one(people):
+    # Art. 18 "至少提前一天", lengthened by the branch's refinement of the norm (Art. 35).
+    refine(people.branch, "appointment.lead_trading_days", 2)
+    customer = people.customer("core")
+    people.book_appointment(customer, booked_on=TUESDAY)
+    assert refused(people, customer).details["earliest"] == "2026-11-26"
+    ahead = people.customer("core")
+    people.book_appointment(ahead, booked_on=dt.date(2026, 11, 23))  # Monday: two days
+    assert new_request(people, ahead).appointment is not None
 
 
 def test_an_appointment_booked_on_friday_allows_monday(people, frozen_now):
