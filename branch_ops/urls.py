@@ -37,4 +37,5 @@ urlpatterns = [
     path("calendar/", include("jobs.calendar_urls")),
     path("customer-imports/", include("core_system.urls")),
     path("head-office/", include("headoffice.urls")),
+    path("", include("operations.urls")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "revisits",
     "archives",
     "headoffice",
+    "operations",
     "axes",  # last: its signals watch the login of every app above
 ]
 
