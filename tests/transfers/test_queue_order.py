@@ -85,3 +85,20 @@ def test_a_page_of_the_queue_costs_the_same_queries_however_many_rows(
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(reverse("approvals_queue"))
     assert page.content.decode().count('class="small queue-attempts">1<') == 14
+
+
+def test_the_home_page_shows_the_first_of_the_queue_in_the_queues_order(
+    client, people, frozen_now
+):
+    at(frozen_now, MONDAY, 10)
+    monday = to_awaiting_approval(people, people.customer())
+    at(frozen_now, TODAY, 9)
+    today = to_awaiting_approval(people, people.customer())
+
+    client.force_login(people.lead)
+    card = client.get(reverse("home")).content.decode().split('id="dash-awaiting"')[1]
+
+    # The customer standing at the counter today comes before Monday's, which waited longer.
+    assert card.index(f"#{today.pk}<") < card.index(f"#{monday.pk}<")
+    assert "at-counter" in card.split(f"#{monday.pk}<")[0]
+    assert "at-counter" not in card.split(f"#{monday.pk}<")[1].split("</tr>")[0]

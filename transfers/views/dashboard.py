@@ -27,7 +27,6 @@ from .. import permissions, selectors, selectors_home, selectors_queue, services
 from ..hooks import home_panels
 from ..models import ENDED_STATES, Approval, TransferRequest, TransferState
 from ..selectors_substitutes import approvals_given_for
-from ..selectors_waiting import awaiting_since_of, waiting_for
 
 
 def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]
@@ -38,11 +37,11 @@ def _with_days_left(requests, today, calendar):  # type: ignore[no-untyped-def]
     return rows
 
 
-def _with_waiting(rows):  # type: ignore[no-untyped-def]
-    """Whom each request waits for and since when (one query for the whole page)."""
-    since = awaiting_since_of(row["req"] for row in rows)
-    for row in rows:
-        row["waiting"] = waiting_for(row["req"], since=since[row["req"].pk])
+def _queue_rows(requests, today, calendar):  # type: ignore[no-untyped-def]
+    """Rows of the approvals queue (selectors_queue.approvals_queue, annotated)."""
+    rows = _with_days_left(requests, today, calendar)
+    for row, shown in zip(rows, selectors_queue.queue_rows(requests), strict=True):
+        row.update(shown)
     return rows
 
 
@@ -95,12 +94,11 @@ def home(request: HttpRequest) -> HttpResponse:
     calendar = TradingCalendar()
     context: dict = {"today": today}
     if permissions.is_approver(user):
-        # The oldest few; the approvals queue pages through the rest.
-        awaiting = selectors.requests_awaiting(user)
-        context["awaiting"] = _with_waiting(
-            _with_days_left(awaiting[:HOME_QUEUE_ROWS], today, calendar)
-        )
-        context["awaiting_count"] = awaiting.count()
+        # The first few in the queue's own order (customers at the counter, then the longest
+        # waiting); the approvals queue pages through the rest.
+        awaiting = selectors_queue.approvals_queue(user)
+        context["awaiting"] = _queue_rows(list(awaiting[:HOME_QUEUE_ROWS]), today, calendar)
+        context["awaiting_count"] = selectors.requests_awaiting(user).count()
     context["my_sign_offs"] = list(selectors.pending_sign_offs_for(user))
     context.update(_desk(user, today, calendar))
     branch_requests = TransferRequest.objects.for_branch(user.branch).select_related(
@@ -140,10 +138,7 @@ def approvals_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     # Paged like the request list: one approver may hold well over a thousand at full volume.
     page = Paginator(selectors_queue.approvals_queue(user), 50).get_page(request.GET.get("page"))
-    requests = list(page.object_list)
-    rows = _with_days_left(requests, beijing_today(), TradingCalendar())
-    for row, shown in zip(rows, selectors_queue.queue_rows(requests), strict=True):
-        row.update(shown)
+    rows = _queue_rows(list(page.object_list), beijing_today(), TradingCalendar())
     return render(
         request,
         "transfers/approvals_queue.html",
