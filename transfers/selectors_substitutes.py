@@ -17,7 +17,7 @@ def substitutions_of_branch(*, branch_id: int, today: dt.date) -> QuerySet[Subst
     return (
         Substitution.objects.filter(branch_id=branch_id)
         .filter(Q(ends_on__gte=today - dt.timedelta(days=31)))
-        .select_related("absent", "substitute", "named_by")
+        .select_related("absent", "substitute", "named_by", "cancelled_by")
         .order_by("cancelled_at", "-starts_on", "-pk")
     )
 

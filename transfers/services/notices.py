@@ -31,7 +31,14 @@ from notifications.services import notify
 
 from .. import approval_rules as rules
 from .. import permissions
-from ..models import Approval, ApprovalDispute, ApprovalStep, TransferRequest, TransferState
+from ..models import (
+    Approval,
+    ApprovalDispute,
+    ApprovalStep,
+    Substitution,
+    TransferRequest,
+    TransferState,
+)
 from ..selectors_waiting import awaiting_since_of, waiting_for
 from ._workflow import audit
 
@@ -282,3 +289,39 @@ def dispute_notify(*, dispute: ApprovalDispute, actor: Staff, reopened: bool) ->
         ),
         link=approval_link(approval),
     )
+
+
+def substitution_notify(*, substitution: Substitution, actor: Staff) -> int:
+    """A substitution named or cancelled is told to the two people it binds, but not to
+    whoever did it: the substitute learns which steps they take for whom and when, the absent
+    approver learns it when the general manager named or cancelled it for them."""
+    told = list(
+        Staff.objects.filter(
+            pk__in={substitution.absent_id, substitution.substitute_id}, is_active=True
+        )
+        .exclude(pk=actor.pk)
+        .order_by("pk")
+    )
+    if not told:
+        return 0
+    what = {
+        "absent": substitution.absent,
+        "substitute": substitution.substitute,
+        "steps": "、".join(substitution.step_labels),
+        "first": substitution.starts_on.isoformat(),
+        "last": substitution.ends_on.isoformat(),
+        "actor": actor,
+    }
+    if substitution.cancelled_at is None:
+        subject = _("{substitute} substitutes for {absent} from {first} to {last}").format(**what)
+        body = _(
+            "{actor} named {substitute} to take {absent}'s approval steps ({steps}) from "
+            "{first} to {last}; each approval given meanwhile is recorded for {absent}."
+        ).format(**what)
+    else:
+        subject = _("Substitution cancelled: {substitute} for {absent}").format(**what)
+        body = _(
+            "{actor} cancelled the substitution: from now on {substitute} takes no step for "
+            "{absent}; what was approved meanwhile stays approved."
+        ).format(**what)
+    return _tell(told, subject=subject, body=body, link=reverse("approval_substitutes"))

@@ -19,6 +19,7 @@ from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, requi
 from .. import approval_rules as rules
 from .. import permissions
 from ..models import ApprovalStep, Substitution
+from . import notices
 
 
 def _steps(steps: Iterable[str]) -> list[ApprovalStep]:
@@ -112,7 +113,7 @@ def substitution_create(
             ),
             details={"substitution": away.pk},
         )
-    return Substitution.objects.create(
+    substitution = Substitution.objects.create(
         branch_id=actor.branch_pk,
         absent=absent,
         substitute=substitute,
@@ -122,6 +123,8 @@ def substitution_create(
         named_by=actor,
         reason=reason.strip()[:300],
     )
+    notices.substitution_notify(substitution=substitution, actor=actor)
+    return substitution
 
 
 @transaction.atomic
@@ -139,5 +142,7 @@ def substitution_cancel(*, substitution: Substitution, actor: Staff) -> Substitu
             _("Who named the substitute, the absent approver or the general manager cancels it.")
         )
     locked.cancelled_at = timezone.now()
-    locked.save(update_fields=["cancelled_at"])
+    locked.cancelled_by = actor
+    locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    notices.substitution_notify(substitution=locked, actor=actor)
     return locked
