@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import second_factor
 from accounts.models import Customer, IdType, Staff
 from api.fields import CommentSerializer, EmptySerializer, day_field, id_field
 from api.idempotency import run_idempotent
@@ -285,7 +286,11 @@ def _action(
             def run() -> Response:
                 parsed = body(data=request.data)
                 parsed.is_valid(raise_exception=True)
-                call(req, self.staff, dict(parsed.validated_data), self.client_ip)
+                data = dict(parsed.validated_data)
+                # Not from the body: whether this session gave its second factor (a system
+                # token never has; accounts/second_factor.py).
+                data["second_factor"] = second_factor.is_verified(request.user)
+                call(req, self.staff, data, self.client_ip)
                 return Response(self.get_serializer(self._fresh(req.pk)).data)
 
             return run_idempotent(request, run)
@@ -407,7 +412,13 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
 
     @_action("approve", NoteSerializer, "Approve in person (the caller is the approver)")
     def approve(req, actor, data, ip):  # type: ignore[no-untyped-def]
-        return services.transfer_approve(request=req, actor=actor, note=data["note"], client_ip=ip)
+        return services.transfer_approve(
+            request=req,
+            actor=actor,
+            note=data["note"],
+            client_ip=ip,
+            second_factor=data["second_factor"],
+        )
 
     @_action("phone-approval", PhoneApprovalSerializer, "Record an approval given by phone")
     def phone_approval(req, actor, data, ip):  # type: ignore[no-untyped-def]

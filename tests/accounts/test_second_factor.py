@@ -202,3 +202,20 @@ def test_an_approval_in_the_app_with_a_second_factor_owes_no_sign_off(people, fr
     assert approval.sign_off_due_on is None and not approval.awaiting_sign_off
     entry = req.audit_entries.order_by("-pk").first()
     assert "看过" in entry.comment and entry.comment != "看过"
+
+
+def test_an_approval_through_the_api_in_a_verified_session_says_so_in_the_audit(people, frozen_now):
+    req = to_awaiting_approval(people, people.customer("ordinary"))
+    device = enrolled(people.lead)
+    client = signed_in(people.lead)
+    client.post("/account/second-factor/verify/", {"token": code_of(device)})
+    r = client.post(
+        f"/api/v1/requests/{req.pk}/approve/",
+        {"note": "看过"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "approve-2fa-1"},
+    )
+    assert r.status_code == 200, r.content
+    entry = req.audit_entries.order_by("-pk").first()
+    assert entry.comment.endswith("看过") and entry.comment != "看过"
+    assert Approval.objects.get(request=req, approver=people.lead).sign_off_due_on is None
