@@ -197,6 +197,13 @@ SHOWCASE = [
         appointment="ready",
         request="completed",
     ),
+    # The director's week (Art. 17): one approval of theirs to recall, and three given by
+    # phone while out, recorded by the counter, to sign off in one sitting.
+    Spec(Tier.IMPORTANT, "演示申请：营销总监已审批（可撤回审批）", request="approved"),
+    *(
+        Spec(Tier.IMPORTANT, "演示申请：营销总监电话审批，待补签", request="director_by_phone")
+        for _i in range(3)
+    ),
 ]
 
 # The main branch: the README's walk, every showcase customer, 300 customers in all.
@@ -733,6 +740,15 @@ def drive_request(customer: Customer, target: str, staff: dict[str, Staff]) -> T
     if target == "awaiting_approval":
         return req
     services.transfer_approve(request=req, actor=manager)
+    if target == "director_by_phone":
+        services.transfer_record_phone_approval(
+            request=req,
+            actor=clerk,
+            approver=staff["director"],
+            note="营销总监外出拜访客户，电话同意。",
+        )
+        req.refresh_from_db()
+        return req
     # Important customers go on to the marketing director, core and institutions to the GM last.
     for step in approval_rules.route_for(req)[2:]:
         services.transfer_approve(request=req, actor=staff[DIRECTORS[step]])
