@@ -307,6 +307,17 @@ def test_the_api_names_the_one_disputed_meanwhile_and_signs_nothing(people):
     assert signed(one) == [False] and sign_offs_on(one) == []
 
 
+def test_the_api_names_the_one_recalled_meanwhile_with_a_409_and_signs_nothing(people):
+    one, two = recalled_meanwhile(people)
+    api = token_client(people, acting_as=people.lead)
+    response = api.post(API, {"approvals": [one.pk, two.pk]}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["details"] == {"approval": two.pk, "request": two.request_id}
+    assert f"request #{two.request_id}" in body["message"] and "recalled on" in body["message"]
+    assert signed(one, two) == [False, False]
+
+
 def test_the_api_needs_the_approvals_scope(people):
     mine = by_phone(people, people.lead)
     api = token_client(people, acting_as=people.lead, scopes=["transfers:read"])
