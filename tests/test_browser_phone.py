@@ -1,120 +1,30 @@
 """An approver on a phone (360×800, Chromium's mobile emulation): signs in with a second
-factor, approves from the queue's request page and signs off a phone approval, and no page
-on the way scrolls sideways. Another approver enrols an authenticator app on the phone and
-gives the last approval. Elements by id and URL, never by text."""
+factor, approves from the queue's request page, looks at the sign-off sitting and the
+substitutes and signs off a phone approval, and no page on the way scrolls sideways. Another
+approver enrols an authenticator app on the phone and gives the last approval. Elements by
+id and URL, never by text."""
 
+import datetime as dt
 import importlib
-import shutil
-import tempfile
 
 import pytest
 from django.apps import apps
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from accounts.services import roles_sync
+from tests.browser_support import BROWSER_MARKS, Phone, code_of, phone_chromium
 from tests.builders import make_branch, to_awaiting_approval
-from tests.test_browser import CHROMEDRIVER, CHROMIUM, WAIT_SECONDS, Counter
 from transfers import services
 from transfers.models import Approval, ApprovalMode
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, "
-        "/usr/bin/chromedriver): apt-get install chromium chromium-driver",
-    ),
-]
-
-PHONE = {"width": 360, "height": 800, "pixelRatio": 2.0}
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def phone():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option(
-        "mobileEmulation",
-        {
-            "deviceMetrics": PHONE,
-            "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 "
-            "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
-        },
-    )
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
+    with phone_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-class Phone(Counter):
-    def fits(self):
-        """The page is no wider than the phone: nothing scrolls sideways."""
-        width, page_width = self.driver.execute_script(
-            "return [window.innerWidth, document.documentElement.scrollWidth];"
-        )
-        wide = self.driver.execute_script(
-            "return Array.from(document.querySelectorAll('body *'))"
-            ".filter(e => e.getBoundingClientRect().right > arguments[0])"
-            ".slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className);",
-            PHONE["width"],
-        )
-        assert width == PHONE["width"], (width, wide)
-        assert page_width <= PHONE["width"], (self.driver.current_url, page_width, wide)
-
-    def submit_by(self, selector):
-        """As the counter's, but Chromium's mobile emulation may answer "node does not belong
-        to the document" rather than "stale" for the page just replaced: both mean gone."""
-        from selenium.common.exceptions import WebDriverException
-
-        old_page = self.driver.find_element(self.By.TAG_NAME, "html")
-        self.css(selector).click()
-
-        def replaced(driver):
-            try:
-                old_page.is_enabled()
-            except WebDriverException:
-                return True
-            return False
-
-        self.wait.until(replaced)
-        self.css("body")
-
-    def sign_in_with_password(self, person):
-        from tests.accounts.factories import STAFF_PASSWORD
-
-        self.open("/login/")
-        self.fits()
-        self.type("#id_username", person.username)
-        self.type("#id_password", STAFF_PASSWORD)
-        self.submit_by(".login-wrap button[type=submit]")
-
-
-def code_of(device: TOTPDevice) -> str:
-    device.refresh_from_db()
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def test_an_approver_on_a_phone_signs_in_with_a_second_factor_and_approves(
@@ -131,6 +41,16 @@ def test_an_approver_on_a_phone_signs_in_with_a_second_factor_and_approves(
     earlier = to_awaiting_approval(people, people.customer("ordinary"))
     by_phone = services.transfer_record_phone_approval(
         request=earlier, actor=people.clerk, approver=people.lead
+    )
+    # A substitute named for next week, so the substitutes page has a row to lay out.
+    services.substitution_create(
+        actor=people.lead,
+        absent=people.lead,
+        substitute=people.md,
+        steps=["counter_lead"],
+        starts_on=dt.date(2026, 11, 30),
+        ends_on=dt.date(2026, 12, 4),
+        reason="培训",
     )
     device = TOTPDevice.objects.create(user=people.lead, name="authenticator", confirmed=True)
     walk = Phone(phone, live_server.url)
@@ -156,6 +76,11 @@ def test_an_approver_on_a_phone_signs_in_with_a_second_factor_and_approves(
     # Art. 17: given in the app with a second factor, it counts as written.
     assert approval.mode == ApprovalMode.IN_PERSON and approval.sign_off_due_on is None
 
+    # The sign-off sitting and the substitutes, with a row each, fit the phone as well.
+    walk.visit("/approvals/sign-offs/")
+    walk.css(f"#tick-{by_phone.pk}")
+    walk.visit("/approvals/substitutes/")
+    walk.css("#substitutions tbody tr")
     walk.open("/approvals/")
     walk.submit_by(f"form[action='/approvals/{by_phone.pk}/sign-off/'] button")
     walk.fits()

@@ -1,6 +1,6 @@
 """Art. 17: the approver signs off the phone approvals recorded in their name in one sitting,
 each one signed separately on its request's audit trail — all of the ticked ones, or none
-when one of them changed meanwhile (disputed, already signed), with the page naming which
+when one of them changed meanwhile (disputed, recalled, already signed), with the page naming which
 and why; or disputes one (the general manager is told). The same over the API."""
 
 import datetime as dt
@@ -11,9 +11,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from kernel.errors import Conflict, NotFound
 from notifications.models import Notification
 from tests.builders import audit_rows, reason, to_awaiting_approval, token_client
 from transfers import services
+from transfers.errors import TransferErrorCode
 from transfers.models import Approval, ApprovalDispute, ApprovalStep, AuditAction
 
 SIGN_OFF_LEAD = AuditAction.of_sign_off(ApprovalStep.COUNTER_LEAD)
@@ -45,7 +47,7 @@ def sign_offs_on(approval):
 
 
 def signed(*approvals):
-    return [Approval.objects.get(pk=a.pk).signed_off_at is not None for a in approvals]
+    return [Approval.with_withdrawn.get(pk=a.pk).signed_off_at is not None for a in approvals]
 
 
 def messages_text(response) -> str:
@@ -168,6 +170,53 @@ def test_one_already_signed_signs_nothing_and_is_named(client, people):
     assert len(sign_offs_on(one)) == 1
 
 
+def recalled_meanwhile(people):
+    """Two phone approvals in the lead's name; the lead recalls the later one from its request
+    page after the sign-off list was shown (Art. 17: an approval given too fast is taken back
+    before it is acted on), so the ticked batch still names it."""
+    one, two = by_phone(people, people.lead), by_phone(people, people.lead)
+    services.approval_recall(request=two.request, actor=people.lead, reason="电话里听错了客户")
+    return one, two
+
+
+def test_one_recalled_meanwhile_signs_nothing_and_says_it_was_recalled(client, people):
+    one, two = recalled_meanwhile(people)
+    client.force_login(people.lead)
+
+    response = client.post(PAGE, {"approval": [one.pk, two.pk]})
+
+    assert response.status_code == 409
+    text = messages_text(response)
+    recalled_at = Approval.with_withdrawn.get(pk=two.pk).withdrawn_at
+    assert recalled_at is not None
+    when = recalled_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert (
+        f"Nothing was signed off: request #{two.request_id} (Counter lead): "
+        f"this approval was recalled on {when}" in text
+    )
+    assert signed(one, two) == [False, False]
+    assert sign_offs_on(one) == [] and sign_offs_on(two) == []
+    assert f'id="sign-off-row-{two.pk}"' not in response.content.decode()
+
+
+def test_the_service_refuses_a_recalled_one_as_a_conflict_not_as_not_found(people):
+    one, two = recalled_meanwhile(people)
+    with pytest.raises(Conflict) as refused:
+        services.approvals_sign_off(approval_ids=[one.pk, two.pk], actor=people.lead)
+    assert refused.value.code == TransferErrorCode.WITHDRAWN
+    assert refused.value.details == {"approval": two.pk, "request": two.request_id}
+    assert signed(one) == [False]
+
+
+def test_another_branchs_recalled_approval_is_still_not_found(people, other_branch):
+    mine = by_phone(people, people.lead)
+    theirs = by_phone(other_branch, other_branch.lead)
+    services.approval_recall(request=theirs.request, actor=other_branch.lead, reason="听错了")
+    with pytest.raises(NotFound):
+        services.approvals_sign_off(approval_ids=[mine.pk, theirs.pk], actor=people.lead)
+    assert signed(mine) == [False]
+
+
 def test_someone_elses_phone_approval_in_the_batch_signs_nothing(client, people):
     mine, the_managers = by_phone(people, people.lead), by_phone(people, people.am)
     client.force_login(people.lead)
@@ -256,6 +305,17 @@ def test_the_api_names_the_one_disputed_meanwhile_and_signs_nothing(people):
     assert body["details"] == {"approval": two.pk, "request": two.request_id}
     assert f"request #{two.request_id}" in body["message"]
     assert signed(one) == [False] and sign_offs_on(one) == []
+
+
+def test_the_api_names_the_one_recalled_meanwhile_with_a_409_and_signs_nothing(people):
+    one, two = recalled_meanwhile(people)
+    api = token_client(people, acting_as=people.lead)
+    response = api.post(API, {"approvals": [one.pk, two.pk]}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["details"] == {"approval": two.pk, "request": two.request_id}
+    assert f"request #{two.request_id}" in body["message"] and "recalled on" in body["message"]
+    assert signed(one, two) == [False, False]
 
 
 def test_the_api_needs_the_approvals_scope(people):

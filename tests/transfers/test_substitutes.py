@@ -220,6 +220,43 @@ def test_the_substitute_sees_the_request_only_within_the_range(people, frozen_no
             services.transfer_approve(request=req, actor=people.gm)
 
 
+UTC = dt.UTC
+
+
+@pytest.mark.parametrize(
+    ("instant", "covered"),
+    [
+        (dt.datetime(2026, 11, 25, 15, 59, tzinfo=UTC), False),
+        (dt.datetime(2026, 11, 25, 16, 0, tzinfo=UTC), True),
+        (dt.datetime(2026, 11, 28, 2, 0, tzinfo=UTC), True),
+        (dt.datetime(2026, 11, 30, 15, 59, tzinfo=UTC), True),
+        (dt.datetime(2026, 11, 30, 16, 0, tzinfo=UTC), False),
+    ],
+    ids=[
+        "day-before-23:59-beijing",
+        "first-day-00:00-beijing",
+        "saturday-inside",
+        "last-day-23:59-beijing",
+        "day-after-00:00-beijing",
+    ],
+)
+def test_the_range_is_whole_days_in_beijing_time(people, frozen_now, instant, covered):
+    """Art. 17: the days a substitute is named for are the branch's days, in Beijing time,
+    not UTC's: Thursday the 26th begins at 16:00 UTC on the 25th, and Monday the 30th ends
+    at 15:59 UTC on it. A non-trading day inside the range is covered like any other."""
+    req = waiting_for_director(people)
+    name(people, starts_on=FIRST + dt.timedelta(days=1))
+    frozen_now.move_to(instant)
+    assert (req in list(requests_awaiting(people.gm))) is covered
+    if covered:
+        approval = services.transfer_approve(request=req, actor=people.gm)
+        assert approval.on_behalf_of == people.md
+        assert approval.step == ApprovalStep.MARKETING_DIRECTOR
+    else:
+        with pytest.raises(Forbidden):
+            services.transfer_approve(request=req, actor=people.gm)
+
+
 def test_before_the_range_the_substitute_takes_nothing(people, frozen_now):
     req = waiting_for_director(people)
     name(people, starts_on=FIRST + dt.timedelta(days=1))

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Staff
-from kernel.errors import ApplicationError, InvalidInput, NotFound
+from kernel.errors import ApplicationError, Conflict, InvalidInput, NotFound
 
+from ..errors import TransferErrorCode
 from ..models import Approval
 from .approvals import approval_sign_off
 
@@ -41,9 +43,11 @@ def approvals_sign_off(
             _("Sign off at most {n} approvals at a time.").format(n=MAX_SITTING),
             details={"approvals": [_("At most {n}.").format(n=MAX_SITTING)]},
         )
+    # With the withdrawn ones: an approval recalled since the list was shown is the branch's
+    # record all the same, and the approver is told it was recalled, not that it is unknown.
     found = {
         a.pk: a
-        for a in Approval.objects.filter(
+        for a in Approval.with_withdrawn.filter(
             pk__in=ids, request__branch_id=actor.branch_id
         ).select_related("request")
     }
@@ -51,6 +55,23 @@ def approvals_sign_off(
     if missing:
         # Another branch's approval is not found, like any other record of another branch.
         raise NotFound(_("Not found."), details={"approvals": missing})
+    recalled = [found[pk] for pk in ids if found[pk].withdrawn_at is not None]
+    if recalled:
+        # A recall is never undone, so what was read here stays true; one recalled after this
+        # read is refused by approval_sign_off under its row lock, in its own words.
+        first = recalled[0]
+        raise Conflict(
+            _(
+                "Nothing was signed off: request #{request} ({step}): this approval was "
+                "recalled on {when} and no longer counts. Reload the list and tick again."
+            ).format(
+                request=first.request_id,
+                step=first.get_step_display(),
+                when=timezone.localtime(first.withdrawn_at).strftime("%Y-%m-%d %H:%M"),
+            ),
+            code=TransferErrorCode.WITHDRAWN,
+            details={"approval": first.pk, "request": first.request_id},
+        )
     signed = []
     # In pk order, so that two sittings that overlap lock the rows in the same order.
     for pk in ids:
