@@ -429,10 +429,18 @@ BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", default=26)
 # /metrics: a bearer token and/or the scraper's addresses (CIDR allowed); neither set, 404.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
-# The heartbeat proves the scheduler and a worker alive (readiness): every ten minutes,
-# every day, a crontab entry as the waiting check's above.
+# Alerts (operations/alerts.py): who is mailed, and how late a scheduled job may be.
+OPERATOR_EMAILS = env.list("OPERATOR_EMAILS", default=[])
+JOB_GRACE_MINUTES = env.int("JOB_GRACE_MINUTES", default=30)
+# The heartbeat proves the scheduler and a worker alive (readiness); the watch runs the
+# alerts. Both every few minutes, every day: crontab entries, as the waiting check's above.
 CELERY_BEAT_SCHEDULE["branch_ops.heartbeat@every-10-min"] = {
     "task": "branch_ops.run_scheduled_job",
     "schedule": crontab(minute="*/10"),
     "args": ("branch_ops.heartbeat",),
+}
+CELERY_BEAT_SCHEDULE["operations.watch@every-15-min"] = {
+    "task": "branch_ops.run_scheduled_job",
+    "schedule": crontab(minute="*/15"),
+    "args": ("operations.watch",),
 }
