@@ -7,6 +7,7 @@ import ipaddress
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -70,5 +71,12 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not settings.METRICS_TOKEN and not settings.METRICS_ALLOWED_IPS:
         raise Http404
     if not (_token_presented(request) or _address_allowed(client_ip(request))):
-        return HttpResponse(status=403)
+        return HttpResponse(
+            _(
+                "Present the metrics token (Authorization: Bearer …) or scrape from an allowed "
+                "address."
+            ),
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
     return HttpResponse(metrics_exposition(), content_type=CONTENT_TYPE_LATEST)

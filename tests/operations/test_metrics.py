@@ -39,7 +39,8 @@ def test_metrics_do_not_exist_until_a_token_or_an_address_is_configured(client, 
 
 
 def test_metrics_without_the_token_are_refused(client, protected):
-    assert scrape(client)[0] == 403
+    status, text = scrape(client)
+    assert status == 403 and "metrics token" in text
     assert scrape(client, HTTP_AUTHORIZATION="Bearer wrong")[0] == 403
     assert scrape(client, HTTP_AUTHORIZATION=TOKEN)[0] == 403  # the scheme is part of it
 
