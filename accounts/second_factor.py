@@ -43,7 +43,11 @@ ENROL = "enrol"
 
 # Pages a session that owes a second factor may still reach: signing in and out, the
 # second factor's own pages, the language switch, static files; the API answers for itself.
-_OPEN_PREFIXES = ("/login/", "/logout/", "/account/second-factor/", "/i18n/", "/static/", "/api/")
+_OPEN_PREFIXES = (
+    *("/login/", "/logout/", "/account/second-factor/", "/i18n/", "/static/", "/api/"),
+    # The load balancer's and the monitor's endpoints (operations/) hold no page to protect.
+    *("/health/", "/metrics"),
+)
 
 
 def is_verified(user: Any) -> bool:

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("health/live/", views.live, name="health_live"),
+    path("health/ready/", views.ready, name="health_ready"),
+    path("metrics", views.metrics, name="metrics"),
+]

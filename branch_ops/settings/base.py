@@ -410,3 +410,37 @@ if _DIRECTORY:
     }
 # Production refuses to start with the demo's accounts signing in (accounts/checks.py).
 REFUSE_DEMO_ACCOUNTS = False
+
+# Operations: health, metrics and alerts (operations/).
+# First, so a request's time counts every middleware's work (operations/metrics.py).
+MIDDLEWARE.insert(0, "operations.metrics.RequestMetricsMiddleware")
+# A load balancer probes each instance over plain HTTP, past the proxy that terminates TLS:
+# readiness answers it instead of redirecting it to HTTPS. /metrics, which carries a token,
+# is not exempt.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# Readiness (operations/checks.py).
+HEALTH_CALENDAR_TRADING_DAYS = env.int("HEALTH_CALENDAR_TRADING_DAYS", default=20)
+HEALTH_MEDIA_MIN_FREE_MB = env.int("HEALTH_MEDIA_MIN_FREE_MB", default=1024)
+SCHEDULER_HEARTBEAT_MAX_AGE_MINUTES = env.int("SCHEDULER_HEARTBEAT_MAX_AGE_MINUTES", default=30)
+# Backups (JR/T 0059) are recorded as the runs of operations.backup_database/_media; off in
+# the embedded demo, where readiness reports them "not configured" until one has run.
+BACKUPS_ENABLED = env.bool("BACKUPS_ENABLED", default=False)
+BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", default=26)
+# /metrics: a bearer token and/or the scraper's addresses (CIDR allowed); neither set, 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Alerts (operations/alerts.py): who is mailed, and how late a scheduled job may be.
+OPERATOR_EMAILS = env.list("OPERATOR_EMAILS", default=[])
+JOB_GRACE_MINUTES = env.int("JOB_GRACE_MINUTES", default=30)
+# The heartbeat proves the scheduler and a worker alive (readiness); the watch runs the
+# alerts. Both every few minutes, every day: crontab entries, as the waiting check's above.
+CELERY_BEAT_SCHEDULE["branch_ops.heartbeat@every-10-min"] = {
+    "task": "branch_ops.run_scheduled_job",
+    "schedule": crontab(minute="*/10"),
+    "args": ("branch_ops.heartbeat",),
+}
+CELERY_BEAT_SCHEDULE["operations.watch@every-15-min"] = {
+    "task": "branch_ops.run_scheduled_job",
+    "schedule": crontab(minute="*/15"),
+    "args": ("operations.watch",),
+}

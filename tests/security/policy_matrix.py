@@ -69,6 +69,10 @@ EXCLUDED = {
     "i18n/": "the language switch: no data, public",
     "static/": "static files",
     "media/": "served by the web server in production",
+    # The load balancer's and the monitor's endpoints: no session, the same answer for every
+    # role (a token or an address opens /metrics), tested in tests/operations/.
+    "health/": "liveness and readiness, public, no personal data",
+    "metrics": "the monitor's metrics, by token or address",
 }
 
 
