@@ -138,9 +138,10 @@ _IDENTITY_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 # Mainland mobile numbers: 11 digits starting 1[3-9], with or without +86.
 _PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d{9}(?![0-9])")
 _SECRET_WORDS = r"password|passwd|pwd|passcode|secret|token|口令|密码"
-# `password=…`, `"password": "…"`, `password: …` in a message, a query string or a repr.
+# `password=…`, `"password": "…"`, `password: …` in a message, a query string or a repr
+# (a QueryDict's: `'password': ['…']`).
 _SECRET_VALUE = re.compile(
-    rf"(?i)((?:{_SECRET_WORDS})[\w-]*['\"]?\s*[:=]\s*['\"]?)([^\s'\"&,;}})]+)"
+    rf"(?i)((?:{_SECRET_WORDS})[\w-]*['\"]?\s*[:=]\s*[\['\"]*)([^\s'\"&,;}})\]]+)"
 )
 _SECRET_KEY = re.compile(rf"(?i){_SECRET_WORDS}")
 MASK = "***"
@@ -256,4 +257,7 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
+        # runserver's request lines (Django gives them a handler of their own) carry the query
+        # string, where a search by identity number or phone puts it: masked like the rest.
+        "loggers": {"django.server": {"handlers": ["console"], "propagate": False}},
     }
