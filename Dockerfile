@@ -27,6 +27,4 @@ RUN DJANGO_SECRET_KEY="collectstatic-only-$(python -c 'import secrets; print(sec
 
 USER app
 EXPOSE 8000
-# The workers add their metrics up in one folder (prometheus_client's multiprocess mode),
-# emptied at every start so a dead worker's figures do not linger.
-CMD ["sh", "-c", "export PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus && rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec gunicorn branch_ops.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile - --timeout 60"]
+CMD ["gunicorn", "-c", "python:branch_ops.gunicorn_conf", "branch_ops.wsgi"]

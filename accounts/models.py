@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kernel.audit import AppendOnlyModel
+from kernel.audit import AppendOnlyModel, RequestTraced
 from kernel.errors import NotFound
 
 from .masking import mask_id_number, mask_name, mask_phone
@@ -380,7 +380,7 @@ class AccessPurpose(models.TextChoices):
 CALL_PURPOSES = (AccessPurpose.REVISIT_CALL, AccessPurpose.RETENTION_CALL)
 
 
-class CustomerAccessLog(AppendOnlyModel):
+class CustomerAccessLog(RequestTraced, AppendOnlyModel):
     """PIPL Art. 51, JR/T 0060: every look at a customer — who, when, which customer, from
     where, through what, which field was shown in full and why. Append-only, in PostgreSQL
     too. Rows written before fields and purposes were recorded have both blank."""

@@ -12,6 +12,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils.translation import gettext_lazy as _
 
+from kernel.logging import REQUEST_ID_MAX_LENGTH, request_id_current
+
 REFUSAL = "append-only: this record is never changed or removed"
 # Every append-only trigger is named after its table with one of these (archives' own
 # migration follows the same names): append_only_tables() finds them by it.
@@ -44,7 +46,29 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(REFUSAL)
 
 
-class TransitionEntry(AppendOnlyModel):
+class RequestTraced(models.Model):
+    """The id of the request or task that wrote the row (kernel/logging.py), the key that
+    joins an audit row to the log lines of the same page or job. It is the field's default,
+    so every trail records it without each service passing it on.
+
+    Named ``trace_id``, not ``request_id``: that is already the column of the transfer
+    trail's foreign key to its request. The column's database default (empty) lets the
+    version before it keep inserting rows while this one migrates (README, "Upgrading")."""
+
+    trace_id = models.CharField(
+        _("request id"),
+        max_length=REQUEST_ID_MAX_LENGTH,
+        blank=True,
+        default=request_id_current,
+        db_default="",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TransitionEntry(RequestTraced, AppendOnlyModel):
     """One audit row of a workflow object's change (kernel.workflow.transition_take): who,
     when, from where, which action from which state to which, and what they said. Each app's
     trail adds the object it is about and its own `action` choices (a TextChoices, labelled

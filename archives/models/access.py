@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Branch
-from kernel.audit import AppendOnlyModel
+from kernel.audit import AppendOnlyModel, RequestTraced
 from kernel.models import Decision
 from kernel.workflow import NOBODY, asks
 
@@ -158,7 +158,7 @@ class AccessAction(models.TextChoices):
     REFUSED = "refused", _("Refused (no valid grant)")
 
 
-class AccessLogEntry(AppendOnlyModel):
+class AccessLogEntry(RequestTraced, AppendOnlyModel):
     """Records Art. 6(2): the access register (查阅登记). Who, when, which file, why."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True)

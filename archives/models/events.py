@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch
-from kernel.audit import AppendOnlyModel
+from kernel.audit import AppendOnlyModel, RequestTraced
 
 from .access import AccessRequest
 from .records import ArchiveRecord
@@ -37,7 +37,7 @@ class ArchiveAction(models.TextChoices):
     RECORD_DESTROYED = "record_destroyed", _("Record destroyed")
 
 
-class ArchiveEvent(AppendOnlyModel):
+class ArchiveEvent(RequestTraced, AppendOnlyModel):
     """The archives' audit trail: filings, grants, inventories, destructions."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True)

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from kernel.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: whatever the rest logs carries the request's id (kernel/logging.py).
+    "kernel.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, which answers static files without calling what follows it: a
     # static file carries the same CSP, framing refusal and Permissions-Policy as a page.
@@ -262,12 +266,15 @@ CACHES = {
     )
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-}
+# Logs (kernel/logging.py): every line carries the request id (X-Request-ID, carried into
+# the tasks a request queues) and is masked of identity numbers, phones and passwords.
+# DJANGO_LOG_FORMAT=json writes one JSON object a line (production's default); plain text
+# here. The worker keeps this configuration instead of installing Celery's own handler.
+LOGGING = logging_config(
+    log_format=env("DJANGO_LOG_FORMAT", default="plain"),
+    level=env("DJANGO_LOG_LEVEL", default="INFO"),
+)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The scheduled jobs (jobs.registry, revisits/jobs.py), in Beijing time (CELERY_TIMEZONE).
 # Each entry's task asks the trading calendar first: a job about the exchanges' days records

@@ -5,6 +5,9 @@ from branch_ops.settings.base import *  # noqa: F403
 
 # Development only: the benchmark and the demo seeders (devtools/), never in production.
 INSTALLED_APPS = [*INSTALLED_APPS[:-1], "devtools", INSTALLED_APPS[-1]]  # noqa: F405 (axes last)
+# `make lint`'s lintmigrations: a new migration the version before it could not serve
+# beside (a dropped or renamed column, NOT NULL without a database default) fails the lint.
+INSTALLED_APPS += ["django_migration_linter"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

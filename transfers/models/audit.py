@@ -10,7 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kernel.audit import AppendOnlyModel
+from kernel.audit import AppendOnlyModel, RequestTraced
 
 from .approvals import ApprovalStep
 from .requests import TransferRequest, TransferState
@@ -111,7 +111,7 @@ class AuditAction(models.TextChoices):
         return cls(f"sign_off_{step}")
 
 
-class TransferAuditEntry(AppendOnlyModel):
+class TransferAuditEntry(RequestTraced, AppendOnlyModel):
     """The request's audit trail: one row per transition, written in the transition's
     transaction. Append-only: nothing updates or deletes it, on PostgreSQL not even SQL."""
 
