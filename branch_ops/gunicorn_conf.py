@@ -1,4 +1,5 @@
-"""gunicorn's settings in production (the image's CMD: gunicorn -c python:branch_ops.gunicorn_conf)."""
+"""gunicorn's settings in production: the image runs
+`gunicorn -c python:branch_ops.gunicorn_conf branch_ops.wsgi`."""
 
 import os
 import shutil

@@ -87,9 +87,7 @@ def test_a_page_of_the_queue_costs_the_same_queries_however_many_rows(
     assert page.content.decode().count('class="small queue-attempts">1<') == 14
 
 
-def test_the_home_page_shows_the_first_of_the_queue_in_the_queues_order(
-    client, people, frozen_now
-):
+def test_the_home_page_shows_the_first_of_the_queue_in_the_queues_order(client, people, frozen_now):
     at(frozen_now, MONDAY, 10)
     monday = to_awaiting_approval(people, people.customer())
     at(frozen_now, TODAY, 9)
