@@ -4,12 +4,16 @@ size, and the readiness check reads the latest succeeded one against BACKUP_MAX_
 
 from __future__ import annotations
 
+import datetime as dt
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobs.models import JobOutcome, JobRun
 from jobs.registry import JobContext, JobSkipped, job
 
 from . import backup
@@ -66,3 +70,38 @@ def backup_database(ctx: JobContext) -> dict[str, int]:
 def backup_media(ctx: JobContext) -> dict[str, int]:
     _enabled()
     return backup.media_backup().counts()
+
+
+@dataclass(frozen=True)
+class BackupState:
+    """The state of one backup for the health check and the readiness: its latest run,
+    its latest success, how old that is and how big; fresh when it is younger than
+    BACKUP_MAX_AGE_HOURS (or backups are off here)."""
+
+    name: str
+    latest: JobRun | None
+    succeeded: JobRun | None
+    age: dt.timedelta | None
+    bytes: int | None
+    fresh: bool
+
+
+def backups_state(*, now: dt.datetime | None = None) -> list[BackupState]:
+    now = now or timezone.now()
+    limit = dt.timedelta(hours=settings.BACKUP_MAX_AGE_HOURS)
+    states = []
+    for name in (DATABASE_JOB, MEDIA_JOB):
+        runs = JobRun.objects.filter(name=name).order_by("-queued_at", "-pk")
+        succeeded = runs.filter(outcome=JobOutcome.SUCCEEDED, finished_at__isnull=False).first()
+        age = now - succeeded.finished_at if succeeded and succeeded.finished_at else None
+        states.append(
+            BackupState(
+                name=name,
+                latest=runs.first(),
+                succeeded=succeeded,
+                age=age,
+                bytes=succeeded.counts.get("bytes") if succeeded else None,
+                fresh=not settings.BACKUPS_ENABLED or (age is not None and age <= limit),
+            )
+        )
+    return states

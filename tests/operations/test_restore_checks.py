@@ -13,7 +13,7 @@ from jobs.models import JobOutcome, JobRun, JobTrigger
 from kernel.calendar import BEIJING
 from kernel.errors import InvalidInput
 from operations import backup, restore, restore_checks
-from operations.jobs_backup import DATABASE_JOB, MEDIA_JOB
+from operations.jobs_backup import DATABASE_JOB, MEDIA_JOB, backups_state
 from operations.management.commands.backup_scheduler import backups_due
 from tests.builders import make_archives_branch, to_completed
 from transfers.models import ReceiptCounter
@@ -76,3 +76,28 @@ def test_the_nightly_backups_are_due_once_after_their_time():
     # queued_at is now (the suite's frozen clock, days earlier): move it to 01:40 today.
     JobRun.objects.update(queued_at=dt.datetime(2026, 12, 1, 1, 40, tzinfo=BEIJING))
     assert backups_due(now=after) == [MEDIA_JOB]
+
+
+@pytest.mark.django_db
+@override_settings(BACKUPS_ENABLED=True, BACKUP_MAX_AGE_HOURS=26)
+def test_a_backup_is_fresh_only_while_its_last_success_is_younger_than_the_limit():
+    now = dt.datetime(2026, 12, 2, 3, 0, tzinfo=BEIJING)
+    for hours_ago, outcome in ((30, JobOutcome.SUCCEEDED), (2, JobOutcome.FAILED)):
+        JobRun.objects.create(
+            name=DATABASE_JOB,
+            business_date=now.date(),
+            trigger=JobTrigger.SCHEDULE,
+            outcome=outcome,
+            finished_at=now - dt.timedelta(hours=hours_ago),
+            counts={"bytes": 1234},
+        )
+
+    database, media = backups_state(now=now)
+
+    # The failure last night does not count; the success before is 30 hours old.
+    assert database.latest is not None and database.latest.outcome == JobOutcome.FAILED
+    assert database.age == dt.timedelta(hours=30) and database.bytes == 1234
+    assert not database.fresh
+    assert media.succeeded is None and not media.fresh
+    with override_settings(BACKUP_MAX_AGE_HOURS=48):
+        assert backups_state(now=now)[0].fresh
