@@ -1,11 +1,12 @@
 """A small data set for the restore drill's test, written through the project's own services
 (tests/builders.py) in a process of its own, pointed at the drill's throwaway cluster by
-DATABASE_URL: one branch per line read from stdin, with completed requests (their receipts and audit
-trails) and filed archive records (their numbers and scanned files); it answers each line
-with "written CODE" once committed. One process for every step: the factories' sequences
-(usernames, fund accounts) go on from one branch to the next.
+DATABASE_URL. Each line read from stdin names a branch and how many completed requests
+(their receipts and audit trails) and filed archive records (their numbers and scanned
+files) to write there; the answer "written CODE" comes once they are committed. One process
+for every step: the factories' sequences (usernames, fund accounts) go on from one branch to
+the next.
 
-    printf 'SH01\nSH02\n' | python tests/operations/drill_data.py
+    printf 'SH01 2\nSH02 1\n' | python tests/operations/drill_data.py
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def write(code: str, *, requests: int = 2) -> None:
 if __name__ == "__main__":
     calendar_seed_from_package(first_year=2024)
     for line in sys.stdin:
-        code = line.strip()
+        code, _sep, requests = line.strip().partition(" ")
         if code:
-            write(code)
+            write(code, requests=int(requests or 1))
             print(f"written {code}", flush=True)

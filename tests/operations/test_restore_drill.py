@@ -185,13 +185,13 @@ def test_restore_drill_brings_back_exactly_the_rows_before_the_target_time():
             stderr=subprocess.DEVNULL, text=True, env=drill.env, cwd=ROOT,
         )  # fmt: skip
 
-        def write(code: str) -> None:
+        def write(code: str, requests: int = 1) -> None:
             assert writer is not None and writer.stdin and writer.stdout
-            writer.stdin.write(code + "\n")
+            writer.stdin.write(f"{code} {requests}\n")
             writer.stdin.flush()
             assert writer.stdout.readline().strip() == f"written {code}"
 
-        write("SH01")
+        write("SH01", requests=2)
         drill.manage("backup_database", "--type", "full")
         write("SH02")
         drill.manage("backup_media")
