@@ -128,7 +128,7 @@ def backup_age_problem(name: str, *, now: dt.datetime | None = None) -> str | No
     now = now or timezone.now()
     latest = latest_backup(name)
     if latest is None:
-        if not settings.BACKUPS_ENABLED and not JobRun.objects.filter(name=name).exists():
+        if not _backups_configured(name):
             return None
         return _("No backup has succeeded yet.")
     limit = dt.timedelta(hours=settings.BACKUP_MAX_AGE_HOURS)
@@ -141,8 +141,16 @@ def backup_age_problem(name: str, *, now: dt.datetime | None = None) -> str | No
     return None
 
 
+def _backups_configured(name: str) -> bool:
+    """On, or once a backup has really run here (a skipped run, backups off, does not count)."""
+    return (
+        settings.BACKUPS_ENABLED
+        or JobRun.objects.filter(name=name).exclude(outcome=JobOutcome.SKIPPED).exists()
+    )
+
+
 def _check_backup(name: str) -> CheckResult:
-    if not settings.BACKUPS_ENABLED and not JobRun.objects.filter(name=name).exists():
+    if not _backups_configured(name):
         return CheckResult(True, _("Not configured (BACKUPS_ENABLED is off)."))
     problem = backup_age_problem(name)
     if problem:

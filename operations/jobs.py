@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.registry import JobContext, job
 
+from . import jobs_backup  # noqa: F401  (the backups' jobs, registered on import)
 from .alerts import alerts_send
 
 

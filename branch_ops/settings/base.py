@@ -429,10 +429,8 @@ SECURE_REDIRECT_EXEMPT = [r"^health/"]
 HEALTH_CALENDAR_TRADING_DAYS = env.int("HEALTH_CALENDAR_TRADING_DAYS", default=20)
 HEALTH_MEDIA_MIN_FREE_MB = env.int("HEALTH_MEDIA_MIN_FREE_MB", default=1024)
 SCHEDULER_HEARTBEAT_MAX_AGE_MINUTES = env.int("SCHEDULER_HEARTBEAT_MAX_AGE_MINUTES", default=30)
-# Backups (JR/T 0059) are recorded as the runs of operations.backup_database/_media; off in
-# the embedded demo, where readiness reports them "not configured" until one has run.
-BACKUPS_ENABLED = env.bool("BACKUPS_ENABLED", default=False)
-BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", default=26)
+# Backups are the runs of operations.backup_database/_media (below); readiness reports them
+# "not configured" while they are off and none has run.
 # /metrics: a bearer token and/or the scraper's addresses (CIDR allowed); neither set, 404.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
@@ -451,3 +449,26 @@ CELERY_BEAT_SCHEDULE["operations.watch@every-15-min"] = {
     "schedule": crontab(minute="*/15"),
     "args": ("operations.watch",),
 }
+
+# Operations: backups (operations/backup.py). The database through pgBackRest (the WAL archive
+# plus base backups: point-in-time recovery), the media as dated snapshots with a SHA-256
+# manifest. The keys (DJANGO_SECRET_KEY, PII_ENCRYPTION_KEYS, PII_HASH_KEY) come from the
+# environment and are in neither backup (README, "Operations"). Off in the demo: on where
+# pgBackRest runs (docker-compose.yml's backup service).
+BACKUPS_ENABLED = env.bool("BACKUPS_ENABLED", default=False)
+PGBACKREST_STANZA = env("PGBACKREST_STANZA", default="branch_ops")
+PGBACKREST_CONFIG = env("PGBACKREST_CONFIG", default="/etc/pgbackrest/pgbackrest.conf")
+# The cluster's owner, when this process is another user (root on a CI machine): pgBackRest
+# and the restored copy's PostgreSQL run as it (runuser). Empty in the backup container.
+PGBACKREST_RUN_AS = env("PGBACKREST_RUN_AS", default="")
+BACKUP_MEDIA_DIR = env.path("BACKUP_MEDIA_DIR", default=VAR_DIR / "backups" / "media")
+# Full database backups kept (with every differential and WAL segment they need), and media
+# snapshots kept: together, how far back a restore can go.
+BACKUP_RETENTION_FULL = env.int("BACKUP_RETENTION_FULL", default=4)
+BACKUP_MEDIA_KEEP = env.int("BACKUP_MEDIA_KEEP", default=30)
+# The day of the full backup (ISO weekday, 7 = Sunday); a differential on the others.
+BACKUP_FULL_WEEKDAY = env.int("BACKUP_FULL_WEEKDAY", default=7)
+# The nightly backups' time, Beijing (manage.py backup_scheduler), after the day's filing.
+BACKUP_TIME = env("BACKUP_TIME", default="01:30")
+# A last good backup older than this fails readiness and raises an operators' alert.
+BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", default=26)
