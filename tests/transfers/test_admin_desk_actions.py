@@ -8,15 +8,18 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from tests.builders import to_awaiting_approval
+from tests.builders import audit_rows, state_of, to_awaiting_approval, to_state
 from transfers import services
-from transfers.models import Approval
+from transfers.models import Approval, TransferRequest, TransferState
+
+S = TransferState
 
 SIGN_OFFS = "admin:transfers_pendingsignoff_changelist"
 REQUESTS = "admin:transfers_transferrequest_changelist"
 SUBSTITUTIONS = "admin:transfers_substitution_changelist"
 SUBSTITUTION_ADD = "admin:transfers_substitution_add"
 WHY = "客户补充了新的情况"
+YESTERDAY = dt.date(2026, 11, 24)  # the trading day before the frozen Wednesday
 FIRST = dt.date(2026, 11, 25)  # the suite's frozen Wednesday
 LAST = dt.date(2026, 11, 30)
 
@@ -34,6 +37,11 @@ def act(client, url_name, action, *pks, **extra):
 
 def shown(response, level: str | None = None) -> list[str]:
     return [str(m) for m in response.context["messages"] if level in (None, m.level_tag)]
+
+
+def list_actions(client, url_name) -> list[str]:
+    form = client.get(reverse(url_name)).context["action_form"]
+    return [] if form is None else [name for name, _ in form.fields["action"].choices]
 
 
 def listed(client, url_name) -> list[int]:
@@ -124,3 +132,148 @@ def test_the_counter_clerk_cannot_sign_off_in_the_admin(people, en_client):
 
     assert response.status_code == 403
     assert signed([phone]) == [False]
+
+
+# --- Recall from the request's admin page ------------------------------------------------------
+
+
+def change_page(client, req: TransferRequest, model: str = "transferrequest"):
+    return client.get(reverse(f"admin:transfers_{model}_change", args=[req.pk]))
+
+
+def recall(client, req: TransferRequest, reason: str | None = WHY):
+    """The change page's button; `reason` None stops at the form that asks why."""
+    extra = {} if reason is None else {"apply": "1", "reason": reason}
+    return act(client, REQUESTS, "recall", req.pk, **extra)
+
+
+def director_approved_core_request(people) -> TransferRequest:
+    """A core customer's request with the lead, account manager and director signed; the
+    general manager's step is open."""
+    customer = people.customer("core")
+    people.book_appointment(customer, booked_on=YESTERDAY)  # Art. 18
+    req = to_awaiting_approval(people, customer)
+    for approver in (people.lead, people.am, people.md):
+        services.transfer_approve(request=req, actor=approver)
+    return req
+
+
+def standing(req: TransferRequest) -> set[str]:
+    fresh = TransferRequest.objects.get(pk=req.pk)
+    return set(
+        Approval.objects.filter(request=fresh, round=fresh.approval_round).values_list(
+            "step", flat=True
+        )
+    )
+
+
+def unchanged(req: TransferRequest) -> tuple:
+    return state_of(req), standing(req), len(audit_rows(req))
+
+
+def test_the_approver_who_approved_is_offered_the_recall_on_the_request_page(people, en_client):
+    req = to_state(people, S.APPROVED)
+    en_client.force_login(people.am)
+    assert b'value="recall"' in change_page(en_client, req).content
+    assert "recall" in list_actions(en_client, REQUESTS)
+
+    for nobody in (people.clerk, people.md):  # no approval of theirs stands on it
+        en_client.force_login(nobody)
+        page = change_page(en_client, req)
+        assert page.status_code == 200 and b'value="recall"' not in page.content
+
+
+def test_the_recall_asks_why_and_shows_what_falls_with_it_before_anything_changes(
+    people, en_client
+):
+    req = director_approved_core_request(people)
+    before = unchanged(req)
+    en_client.force_login(people.lead)
+    assert b'id="recall-falls"' in change_page(en_client, req).content
+
+    page = recall(en_client, req, reason=None)
+
+    assert page.status_code == 200 and "form" in page.context
+    falling = dict(page.context["falling"])[TransferRequest.objects.get(pk=req.pk)]
+    # Art. 9: the account manager's step does not wait for the lead's, the director's does.
+    assert [a.step for a in falling] == ["counter_lead", "marketing_director"]
+    assert str(people.md) in page.content.decode()
+    assert unchanged(req) == before
+
+
+def test_the_recall_with_a_reason_withdraws_the_approval_and_those_on_top(people, en_client):
+    req = director_approved_core_request(people)
+    en_client.force_login(people.lead)
+
+    response = recall(en_client, req)
+
+    assert standing(req) == {"account_manager"}
+    assert state_of(req) == S.AWAITING_APPROVAL
+    (done,) = shown(response, "success")
+    assert "recalled" in done and str(people.md) in done
+    assert WHY in audit_rows(req)[-2].comment
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_recall_without_a_reason_is_asked_again_and_changes_nothing(people, en_client, reason):
+    req = to_state(people, S.APPROVED)
+    before = unchanged(req)
+    en_client.force_login(people.am)
+
+    page = recall(en_client, req, reason=reason)
+
+    assert page.status_code == 200 and page.context["form"].errors["reason"]
+    assert unchanged(req) == before
+
+
+def test_a_recall_after_processing_starts_is_refused_in_the_admin_and_changes_nothing(
+    people, en_client
+):
+    req = to_state(people, S.PROCESSING)
+    before = unchanged(req)
+    en_client.force_login(people.lead)
+    assert b'value="recall"' not in change_page(en_client, req).content
+
+    response = recall(en_client, req)  # a page left open before processing started
+
+    assert unchanged(req) == before
+    (error,) = shown(response, "error")
+    assert "processing" in error
+    assert shown(response, "success") == []
+
+
+def test_a_recall_by_someone_with_nothing_to_recall_is_refused(people, en_client):
+    req = to_awaiting_approval(people, people.customer("ordinary"))
+    services.transfer_approve(request=req, actor=people.lead)
+    before = unchanged(req)
+    en_client.force_login(people.am)
+
+    response = recall(en_client, req)
+
+    assert unchanged(req) == before
+    (error,) = shown(response, "error")
+    assert "recall" in error
+
+
+def test_the_counter_clerk_has_no_recall_action(people, en_client):
+    req = to_state(people, S.APPROVED)
+    before = unchanged(req)
+    en_client.force_login(people.clerk)
+    assert "recall" not in list_actions(en_client, REQUESTS)
+
+    response = recall(en_client, req)
+
+    assert unchanged(req) == before
+    assert shown(response, "success") == []
+
+
+def test_another_branchs_request_is_not_found_and_cannot_be_recalled(
+    people, other_branch, en_client
+):
+    theirs = to_state(other_branch, S.APPROVED)
+    before = unchanged(theirs)
+    en_client.force_login(people.am)
+
+    assert change_page(en_client, theirs).status_code == 404
+    recall(en_client, theirs)
+    assert unchanged(theirs) == before
