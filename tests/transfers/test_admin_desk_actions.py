@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.builders import audit_rows, state_of, to_awaiting_approval, to_state
 from transfers import services
-from transfers.models import Approval, TransferRequest, TransferState
+from transfers.models import Approval, Substitution, TransferRequest, TransferState
 
 S = TransferState
 
@@ -277,3 +277,173 @@ def test_another_branchs_request_is_not_found_and_cannot_be_recalled(
     assert change_page(en_client, theirs).status_code == 404
     recall(en_client, theirs)
     assert unchanged(theirs) == before
+
+
+# --- Substitutes for a period (Art. 17) --------------------------------------------------------
+
+
+def name(people, *, absent=None, substitute=None, steps=("marketing_director",), by=None):
+    absent = absent or people.md
+    return services.substitution_create(
+        actor=by or absent,
+        absent=absent,
+        substitute=substitute or people.gm,
+        steps=steps,
+        starts_on=FIRST,
+        ends_on=LAST,
+        reason="客户拜访",
+    )
+
+
+def add_form(people, **changes):
+    data = {
+        "absent": people.md.pk,
+        "substitute": people.gm.pk,
+        "steps": ["marketing_director"],
+        "starts_on": FIRST.isoformat(),
+        "ends_on": LAST.isoformat(),
+        "reason": "出差",
+    }
+    return {**data, **changes}
+
+
+def is_cancelled(substitution: Substitution) -> bool:
+    return Substitution.objects.get(pk=substitution.pk).cancelled_at is not None
+
+
+def test_the_director_names_their_own_substitute_in_the_admin(people, en_client):
+    en_client.force_login(people.md)
+    assert en_client.get(reverse(SUBSTITUTION_ADD)).status_code == 200
+
+    response = en_client.post(reverse(SUBSTITUTION_ADD), add_form(people), follow=True)
+
+    made = Substitution.objects.get()
+    assert (made.absent, made.substitute, made.named_by) == (people.md, people.gm, people.md)
+    assert made.steps == ["marketing_director"] and made.branch == people.branch
+    assert len(shown(response, "success")) == 1
+    assert listed(en_client, SUBSTITUTIONS) == [made.pk]
+
+
+def test_the_general_manager_names_one_for_another_approver(people, en_client):
+    en_client.force_login(people.gm)
+
+    en_client.post(
+        reverse(SUBSTITUTION_ADD),
+        add_form(people, absent=people.lead.pk, substitute=people.md.pk, steps=["counter_lead"]),
+    )
+
+    made = Substitution.objects.get()
+    assert (made.absent, made.substitute, made.named_by) == (people.lead, people.md, people.gm)
+
+
+def test_an_approver_cannot_name_one_for_a_colleague(people, en_client):
+    en_client.force_login(people.lead)
+
+    response = en_client.post(reverse(SUBSTITUTION_ADD), add_form(people))  # the director's
+
+    assert response.status_code == 200 and response.context["form"].errors["absent"]
+    assert not Substitution.objects.exists()
+
+
+def test_the_counter_clerk_has_no_substitutes_in_the_admin(people, en_client):
+    name(people)
+    en_client.force_login(people.clerk)
+
+    assert en_client.get(reverse(SUBSTITUTIONS)).status_code == 403
+    assert en_client.post(reverse(SUBSTITUTION_ADD), add_form(people)).status_code == 403
+    assert Substitution.objects.count() == 1
+
+
+def test_an_overlapping_substitution_is_refused_on_the_admin_form(people, en_client):
+    first = name(people)
+    en_client.force_login(people.md)
+
+    response = en_client.post(
+        reverse(SUBSTITUTION_ADD), add_form(people, starts_on=LAST.isoformat())
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert len(errors) == 1 and "already has a substitute" in errors[0]
+    assert list(Substitution.objects.all()) == [first]
+    # What was entered stays on the form.
+    assert response.context["form"]["reason"].value() == "出差"
+
+
+def test_a_junior_substitute_is_refused_on_the_admin_form(people, en_client):
+    en_client.force_login(people.md)
+
+    response = en_client.post(
+        reverse(SUBSTITUTION_ADD), add_form(people, substitute=people.lead.pk)
+    )
+
+    assert response.status_code == 200
+    assert "senior" in " ".join(response.context["form"].non_field_errors())
+    assert not Substitution.objects.exists()
+
+
+def test_another_branchs_substitutions_are_not_listed_and_not_found(
+    people, other_branch, en_client
+):
+    mine = name(people)
+    theirs = name(other_branch)
+    en_client.force_login(people.gm)
+
+    assert listed(en_client, SUBSTITUTIONS) == [mine.pk]
+    url = reverse("admin:transfers_substitution_change", args=[theirs.pk])
+    assert en_client.get(url).status_code == 404
+
+    act(en_client, SUBSTITUTIONS, "cancel", theirs.pk)
+    assert not is_cancelled(theirs)
+
+
+def test_a_substitution_is_never_edited_or_deleted_in_the_admin(people, en_client):
+    made = name(people)
+    en_client.force_login(people.gm)
+    change = reverse("admin:transfers_substitution_change", args=[made.pk])
+    assert en_client.get(change).status_code == 200  # read-only
+
+    en_client.post(change, {"ends_on": FIRST.isoformat()})
+    response = en_client.post(
+        reverse("admin:transfers_substitution_delete", args=[made.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Substitution.objects.get(pk=made.pk).ends_on == LAST
+    assert "delete_selected" not in list_actions(en_client, SUBSTITUTIONS)
+
+
+@pytest.mark.parametrize("who", ["md", "gm"])
+def test_the_absent_approver_or_the_general_manager_cancels_in_the_admin(people, en_client, who):
+    made = name(people)
+    en_client.force_login(getattr(people, who))
+    assert "cancel" in list_actions(en_client, SUBSTITUTIONS)
+
+    response = act(en_client, SUBSTITUTIONS, "cancel", made.pk)
+
+    assert is_cancelled(made)
+    assert len(shown(response, "success")) == 1
+
+
+def test_a_colleague_who_neither_named_nor_is_absent_cannot_cancel(people, en_client):
+    made = name(people)
+    en_client.force_login(people.am)
+    assert listed(en_client, SUBSTITUTIONS) == [made.pk]
+    assert "cancel" not in list_actions(en_client, SUBSTITUTIONS)
+
+    act(en_client, SUBSTITUTIONS, "cancel", made.pk)
+
+    assert not is_cancelled(made)
+
+
+def test_cancelling_twice_in_the_admin_shows_the_services_message(people, en_client):
+    made = name(people)
+    other = name(people, absent=people.lead, substitute=people.gm, steps=["counter_lead"])
+    services.substitution_cancel(substitution=made, actor=people.md)
+    en_client.force_login(people.gm)
+
+    response = act(en_client, SUBSTITUTIONS, "cancel", made.pk, other.pk)
+
+    (error,) = shown(response, "error")
+    assert "already cancelled" in error
+    assert is_cancelled(other)
