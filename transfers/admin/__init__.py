@@ -22,6 +22,7 @@ from .requests import (
     TransferAuditEntryAdmin,
     TransferRequestAdmin,
 )
+from .substitutes import SubstitutionAdmin
 
 __all__ = [
     "AppointmentAdmin",
@@ -37,6 +38,7 @@ __all__ = [
     "PendingSignOffAdmin",
     "ReceiptPrintInline",
     "SendBackForm",
+    "SubstitutionAdmin",
     "TransferAuditEntryAdmin",
     "TransferRequestAdmin",
 ]

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import second_factor
@@ -19,7 +19,7 @@ from accounts.admin_mixins import (
     scope_to_branch,
 )
 from kernel.calendar import beijing_today
-from kernel.errors import ApplicationError
+from kernel.errors import ApplicationError, NotFound
 from kernel.request_context import acting_staff, client_ip
 
 from .. import permissions, selectors, services
@@ -34,6 +34,9 @@ from ..models import (
 )
 from ._common import _request_link
 from .requests import TransferRequestAdmin
+
+# Ids beyond a database integer are junk, not a lookup (as on the sign-off page).
+MAX_ID = 2**31 - 1
 
 # ---------------------------------------------------------------------------------------
 # The approvers' desk.
@@ -240,22 +243,47 @@ class PendingSignOffAdmin(_ApprovalListAdmin):
 
     @admin.action(description=_("Sign off (补签)"), permissions=["sign_off"])
     def sign_off(self, request: HttpRequest, queryset: QuerySet[Approval]) -> None:
-        for approval in queryset:
-            try:
-                services.approval_sign_off(
-                    approval=approval, actor=acting_staff(request), client_ip=client_ip(request)
+        # Art. 17: the ticked approvals are one written statement, signed all together or not
+        # at all (services/sign_offs.py). The ids come from what was ticked, not from the
+        # list: one recalled or signed meanwhile has left the list, and signing the others
+        # without it is what the one service refuses.
+        raw = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if not all(value.isdigit() and 0 < int(value) <= MAX_ID for value in raw):
+            self.message_user(
+                request, gettext("Tick phone approvals from the list."), messages.ERROR
+            )
+            return
+        try:
+            signed = services.approvals_sign_off(
+                approval_ids=[int(value) for value in raw],
+                actor=acting_staff(request),
+                client_ip=client_ip(request),
+            )
+        except NotFound:
+            # Recalled meanwhile, or never on this list (another branch's, another
+            # approver's): the admin names none of them, as a 404 would not.
+            self.message_user(
+                request,
+                gettext(
+                    "Nothing was signed off: some of the ticked approvals no longer wait for "
+                    "your sign-off (recalled meanwhile, or not on your list). Reload the list "
+                    "and tick again."
+                ),
+                messages.ERROR,
+            )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                ngettext(
+                    "Signed off %(count)d phone approval.",
+                    "Signed off %(count)d phone approvals.",
+                    len(signed),
                 )
-            except ApplicationError as exc:
-                self.message_user(
-                    request, f"#{approval.request_id} {approval}: {exc.message}", messages.ERROR
-                )
-            else:
-                self.message_user(
-                    request,
-                    gettext("Signed off your phone approval of #%(pk)s %(customer)s.")
-                    % {"pk": approval.request_id, "customer": approval.request.customer},
-                    messages.SUCCESS,
-                )
+                % {"count": len(signed)},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(OverdueSignOff)

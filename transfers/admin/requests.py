@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from accounts.admin_mixins import (
     BranchScopedAdmin,
     PiiSearchAdminMixin,
     ReadOnlyInline,
+    action_form_response,
 )
 from accounts.masking import mask_id_number, mask_name
 from accounts.models import Tier
@@ -25,7 +27,8 @@ from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import ApplicationError
 from kernel.request_context import acting_staff, client_ip
 
-from .. import selectors, services
+from .. import permissions, selectors, services
+from ..forms import RecallForm
 from ..models import (
     LEFT_STATES,
     Approval,
@@ -37,6 +40,7 @@ from ..models import (
     TransferRequest,
 )
 from ..pdf import business_form_pdf
+from ..services.recall import approvals_falling
 from ._common import _request_link
 
 
@@ -103,9 +107,12 @@ class ReceiptPrintInline(ReadOnlyInline):
 @admin.register(TransferRequest)
 class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
     """The record as it stands. Every change is made at the counter or in the approvals
-    queue, through the services, so here nothing is added, changed or deleted."""
+    queue, through the services, so here nothing is added, changed or deleted; the one
+    action is an approver's recall of their own approval (services/recall.py)."""
 
     branch_lookup = "branch"
+    actions: tuple[str, ...] = ("recall",)
+    change_form_template = "admin/transfers/transferrequest/change_form.html"
     list_display = (
         "number",
         "customer",
@@ -223,6 +230,83 @@ class TransferRequestAdmin(PiiSearchAdminMixin, BranchScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_recall_permission(self, request: HttpRequest) -> bool:
+        # Whether this approver holds an approval to recall is the transition's permission,
+        # asked per request on the change page and by the service.
+        return permissions.is_approver(acting_staff(request))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = cast(TransferRequest, self.get_object(request, unquote(object_id)))  # or 404
+        actor = acting_staff(request)
+        # The request page's `can["recall"]`: the transition table, so the button goes once
+        # processing starts (a page left open is refused by the service).
+        can_recall = self.has_recall_permission(request) and permissions.may_take(
+            actor, obj, "recall_approval"
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "can_recall": can_recall,
+            "recall_falls": approvals_falling(request=obj, actor=actor) if can_recall else [],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Recall my approval"), permissions=["recall"])
+    def recall(
+        self, request: HttpRequest, queryset: QuerySet[TransferRequest]
+    ) -> HttpResponse | None:
+        """Asks why first, showing what falls with the recall; then the one recall service."""
+        actor = acting_staff(request)
+        form = RecallForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            response = action_form_response(
+                self,
+                request,
+                queryset,
+                form=form,
+                action="recall",
+                title=gettext("Recall my approval"),
+                intro=gettext(
+                    "Until processing starts you may take your approval back: the request "
+                    "waits for your step again, and the approvals given after yours fall with "
+                    "it. Say why; it is kept in the audit trail."
+                ),
+                submit_label=gettext("Recall my approval"),
+            )
+            response.template_name = "admin/transfers/recall_form.html"
+            assert response.context_data is not None
+            response.context_data["falling"] = [
+                (req, approvals_falling(request=req, actor=actor))
+                for req in response.context_data["objects"]
+            ]
+            return response
+        for req in queryset:
+            try:
+                withdrawn = services.approval_recall(
+                    request=req,
+                    actor=actor,
+                    reason=form.cleaned_data["reason"],
+                    client_ip=client_ip(request),
+                )
+            except ApplicationError as exc:
+                self.message_user(request, f"{req}: {exc.message}", messages.ERROR)
+                continue
+            message = gettext(
+                "Your approval of %(request)s is recalled: the request waits for that step again."
+            ) % {"request": req}
+            if len(withdrawn) > 1:
+                message += " " + gettext("Fallen with it: %(approvals)s.") % {
+                    "approvals": "、".join(str(a) for a in withdrawn[1:])
+                }
+            self.message_user(request, message, messages.SUCCESS)
+        return None
 
     @admin.display(description=_("request number"), ordering="pk")
     def number(self, obj: TransferRequest) -> str:
