@@ -1,7 +1,7 @@
 """Substitutes for a period in the admin (Art. 17: "如遇各级审核人员临时外出"): the branch's
 substitutions, naming one through substitution_create and cancelling one through
-substitution_cancel. An appointment is never edited or deleted: it is cancelled, and a new
-one named, so what a substitute approved always points at the appointment that allowed it."""
+substitution_cancel. A substitution is never edited or deleted: it is cancelled, and a new
+one named, so what a substitute approved always points at the substitution that allowed it."""
 
 from __future__ import annotations
 
@@ -43,8 +43,9 @@ class SubstitutionAdmin(BranchScopedAdmin):
         "ends_on",
         "named_by",
         "cancelled_at",
+        "cancelled_by",
     )
-    list_select_related = ("absent", "substitute", "named_by")
+    list_select_related = ("absent", "substitute", "named_by", "cancelled_by")
     fields = (
         "absent",
         "substitute",
@@ -55,6 +56,7 @@ class SubstitutionAdmin(BranchScopedAdmin):
         "reason",
         "created_at",
         "cancelled_at",
+        "cancelled_by",
     )
     readonly_fields = fields
     actions = ("cancel",)
