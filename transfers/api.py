@@ -20,6 +20,7 @@ from api.idempotency import run_idempotent
 from api.viewsets import BranchViewSet
 
 from . import permissions, services
+from .closure import closure_conditions_shown
 from .models import (
     ApprovalMode,
     ApprovalStep,
@@ -138,13 +139,11 @@ class TransferRequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ConditionSerializer(many=True))
     def get_closure_conditions_missing(self, obj: TransferRequest) -> list[dict[str, str]]:
-        """Art. 19: what must still hold before the fund account can be closed."""
-        if obj.is_ended:
-            return []
-        return [
-            {"code": c.code, "message": str(c.message)}
-            for c in services.closure_conditions_missing(obj)
-        ]
+        """Art. 19: what must still hold before the fund account can be closed (a list's
+        page asks the core system once for all its rows: `closure_conditions` in context)."""
+        shown = self.context.get("closure_conditions")
+        missing = shown[obj.pk] if shown is not None else services.closure_conditions_missing(obj)
+        return [{"code": c.code, "message": str(c.message)} for c in missing]
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(DocumentKind.choices)))
     def get_documents_required(self, obj: TransferRequest) -> list[str]:
@@ -339,7 +338,14 @@ class TransferRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, B
 
     @extend_schema(parameters=[TransferFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the API always pages (api/pagination.py)
+        context = {
+            **self.get_serializer_context(),
+            "closure_conditions": closure_conditions_shown(page),
+        }
+        rows = self.get_serializer_class()(page, many=True, context=context)
+        return self.get_paginated_response(rows.data)
 
     @extend_schema(request=TransferCreateSerializer, responses={201: TransferRequestSerializer})
     def create(self, request: Request) -> Response:

@@ -111,6 +111,9 @@ class ClearingHouseSaysNo:
     def closure_conditions_missing(self, customer, *, revoking_sh, transferring_sz):
         return []
 
+    def closure_conditions_missing_many(self, asks):
+        return [[] for _ask in asks]
+
     def verify_trading_password(self, customer, password):
         return password == "live-ok"
 

@@ -15,7 +15,7 @@ from kernel.calendar import TradingCalendar, beijing_today
 from kernel.errors import ApplicationError, Forbidden, InvalidInput, require_same_branch
 
 from .. import permissions
-from ..closure import closure_conditions_awaited, closure_conditions_unmet
+from ..closure import closure_conditions_shown, closure_conditions_unmet
 from ..errors import TransferErrorCode
 from ..fees import fee_for
 from ..hooks import request_outcome_settled
@@ -43,11 +43,7 @@ MAX_PASSWORD_TRIES = 5
 def closure_conditions_missing(req: TransferRequest) -> list[Condition]:
     """Art. 19, as the request page and the API show it: before the transfer part is done,
     what the closure will wait for; after, what it still waits for."""
-    if not req.wants_closure or req.is_ended:
-        return []
-    if req.completed_at is None:
-        return closure_conditions_awaited(req)
-    return closure_conditions_unmet(req)
+    return closure_conditions_shown([req])[req.pk]
 
 
 @transaction.atomic
