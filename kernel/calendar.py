@@ -16,12 +16,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.models import CalendarYear, ExchangeHoliday
 
 from .errors import Conflict, InvalidInput
+from .memo import forget, remembered
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MARKET_CLOSE = dt.time(15, 0)
@@ -54,12 +57,39 @@ def close_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, MARKET_CLOSE, tzinfo=BEIJING)
 
 
+@dataclass(frozen=True)
+class _Tables:
+    years: dict[int, bool]  # year -> confirmed
+    holidays: frozenset[dt.date]
+
+
+def _tables() -> _Tables:
+    """The calendar tables, read once per page (kernel.memo); an edit of them within the page
+    is seen at once (the signals below forget them)."""
+    return remembered(
+        ("kernel.calendar",),
+        lambda: _Tables(
+            years=dict(CalendarYear.objects.values_list("year", "confirmed")),
+            holidays=frozenset(ExchangeHoliday.objects.values_list("date", flat=True)),
+        ),
+    )
+
+
+@receiver(post_save, sender=CalendarYear, dispatch_uid="kernel.calendar_memo.year_saved")
+@receiver(post_delete, sender=CalendarYear, dispatch_uid="kernel.calendar_memo.year_deleted")
+@receiver(post_save, sender=ExchangeHoliday, dispatch_uid="kernel.calendar_memo.holiday_saved")
+@receiver(post_delete, sender=ExchangeHoliday, dispatch_uid="kernel.calendar_memo.holiday_deleted")
+def _calendar_changed(**kwargs: Any) -> None:
+    forget("kernel.calendar")
+
+
 class TradingCalendar:
     """A snapshot of the calendar tables; load once per request or job, then ask freely."""
 
     def __init__(self) -> None:
-        self.known_years = set(CalendarYear.objects.values_list("year", flat=True))
-        self.holidays = set(ExchangeHoliday.objects.values_list("date", flat=True))
+        tables = _tables()
+        self.known_years = set(tables.years)
+        self.holidays = set(tables.holidays)
 
     def _require_known(self, day: dt.date) -> None:
         if day.year not in self.known_years:
@@ -180,7 +210,7 @@ def calendar_outlook(*, today: dt.date | None = None) -> CalendarOutlook:
     """The last day of the unbroken run of confirmed years from today's; provisional years
     (the demo's stand-ins) do not count as confirmed."""
     today = today or beijing_today()
-    years = dict(CalendarYear.objects.values_list("year", "confirmed"))
+    years = _tables().years
     year = today.year
     while years.get(year):
         year += 1

@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Staff
 from kernel.calendar import beijing_today
+from kernel.memo import forget, remembered
 
 from . import approval_rules as rules
 from .models import Approval, ApprovalStep, Substitution, TransferRequest
 
+# What kernel.memo keeps of the branch's approvers and substitutions for one page.
+APPROVERS = "transfers.approvers"
 _APPROVER_ROLES = sorted({str(role) for role in rules.STEP_ROLE.values()})
 
 
@@ -30,20 +33,25 @@ class BranchApprovers(Collection[rules.Approver]):
 
     def _load(self) -> tuple[rules.Approver, ...]:
         if self._people is None:
-            roles: dict[int, set[str]] = defaultdict(set)
-            memberships = Staff.groups.through.objects.filter(
-                staff__branch_id=self.branch_id,
-                staff__is_active=True,
-                group__name__in=_APPROVER_ROLES,
-            ).values_list("staff_id", "group__name")
-            for staff_id, role in memberships:
-                roles[staff_id].add(role)
-            covers = covers_today(branch_id=self.branch_id)
-            self._people = tuple(
-                rules.Approver(pk=pk, roles=frozenset(held), covers=covers.get(pk, frozenset()))
-                for pk, held in sorted(roles.items())
+            self._people = remembered(
+                (APPROVERS, "people", self.branch_id, beijing_today()), self._read
             )
         return self._people
+
+    def _read(self) -> tuple[rules.Approver, ...]:
+        roles: dict[int, set[str]] = defaultdict(set)
+        memberships = Staff.groups.through.objects.filter(
+            staff__branch_id=self.branch_id,
+            staff__is_active=True,
+            group__name__in=_APPROVER_ROLES,
+        ).values_list("staff_id", "group__name")
+        for staff_id, role in memberships:
+            roles[staff_id].add(role)
+        covers = covers_today(branch_id=self.branch_id)
+        return tuple(
+            rules.Approver(pk=pk, roles=frozenset(held), covers=covers.get(pk, frozenset()))
+            for pk, held in sorted(roles.items())
+        )
 
     def __iter__(self) -> Iterator[rules.Approver]:
         return iter(self._load())
@@ -55,26 +63,30 @@ class BranchApprovers(Collection[rules.Approver]):
         return item in self._load()
 
 
-def covers_today(
-    *, branch_id: int, substitute_id: int | None = None
-) -> dict[int, frozenset[tuple[str, int]]]:
+def covers_today(*, branch_id: int) -> dict[int, frozenset[tuple[str, int]]]:
     """The steps each substitute takes today (a Beijing date, the range inclusive) and for
-    whom, from the substitutions in force."""
-    found = Substitution.objects.in_force_on(beijing_today()).filter(branch_id=branch_id)
-    if substitute_id is not None:
-        found = found.filter(substitute_id=substitute_id)
-    covers: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    for substitute, absent, steps in found.values_list("substitute_id", "absent_id", "steps"):
-        covers[substitute].update((step, absent) for step in steps)
-    return {pk: frozenset(held) for pk, held in covers.items()}
+    whom, from the substitutions in force; read once per page (kernel.memo)."""
+    today = beijing_today()
+
+    def read() -> dict[int, frozenset[tuple[str, int]]]:
+        found = Substitution.objects.in_force_on(today).filter(branch_id=branch_id)
+        covers: dict[int, set[tuple[str, int]]] = defaultdict(set)
+        for substitute, absent, steps in found.values_list("substitute_id", "absent_id", "steps"):
+            covers[substitute].update((step, absent) for step in steps)
+        return {pk: frozenset(held) for pk, held in covers.items()}
+
+    return remembered((APPROVERS, "covers", branch_id, today), read)
+
+
+def approvers_changed() -> None:
+    """A substitution named or cancelled: the rest of the page asks afresh."""
+    forget(APPROVERS)
 
 
 def approver_of(staff: Staff) -> rules.Approver:
     covers: frozenset[tuple[str, int]] = frozenset()
     if staff.branch_id is not None and staff.role_names & set(_APPROVER_ROLES):
-        covers = covers_today(branch_id=staff.branch_id, substitute_id=staff.pk).get(
-            staff.pk, frozenset()
-        )
+        covers = covers_today(branch_id=staff.branch_id).get(staff.pk, frozenset())
     return rules.Approver(
         pk=staff.pk, roles=staff.role_names, active=staff.is_active, covers=covers
     )

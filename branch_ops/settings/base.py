@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.norm.resolve.RulesMemoMiddleware",
+    "kernel.memo.PageMemoMiddleware",
     # A refusal no view answered (a bad page parameter, kernel.params) is a 4xx page.
     "kernel.web.RefusalMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.

@@ -17,7 +17,7 @@ from kernel.calendar import beijing_today
 from kernel.errors import Conflict, Forbidden, InvalidInput, InvalidState, require_same_branch
 
 from .. import approval_rules as rules
-from .. import permissions
+from .. import permissions, routing
 from ..models import ApprovalStep, Substitution
 from . import notices
 
@@ -123,6 +123,7 @@ def substitution_create(
         named_by=actor,
         reason=reason.strip()[:300],
     )
+    routing.approvers_changed()
     notices.substitution_notify(substitution=substitution, actor=actor)
     return substitution
 
@@ -144,5 +145,6 @@ def substitution_cancel(*, substitution: Substitution, actor: Staff) -> Substitu
     locked.cancelled_at = timezone.now()
     locked.cancelled_by = actor
     locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    routing.approvers_changed()
     notices.substitution_notify(substitution=locked, actor=actor)
     return locked
