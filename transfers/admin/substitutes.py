@@ -66,6 +66,9 @@ class SubstitutionAdmin(BranchScopedAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         user = acting_staff(request)
+        # The admin's sign-in page asks too, before anyone has signed in.
+        if not user.is_authenticated:
+            return False
         return user.is_superuser or permissions.sees_substitutes(user)
 
     def _nameable(self, request: HttpRequest) -> list[Staff]:
