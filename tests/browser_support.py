@@ -1,6 +1,7 @@
-"""What the phone-size browser walks share: Chromium in a 360×800 mobile emulation, the
-gestures of the counter's walk plus the check that a page does not scroll sideways, and the
-code an authenticator app would show. Elements by id and URL, never by text."""
+"""What the browser walks share: headless Debian Chromium at the counter's 1366×768 or in a
+360×800 phone's emulation, the counter's gestures (and, on a phone, the check that a page
+does not scroll sideways), and the code an authenticator app would show. Elements by id and
+URL, never by text."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.test_browser import CHROMEDRIVER, CHROMIUM, WAIT_SECONDS, Counter
+from tests.accounts.factories import STAFF_PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT_SECONDS = 15
 
 BROWSER_MARKS = [
     pytest.mark.browser,
@@ -28,9 +35,9 @@ PHONE = {"width": 360, "height": 800, "pixelRatio": 2.0}
 
 
 @contextmanager
-def phone_chromium() -> Iterator:
-    """Headless Chromium emulating a 360-wide Android phone, in a profile of its own that is
-    removed afterwards. The body of each walk's `phone` fixture."""
+def chromium(*, window: str | None = None, mobile: dict[str, Any] | None = None) -> Iterator:
+    """Headless Debian Chromium in a profile of its own, removed afterwards: a desktop window
+    ("1366,768") or a phone's emulation (`mobile`)."""
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -47,17 +54,12 @@ def phone_chromium() -> Iterator:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        *([f"--window-size={window}"] if window else []),
         f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
-    options.add_experimental_option(
-        "mobileEmulation",
-        {
-            "deviceMetrics": PHONE,
-            "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 "
-            "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
-        },
-    )
+    if mobile is not None:
+        options.add_experimental_option("mobileEmulation", mobile)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(WAIT_SECONDS)
     try:
@@ -65,6 +67,64 @@ def phone_chromium() -> Iterator:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextmanager
+def phone_chromium() -> Iterator:
+    """Chromium emulating a 360-wide Android phone: the body of each walk's `phone` fixture."""
+    with chromium(
+        mobile={
+            "deviceMetrics": PHONE,
+            "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 "
+            "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
+        }
+    ) as driver:
+        yield driver
+
+
+class Counter:
+    """The few gestures the walk needs, each waiting for the page it leads to."""
+
+    def __init__(self, driver, base_url):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver, self.base_url = driver, base_url
+        self.By, self.ec = By, ec
+        self.wait = WebDriverWait(driver, WAIT_SECONDS)
+
+    def css(self, selector):
+        return self.wait.until(self.ec.element_to_be_clickable((self.By.CSS_SELECTOR, selector)))
+
+    def open(self, path):
+        self.driver.get(self.base_url + path)
+        self.css("body")
+
+    def submit_by(self, selector):
+        """Click a submit button and wait until the next page has replaced this one."""
+        old_page = self.driver.find_element(self.By.TAG_NAME, "html")
+        self.css(selector).click()
+        self.wait.until(self.ec.staleness_of(old_page))
+        self.css("body")
+
+    def type(self, selector, text):
+        field = self.css(selector)
+        field.clear()
+        field.send_keys(text)
+
+    def state(self):
+        return self.css("#request-state").get_attribute("data-state")
+
+    def sign_in(self, person):
+        self.open("/login/")
+        self.type("#id_username", person.username)
+        self.type("#id_password", STAFF_PASSWORD)
+        self.submit_by(".login-wrap button[type=submit]")
+        assert self.driver.current_url == self.base_url + "/"
+
+    def sign_out(self):
+        self.submit_by("form[action='/logout/'] button")
 
 
 class Phone(Counter):

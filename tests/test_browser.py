@@ -4,108 +4,24 @@ custody transfer, from the search to the printed receipt, through the two approv
 It finds elements by id and URL, never by text, so it passes in either language."""
 
 import importlib
-import shutil
-import tempfile
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.apps import apps
 
 from accounts.services import roles_sync
-from tests.accounts.factories import STAFF_PASSWORD, TRADING_PASSWORD
+from tests.accounts.factories import TRADING_PASSWORD
+from tests.browser_support import BROWSER_MARKS, WAIT_SECONDS, Counter, chromium
 from tests.builders import make_branch
 from transfers.models import TransferRequest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, "
-        "/usr/bin/chromedriver): apt-get install chromium chromium-driver",
-    ),
-]
-
-WAIT_SECONDS = 15
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1366,768",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
+    with chromium(window="1366,768") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-class Counter:
-    """The few gestures the walk needs, each waiting for the page it leads to."""
-
-    def __init__(self, driver, base_url):
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        self.driver, self.base_url = driver, base_url
-        self.By, self.ec = By, ec
-        self.wait = WebDriverWait(driver, WAIT_SECONDS)
-
-    def css(self, selector):
-        return self.wait.until(self.ec.element_to_be_clickable((self.By.CSS_SELECTOR, selector)))
-
-    def open(self, path):
-        self.driver.get(self.base_url + path)
-        self.css("body")
-
-    def submit_by(self, selector):
-        """Click a submit button and wait until the next page has replaced this one."""
-        old_page = self.driver.find_element(self.By.TAG_NAME, "html")
-        self.css(selector).click()
-        self.wait.until(self.ec.staleness_of(old_page))
-        self.css("body")
-
-    def type(self, selector, text):
-        field = self.css(selector)
-        field.clear()
-        field.send_keys(text)
-
-    def state(self):
-        return self.css("#request-state").get_attribute("data-state")
-
-    def sign_in(self, person):
-        self.open("/login/")
-        self.type("#id_username", person.username)
-        self.type("#id_password", STAFF_PASSWORD)
-        self.submit_by(".login-wrap button[type=submit]")
-        assert self.driver.current_url == self.base_url + "/"
-
-    def sign_out(self):
-        self.submit_by("form[action='/logout/'] button")
 
 
 def test_an_ordinary_customers_shenzhen_transfer_from_search_to_printed_receipt(
