@@ -27,6 +27,7 @@ from .errors import Conflict, InvalidInput
 from .memo import forget, remembered
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+CALENDAR = "kernel.calendar"  # what kernel.memo keeps of the calendar tables for one page
 MARKET_CLOSE = dt.time(15, 0)
 
 
@@ -57,21 +58,18 @@ def close_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, MARKET_CLOSE, tzinfo=BEIJING)
 
 
-@dataclass(frozen=True)
-class _Tables:
-    years: dict[int, bool]  # year -> confirmed
-    holidays: frozenset[dt.date]
-
-
-def _tables() -> _Tables:
-    """The calendar tables, read once per page (kernel.memo); an edit of them within the page
-    is seen at once (the signals below forget them)."""
+def _years() -> dict[int, bool]:
+    """The calendar's years (year -> confirmed), read once per page (kernel.memo); an edit of
+    the calendar within the page is seen at once (the signals below forget it)."""
     return remembered(
-        ("kernel.calendar",),
-        lambda: _Tables(
-            years=dict(CalendarYear.objects.values_list("year", "confirmed")),
-            holidays=frozenset(ExchangeHoliday.objects.values_list("date", flat=True)),
-        ),
+        (CALENDAR, "years"), lambda: dict(CalendarYear.objects.values_list("year", "confirmed"))
+    )
+
+
+def _holidays() -> frozenset[dt.date]:
+    return remembered(
+        (CALENDAR, "holidays"),
+        lambda: frozenset(ExchangeHoliday.objects.values_list("date", flat=True)),
     )
 
 
@@ -80,16 +78,15 @@ def _tables() -> _Tables:
 @receiver(post_save, sender=ExchangeHoliday, dispatch_uid="kernel.calendar_memo.holiday_saved")
 @receiver(post_delete, sender=ExchangeHoliday, dispatch_uid="kernel.calendar_memo.holiday_deleted")
 def _calendar_changed(**kwargs: Any) -> None:
-    forget("kernel.calendar")
+    forget(CALENDAR)
 
 
 class TradingCalendar:
     """A snapshot of the calendar tables; load once per request or job, then ask freely."""
 
     def __init__(self) -> None:
-        tables = _tables()
-        self.known_years = set(tables.years)
-        self.holidays = set(tables.holidays)
+        self.known_years = set(_years())
+        self.holidays = set(_holidays())
 
     def _require_known(self, day: dt.date) -> None:
         if day.year not in self.known_years:
@@ -210,7 +207,7 @@ def calendar_outlook(*, today: dt.date | None = None) -> CalendarOutlook:
     """The last day of the unbroken run of confirmed years from today's; provisional years
     (the demo's stand-ins) do not count as confirmed."""
     today = today or beijing_today()
-    years = _tables().years
+    years = _years()
     year = today.year
     while years.get(year):
         year += 1
