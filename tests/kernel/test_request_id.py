@@ -40,6 +40,23 @@ class Records(logging.Handler):
         self.records.append(record)
 
 
+@pytest.fixture(autouse=True)
+def tasks_in_this_process():
+    """Tasks run here, as the test settings have them, whatever an earlier test of the
+    process left behind: Celery's worker machinery marks the whole process as one where
+    waiting on a result would block (celery._state), and eager mode may have been turned off."""
+    from celery import _state
+
+    from branch_ops.celery import app
+
+    eager, blocks = app.conf.task_always_eager, _state.task_join_will_block()
+    app.conf.task_always_eager = True
+    _state._set_task_join_will_block(False)
+    yield
+    app.conf.task_always_eager = eager
+    _state._set_task_join_will_block(blocks)
+
+
 @pytest.fixture
 def records():
     handler = Records()
