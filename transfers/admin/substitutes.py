@@ -26,7 +26,7 @@ from kernel.web import refusal
 
 from .. import permissions, services
 from ..models import Substitution
-from ..views.substitutes import SubstitutionForm
+from ..views.substitutes import SubstitutionForm, named_message
 
 
 @admin.register(Substitution)
@@ -116,31 +116,12 @@ class SubstitutionAdmin(BranchScopedAdmin):
         posted = request.POST if request.method == "POST" else None
         form = SubstitutionForm(posted, branch=branch, actor=actor)
         if posted is not None and form.is_valid():
-            data = form.cleaned_data
             try:
-                made = services.substitution_create(
-                    actor=actor,
-                    absent=data["absent"],
-                    substitute=data["substitute"],
-                    steps=data["steps"],
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    reason=data["reason"],
-                )
+                made = form.save()
             except ApplicationError as exc:
                 refusal(request, exc, form)
             else:
-                done = gettext("{substitute} takes {absent}'s approvals from {first} to {last}.")
-                self.message_user(
-                    request,
-                    done.format(
-                        substitute=made.substitute,
-                        absent=made.absent,
-                        first=made.starts_on,
-                        last=made.ends_on,
-                    ),
-                    messages.SUCCESS,
-                )
+                self.message_user(request, named_message(made), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:transfers_substitution_changelist"))
         context = {
             **self.admin_site.each_context(request),

@@ -50,6 +50,18 @@ class SubstitutionForm(forms.Form):
         self.fields["absent"].queryset = approvers.filter(pk__in=absent)  # type: ignore[attr-defined]
         self.fields["substitute"].queryset = approvers  # type: ignore[attr-defined]
         self.fields["absent"].initial = actor.pk
+        self.actor = actor
+
+    def save(self) -> Substitution:
+        """Name the substitute through the one service (its refusals raise); the page and the
+        admin both call this."""
+        return services.substitution_create(actor=self.actor, **self.cleaned_data)
+
+
+def named_message(made: Substitution) -> str:
+    return _("{substitute} takes {absent}'s approvals from {first} to {last}.").format(
+        substitute=made.substitute, absent=made.absent, first=made.starts_on, last=made.ends_on
+    )
 
 
 def _page(request: HttpRequest, user: Staff, form: SubstitutionForm) -> HttpResponse:
@@ -82,29 +94,12 @@ def substitutes(request: HttpRequest) -> HttpResponse:
         return _page(request, user, SubstitutionForm(branch=branch, actor=user))
     form = SubstitutionForm(request.POST, branch=branch, actor=user)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            made = services.substitution_create(
-                actor=user,
-                absent=data["absent"],
-                substitute=data["substitute"],
-                steps=data["steps"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                reason=data["reason"],
-            )
+            made = form.save()
         except ApplicationError as exc:
             refusal(request, exc, form)
         else:
-            messages.success(
-                request,
-                _("{substitute} takes {absent}'s approvals from {first} to {last}.").format(
-                    substitute=made.substitute,
-                    absent=made.absent,
-                    first=made.starts_on,
-                    last=made.ends_on,
-                ),
-            )
+            messages.success(request, named_message(made))
             return redirect("approval_substitutes")
     return _page(request, user, form)
 
