@@ -29,7 +29,7 @@ def lock_key():
 
 @pytest.fixture
 def beat_app():
-    app = Celery("beat-probe", broker=REDIS_URL)
+    app = Celery("beat-probe", broker=REDIS_URL, set_as_current=False)
     app.conf.update(beat_schedule={}, timezone="Asia/Shanghai")
     yield app
     app.close()

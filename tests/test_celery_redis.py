@@ -98,7 +98,7 @@ def client_app():
     app runs tasks eagerly unless the suite itself runs with REDIS_URL)."""
     from celery import Celery
 
-    app = Celery("probe", broker=REDIS_URL, backend=REDIS_URL)
+    app = Celery("probe", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     app.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
     yield app
     app.close()

@@ -106,7 +106,7 @@ def workers():
 def sender():
     from celery import Celery
 
-    app = Celery("sender", broker=REDIS_URL, backend=REDIS_URL)
+    app = Celery("sender", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     app.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
     yield app
     app.close()

@@ -44,17 +44,21 @@ class Records(logging.Handler):
 def tasks_in_this_process():
     """Tasks run here, as the test settings have them, whatever an earlier test of the
     process left behind: Celery's worker machinery marks the whole process as one where
-    waiting on a result would block (celery._state), and eager mode may have been turned off."""
+    waiting on a result would block (celery._state), eager mode may have been turned off, and
+    another app made the current one, which a shared task then resolves to."""
     from celery import _state
 
     from branch_ops.celery import app
 
+    current = _state.get_current_app()
     eager, blocks = app.conf.task_always_eager, _state.task_join_will_block()
+    app.set_current()
     app.conf.task_always_eager = True
     _state._set_task_join_will_block(False)
     yield
     app.conf.task_always_eager = eager
     _state._set_task_join_will_block(blocks)
+    current.set_current()
 
 
 @pytest.fixture
