@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -61,16 +61,31 @@ def close_of(day: dt.date) -> dt.datetime:
 def _years() -> dict[int, bool]:
     """The calendar's years (year -> confirmed), read once per page (kernel.memo); an edit of
     the calendar within the page is seen at once (the signals below forget it)."""
-    return remembered(
-        (CALENDAR, "years"), lambda: dict(CalendarYear.objects.values_list("year", "confirmed"))
-    )
+    return _tables()[0]
 
 
-def _holidays() -> frozenset[dt.date]:
-    return remembered(
-        (CALENDAR, "holidays"),
-        lambda: frozenset(ExchangeHoliday.objects.values_list("date", flat=True)),
+def _tables() -> tuple[dict[int, bool], frozenset[dt.date]]:
+    """Both tables in one statement: a few hundred small rows, and most pages need both."""
+    return remembered((CALENDAR, "tables"), _read_tables)
+
+
+def _read_tables() -> tuple[dict[int, bool], frozenset[dt.date]]:
+    q = connection.ops.quote_name
+    years_table, holidays_table = CalendarYear._meta.db_table, ExchangeHoliday._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('year')}, {q('confirmed')}, CAST(NULL AS DATE) FROM {q(years_table)} "
+            f"UNION ALL SELECT NULL, NULL, {q('date')} FROM {q(holidays_table)}"
+        )
+        rows = cursor.fetchall()
+    years = {year: bool(confirmed) for year, confirmed, _day in rows if year is not None}
+    # SQLite answers a date in plain SQL as its ISO text.
+    holidays = frozenset(
+        day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        for year, _confirmed, day in rows
+        if year is None
     )
+    return years, holidays
 
 
 @receiver(post_save, sender=CalendarYear, dispatch_uid="kernel.calendar_memo.year_saved")
@@ -85,8 +100,9 @@ class TradingCalendar:
     """A snapshot of the calendar tables; load once per request or job, then ask freely."""
 
     def __init__(self) -> None:
-        self.known_years = set(_years())
-        self.holidays = set(_holidays())
+        years, holidays = _tables()
+        self.known_years = set(years)
+        self.holidays = set(holidays)
 
     def _require_known(self, day: dt.date) -> None:
         if day.year not in self.known_years:

@@ -18,7 +18,7 @@ def test_within_a_page_the_calendar_is_read_once(db):
         first = TradingCalendar()
         TradingCalendar()
         calendar_outlook(today=WEDNESDAY)
-    assert len(queries) == 2  # the years and the holidays, once
+    assert len(queries) == 1  # the years and the holidays, together, once
     assert first.is_trading_day(WEDNESDAY)
 
 
@@ -26,7 +26,7 @@ def test_outside_a_page_each_calendar_reads_the_tables_afresh(db):
     with CaptureQueriesContext(connection) as queries:
         TradingCalendar()
         TradingCalendar()
-    assert len(queries) == 4
+    assert len(queries) == 2
 
 
 def test_a_holiday_entered_within_the_page_is_seen_by_the_next_calendar(db):
