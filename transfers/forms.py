@@ -3,6 +3,7 @@ required when, who may do what) stay in the services, which name what is wrong."
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -118,6 +119,13 @@ class ReasonForm(forms.Form):
         active = ChurnReason.objects.filter(active=True)
         self.fields["primary_reason"].queryset = active  # type: ignore[attr-defined]
         self.fields["other_reasons"].queryset = active  # type: ignore[attr-defined]
+        # Both lists offer the same reasons: read once when the form is first drawn (a page
+        # that does not draw it reads nothing), not once a list. Validation still looks the
+        # chosen ones up in `active`.
+        reasons = functools.cache(lambda: [(r.pk, str(r)) for r in active])
+        empty = self.fields["primary_reason"].empty_label  # type: ignore[attr-defined]
+        self.fields["primary_reason"].choices = lambda: [("", empty), *reasons()]  # type: ignore[attr-defined]
+        self.fields["other_reasons"].choices = reasons  # type: ignore[attr-defined]
 
 
 class CommentForm(forms.Form):
@@ -157,9 +165,12 @@ class PhoneApprovalForm(forms.Form):
 
     def __init__(self, *args, branch: Branch, exclude: Staff, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["approver"].queryset = staff_with_roles(  # type: ignore[attr-defined]
-            branch, *APPROVER_ROLES
-        ).exclude(pk=exclude.pk)
+        # Each choice is labelled with the person's roles: read with them, not one by one.
+        self.fields["approver"].queryset = (  # type: ignore[attr-defined]
+            staff_with_roles(branch, *APPROVER_ROLES)
+            .exclude(pk=exclude.pk)
+            .prefetch_related("groups")
+        )
 
 
 class SendBackForm(forms.Form):

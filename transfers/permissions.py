@@ -16,7 +16,7 @@ from kernel import workflow
 from . import approval_rules as rules
 from . import routing
 from .models import LEFT_STATES, Approval, ApprovalMode, TransferRequest, TransferState
-from .models.requests import MAX_PASSWORD_UNLOCKS, password_unlocks
+from .models.requests import MAX_PASSWORD_UNLOCKS, password_unlocks, prefetched_trail
 
 S = TransferState
 
@@ -48,9 +48,11 @@ def unlocks_password_of(actor: Staff, request: TransferRequest) -> bool:
 def typed_wrong_passwords(actor: Staff, request: TransferRequest) -> bool:
     """This person was at the keypad for a wrong try on this request: they never lift the
     lock their own tries caused."""
-    return request.audit_entries.filter(
-        actor_id=actor.pk, action__in=("password_wrong", "lock_password")
-    ).exists()
+    typed = ("password_wrong", "lock_password")
+    trail = prefetched_trail(request)
+    if trail is not None:
+        return any(e.actor_id == actor.pk and e.action in typed for e in trail)
+    return request.audit_entries.filter(actor_id=actor.pk, action__in=typed).exists()
 
 
 def may_unlock_password(actor: Staff, request: TransferRequest) -> bool:

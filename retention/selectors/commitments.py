@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Customer, Staff
 from kernel.calendar import beijing_today
+from kernel.memo import remembered
 from transfers.models import TransferRequest, TransferState
 
 from ..models import (
@@ -25,6 +28,8 @@ from ..models import (
 )
 
 RISK_BADGE_DAYS = 7
+# What kernel.memo keeps of a customer's badges for one page.
+BADGES = "retention.badges"
 
 
 def overdue_commitments(*, branch_id: int, today: dt.date) -> QuerySet[Commitment]:
@@ -60,63 +65,83 @@ def contact_tasks_for(*, user: Staff) -> QuerySet[RetentionContactTask]:
 
 
 def retention_badges_for(customers: Iterable[Customer]) -> dict[int, list[str]]:
-    """Badges for many customers at once, in a fixed number of queries: a deferred request,
-    open and overdue promises, open complaints, a recent at-risk flag."""
+    """Badges for many customers at once, in one query: a deferred request, open and overdue
+    promises, open complaints, a recent at-risk flag."""
     ids = [c.pk for c in customers]
+    if not ids:
+        return {}
     today = beijing_today()
-    badges: dict[int, list[str]] = defaultdict(list)
-    deferred = dict(
-        TransferRequest.objects.filter(
-            customer_id__in=ids, state=TransferState.DEFERRED
-        ).values_list("customer_id", "follow_up_on")
-    )
-    promises = {
-        row["customer_id"]: row
-        for row in Commitment.objects.filter(customer_id__in=ids, status=CommitmentStatus.OPEN)
-        .values("customer_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    }
-    complaints = dict(
-        Complaint.objects.filter(customer_id__in=ids, status=ComplaintStatus.OPEN)
-        .values("customer_id")
-        .annotate(n=Count("pk"))
-        .values_list("customer_id", "n")
-    )
-    at_risk = dict(
-        AtRiskFlag.objects.filter(
-            customer_id__in=ids, business_date__gt=today - dt.timedelta(days=RISK_BADGE_DAYS)
+    open_promises = Commitment.objects.filter(customer=OuterRef("pk"), status=CommitmentStatus.OPEN)
+    deferred = TransferRequest.objects.filter(
+        customer=OuterRef("pk"), state=TransferState.DEFERRED
+    ).order_by("-created_at")
+    signals = {
+        row["pk"]: row
+        for row in Customer.objects.filter(pk__in=ids)
+        .annotate(
+            badge_deferred=Exists(deferred),
+            badge_follow_up_on=Subquery(deferred.values("follow_up_on")[:1]),
+            badge_promises=_count(open_promises),
+            badge_overdue=_count(open_promises.filter(due_on__lt=today)),
+            badge_complaints=_count(
+                Complaint.objects.filter(customer=OuterRef("pk"), status=ComplaintStatus.OPEN)
+            ),
+            badge_at_risk=Exists(
+                AtRiskFlag.objects.filter(
+                    customer=OuterRef("pk"),
+                    business_date__gt=today - dt.timedelta(days=RISK_BADGE_DAYS),
+                )
+            ),
         )
-        .values("customer_id")
-        .annotate(last=Max("business_date"))
-        .values_list("customer_id", "last")
-    )
+        .values(
+            "pk",
+            "badge_deferred",
+            "badge_follow_up_on",
+            "badge_promises",
+            "badge_overdue",
+            "badge_complaints",
+            "badge_at_risk",
+        )
+    }
+    badges: dict[int, list[str]] = defaultdict(list)
     for pk in ids:
-        if pk in deferred:
-            follow_up = deferred[pk]
+        row = signals.get(pk)
+        if row is None:
+            continue
+        if row["badge_deferred"]:
+            follow_up = row["badge_follow_up_on"]
             badges[pk].append(
                 _("deferred, follow up {date}").format(date=follow_up.isoformat())
                 if follow_up
                 else _("deferred")
             )
-        if pk in promises:
-            n, late = promises[pk]["open"], promises[pk]["overdue"]
+        if n := row["badge_promises"]:
             badges[pk].append(
                 ngettext("%(n)d open commitment", "%(n)d open commitments", n) % {"n": n}
             )
-            if late:
+            if late := row["badge_overdue"]:
                 badges[pk].append(ngettext("%(n)d overdue", "%(n)d overdue", late) % {"n": late})
-        if pk in complaints:
-            n = complaints[pk]
+        if n := row["badge_complaints"]:
             badges[pk].append(
                 ngettext("%(n)d open complaint", "%(n)d open complaints", n) % {"n": n}
             )
-        if pk in at_risk:
+        if row["badge_at_risk"]:
             badges[pk].append(_("at risk"))
     return {pk: badges.get(pk, []) for pk in ids}
 
 
 def customer_retention_badges(customer: Customer) -> list[str]:
     """e.g. ["deferred, follow up 2026-12-09", "2 open commitments"] — for any page that
-    shows the customer (issue: a customer who deferred and has open commitments is shown
-    as such everywhere)."""
-    return retention_badges_for([customer])[customer.pk]
+    shows the customer: a customer who deferred and has open promises is shown as such
+    everywhere. Read once per page however many parts of it show them (kernel.memo; a page
+    that records a promise redirects, so the page after it reads afresh)."""
+    return remembered(
+        (BADGES, customer.pk, beijing_today()),
+        lambda: retention_badges_for([customer])[customer.pk],
+    )
+
+
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many of these rows there are, as a subquery of the outer customer."""
+    counted = rows.order_by().values("customer_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

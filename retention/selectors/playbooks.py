@@ -33,13 +33,20 @@ def playbook_current(*, reason: ChurnReason, branch: Branch | None) -> Playbook 
     """The branch's latest version of the reason's playbook, or the firm's when the branch
     has not published its own — or when the firm has since added a step the branch's
     version lacks (Art. 35: a branch adds, never leaves out; it publishes again)."""
-    playbooks = Playbook.objects.filter(reason=reason).select_related("reason")
-    playbooks = playbooks.prefetch_related("steps").order_by("-version")
-    firm = playbooks.filter(branch__isnull=True).first()
+    # The firm's and the branch's latest versions in one read, the steps of both with them.
+    versions = Playbook.objects.filter(reason=reason).order_by("-version").values("version")
+    latest = Q(branch__isnull=True, version=Subquery(versions.filter(branch__isnull=True)[:1]))
     if branch is not None:
-        own = playbooks.filter(branch=branch).first()
-        if own is not None and (firm is None or _keeps(own, firm)):
-            return own
+        latest |= Q(branch=branch, version=Subquery(versions.filter(branch=branch)[:1]))
+    found = list(
+        Playbook.objects.filter(latest, reason=reason)
+        .select_related("reason")
+        .prefetch_related("steps")
+    )
+    firm = next((p for p in found if p.branch_id is None), None)
+    own = next((p for p in found if p.branch_id is not None), None)
+    if own is not None and (firm is None or _keeps(own, firm)):
+        return own
     return firm
 
 
@@ -67,7 +74,8 @@ def playbook_panel_context(req: TransferRequest) -> dict[str, Any]:
     if req.primary_reason_id is not None:
         assert req.primary_reason is not None
         playbook = playbook_current(reason=req.primary_reason, branch=req.branch)
-        for reason in req.other_reasons.exclude(pk=req.primary_reason_id):
+        # From what the request page prefetched, not a query of its own.
+        for reason in [r for r in req.other_reasons.all() if r.pk != req.primary_reason_id]:
             other = playbook_current(reason=reason, branch=req.branch)
             if other is not None:
                 others.append(other)

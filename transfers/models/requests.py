@@ -123,8 +123,17 @@ _password_confirmed = Condition(
 
 
 def password_unlocks(req: Any) -> int:
-    """How often this request has been unlocked after wrong passwords (its trail counts)."""
+    """How often this request has been unlocked after wrong passwords (its trail counts;
+    the one the request page prefetched, else the database's)."""
+    trail = prefetched_trail(req)
+    if trail is not None:
+        return sum(1 for entry in trail if entry.action == "unlock_password")
     return int(req.audit_entries.filter(action="unlock_password").count())
+
+
+def prefetched_trail(req: Any) -> Any:
+    """The request's audit trail when a page read it with the request, else None."""
+    return getattr(req, "_prefetched_objects_cache", {}).get("audit_entries")
 
 
 _unlocks_left = Condition(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -19,14 +20,16 @@ def require_reader(user: Staff) -> None:
         raise PermissionDenied
 
 
-def branch_request(request: HttpRequest, pk: int) -> TransferRequest:
-    """A request of the user's own branch; another branch's is a 404."""
+def branch_request(
+    request: HttpRequest, pk: int, *, queryset: QuerySet[TransferRequest] | None = None
+) -> TransferRequest:
+    """A request of the user's own branch; another branch's is a 404. `queryset`: what to
+    load with it (already limited to the branch), when the page needs more."""
     user = acting_staff(request)
-    req = get_object_or_404(
-        TransferRequest.objects.for_branch(user.branch).select_related(
+    if queryset is None:
+        queryset = TransferRequest.objects.for_branch(user.branch).select_related(
             "customer", "customer__branch", "branch"
-        ),
-        pk=pk,
-    )
+        )
+    req = get_object_or_404(queryset, pk=pk)
     require_reader(user)
     return req

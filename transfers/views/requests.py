@@ -50,11 +50,15 @@ from ._common import branch_request, require_reader
 S = TransferState
 
 
-def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> dict[str, Any]:
+def detail_context(
+    request: HttpRequest, req: TransferRequest, *, loaded: bool = False, **forms: Any
+) -> dict[str, Any]:
     """Everything the request page shows. A failed action passes its bound form in `forms`
-    so what the clerk entered (e.g. the ticks) stays on the page."""
+    so what the clerk entered (e.g. the ticks) stays on the page; its request is read again,
+    as the failure left it. `loaded`: req comes from request_detail_queryset already."""
     user = acting_staff(request)
-    req = selectors.request_detail_queryset(user.branch_id).get(pk=req.pk)
+    if not loaded:
+        req = selectors.request_detail_queryset(user.branch_id).get(pk=req.pk)
     days_left = selectors.trading_days_left(req, today=beijing_today(), calendar=TradingCalendar())
     kinds = required_documents(customer_kind=req.customer.kind, by_agent=req.by_agent)
     checked = {c.kind: c for c in req.document_checks.all()}
@@ -116,19 +120,25 @@ def detail_context(request: HttpRequest, req: TransferRequest, **forms: Any) -> 
 
 
 def render_detail(
-    request: HttpRequest, req: TransferRequest, *, status: int = 200, **forms: Any
+    request: HttpRequest,
+    req: TransferRequest,
+    *,
+    status: int = 200,
+    loaded: bool = False,
+    **forms: Any,
 ) -> HttpResponse:
     return render(
         request,
         "transfers/request_detail.html",
-        detail_context(request, req, **forms),
+        detail_context(request, req, loaded=loaded, **forms),
         status=status,
     )
 
 
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, branch_request(request, pk))
+    detail = selectors.request_detail_queryset(acting_staff(request).branch_id)
+    return render_detail(request, branch_request(request, pk, queryset=detail), loaded=True)
 
 
 @login_required
