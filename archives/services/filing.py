@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, cast
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -28,7 +33,7 @@ from transfers.models import (
     TransferState,
 )
 
-from .. import permissions
+from .. import conf, permissions
 from ..errors import ArchiveErrorCode
 from ..models import (
     SCAN_KINDS,
@@ -43,6 +48,9 @@ from ..models import (
 from . import copies, storage
 from ._common import apply_transition, archivist_only, event, require
 from .numbering import archive_number_next, retention_until_for
+
+if TYPE_CHECKING:
+    from kernel import pdf
 
 logger = logging.getLogger(__name__)
 
@@ -432,30 +440,31 @@ def _hands_over_papers(action: str, outcome: str) -> bool:
     return outcome in LEFT_STATES and action != AuditAction.CLOSE_ACCOUNT
 
 
-def _generated_documents(
-    req: TransferRequest, outcome: str, action: str
-) -> list[tuple[str, bytes]]:
-    from transfers.pdf import business_form_pdf, receipt_pdf
+def _papers(req: TransferRequest, outcome: str, action: str) -> list[tuple[str, pdf.Paper]]:
+    """What is printed for one ending, as plain data read here, to be drawn anywhere."""
+    from transfers.pdf import business_form_paper, receipt_paper
 
     clerk = cast(Staff, _FilingClerk())
-    documents = [(DocumentKind.BUSINESS_FORM.value, business_form_pdf(req, printed_by=clerk))]
-    papers = _hands_over_papers(action, outcome)
-    if papers and req.receipt_number:
-        documents.append((DocumentKind.RECEIPT.value, receipt_pdf(req, printed_by=clerk)))
-    memo = _memo_pdf(req) if papers or outcome == TransferState.DEFERRED else None
+    papers = [(DocumentKind.BUSINESS_FORM.value, business_form_paper(req, printed_by=clerk))]
+    hands_over = _hands_over_papers(action, outcome)
+    if hands_over and req.receipt_number:
+        papers.append((DocumentKind.RECEIPT.value, receipt_paper(req, printed_by=clerk)))
+    memo = _memo_paper(req) if hands_over or outcome == TransferState.DEFERRED else None
     if memo is not None:
-        documents.append((DocumentKind.MEMO.value, memo))
-    return documents
+        papers.append((DocumentKind.MEMO.value, memo))
+    return papers
 
 
-def _memo_pdf(req: TransferRequest) -> bytes | None:
+def _memo_paper(req: TransferRequest) -> pdf.Paper | None:
     """Art. 30: the work memo of a customer who left or deferred, once the retention app has
     written one for this request."""
-    from retention.models import WorkMemo
-    from retention.pdf import memo_pdf
+    from retention.pdf import memo_paper
 
-    memo = WorkMemo.objects.filter(request=req).first()
-    return memo_pdf(memo) if memo is not None else None
+    try:
+        memo = req.work_memo  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+    return memo_paper(memo)
 
 
 def _close_relationship(customer: Customer, ended_on: dt.date) -> int:
@@ -479,11 +488,15 @@ class _AlreadyFiled(Exception):
     pass
 
 
-def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> ArchiveRecord | None:
-    """Files one ending of one request with its papers; None when it was filed already."""
-    req = TransferRequest.objects.select_related("customer", "branch", "completed_by").get(
-        pk=entry.request_id
-    )
+def _file_ending(
+    entry: TransferAuditEntry,
+    *,
+    req: TransferRequest,
+    files: list[tuple[str, bytes]],
+    business_date: dt.date,
+) -> ArchiveRecord | None:
+    """Files one ending of one request with its papers' files; None when it was filed
+    already. Nothing of it is written unless all of it is."""
     outcome = ENDING_ACTIONS[entry.action]
     # The PDFs are made and stored before any row is locked, so the number counter is locked
     # only for the few inserts that follow; a rollback, here or of the job around it, removes
@@ -497,7 +510,7 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
                         data=data, content_type=storage.PDF, folder=_folder(req.branch)
                     ),
                 )
-                for kind, data in _generated_documents(req, outcome, entry.action)
+                for kind, data in files
             ]
             TransferRequest.objects.select_for_update(of=("self",)).get(pk=req.pk)
             if ArchiveRecord.objects.filter(ending_entry=entry).exists():
@@ -512,12 +525,10 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
                 .first()
             )
             if record is None:
-                record = ArchiveRecord(
-                    branch_id=req.branch_id,
-                    customer_id=req.customer_id,
-                    transfer_request=req,
-                    category=Category.TRANSACTION,
-                )
+                record = ArchiveRecord(transfer_request=req, category=Category.TRANSACTION)
+            # The request's own customer and branch, read with it: numbering and the
+            # retention date ask for both.
+            record.branch, record.customer = req.branch, req.customer
             ended_on = entry.at.astimezone(BEIJING).date()
             # The originals the clerk kept (Art. 13) make it a paper record; the rest exist
             # only as the generated PDFs and uploaded scans.
@@ -568,9 +579,60 @@ def day_endings(*, branch: Branch, business_date: dt.date, calendar: TradingCale
     )
 
 
-def archive_file_day(*, branch: Branch, business_date: dt.date) -> dict[str, int]:
+# What the filing reads of a request to print its papers, for a batch of requests at once.
+_PAPERS_RELATED = (
+    "customer",
+    "branch",
+    "created_by",
+    "completed_by",
+    "primary_reason",
+    "appointment__host",
+    # Art. 30: the work memo, where the retention app wrote one, with what it prints.
+    "work_memo__branch",
+    "work_memo__customer",
+    "work_memo__account_manager",
+)
+_PAPERS_PREFETCHED = (
+    "approvals__approver",
+    "approvals__on_behalf_of",
+    "other_reasons",
+)
+# Endings whose requests are read, and whose papers are printed, together.
+_BATCH = 50
+
+
+@dataclass
+class _Drawing:
+    """One ending whose papers are being drawn: their kinds, in order, and the files to be."""
+
+    entry: TransferAuditEntry
+    req: TransferRequest
+    kinds: list[str]
+    files: Future[list[bytes]]
+
+
+def _requests_of(entries: list[TransferAuditEntry]) -> dict[int, TransferRequest]:
+    return (
+        TransferRequest.objects.select_related(*_PAPERS_RELATED)
+        .prefetch_related(*_PAPERS_PREFETCHED)
+        .in_bulk([e.request_id for e in entries])
+    )
+
+
+def archive_file_day(
+    *,
+    branch: Branch,
+    business_date: dt.date,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> dict[str, int]:
     """Art. 15: after the close, every request that ended that trading day is filed with its
-    papers. Runs again safely for any date: what is filed stays filed, once."""
+    papers. Runs again safely for any date: what is filed stays filed, once. The papers are
+    read here and drawn by the paper press (press.py), in other processes when it has
+    several; each ending is then filed here, in order, on its own."""
+    from kernel import pdf
+
+    from . import press
+
     calendar = TradingCalendar()
     if beijing_now() < close_of(business_date):
         raise InvalidInput(
@@ -588,22 +650,54 @@ def archive_file_day(*, branch: Branch, business_date: dt.date) -> dict[str, int
             "ending_entry_id", flat=True
         )
     )
-    failures = []
-    for entry in entries:
-        counts["ended"] += 1
-        if entry.pk in filed_before:
-            counts["already_filed"] += 1
-            continue
+    to_file = [entry for entry in entries if entry.pk not in filed_before]
+    counts["ended"], counts["already_filed"] = len(entries), len(filed_before)
+    failures: list[int] = []
+
+    def failed(entry: TransferAuditEntry) -> None:
+        # One request's papers must not hold back the rest of the day; a re-run files it
+        # once the cause is fixed.
+        logger.exception("filing request %s (entry %s) failed", entry.request_id, entry.pk)
+        counts["failed"] += 1
+        failures.append(entry.request_id)
+
+    def file(drawing: _Drawing) -> None:
         try:
-            record = _file_ending(entry, business_date=business_date)
+            record = _file_ending(
+                drawing.entry,
+                req=drawing.req,
+                files=list(zip(drawing.kinds, drawing.files.result(), strict=True)),
+                business_date=business_date,
+            )
         except Exception:
-            # One request's papers must not hold back the rest of the day; a re-run files it
-            # once the cause is fixed.
-            logger.exception("filing request %s (entry %s) failed", entry.request_id, entry.pk)
-            counts["failed"] += 1
-            failures.append(entry.request_id)
-            continue
+            failed(drawing.entry)
+            return
         counts["filed" if record is not None else "already_filed"] += 1
+
+    # The parent reads the next batch while the workers draw the last one; no more than two
+    # batches' files are held at once, whatever the day's volume.
+    drawing: deque[_Drawing] = deque()
+    with press.paper_press(workers=conf.filing_workers(), papers=len(to_file)) as drawer:
+        for start in range(0, len(to_file), _BATCH):
+            batch = to_file[start : start + _BATCH]
+            requests = _requests_of(batch)
+            for entry in batch:
+                req = requests[entry.request_id]
+                try:
+                    papers = _papers(req, ENDING_ACTIONS[entry.action], entry.action)
+                except Exception:
+                    failed(entry)
+                    continue
+                files = drawer.submit(pdf.papers_render, [paper for _kind, paper in papers])
+                drawing.append(_Drawing(entry, req, [kind for kind, _paper in papers], files))
+            while len(drawing) > _BATCH:
+                file(drawing.popleft())
+            if progress:
+                progress(sum(counts.values()) - counts["ended"], len(entries))
+        while drawing:
+            file(drawing.popleft())
+    if progress:
+        progress(len(entries), len(entries))
     if failures:
         _report_failures(branch=branch, business_date=business_date, request_ids=failures)
     return counts
