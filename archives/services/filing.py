@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,8 +98,29 @@ def customer_relationship_end(customer: Customer) -> dt.date | None:
     return closed_at.astimezone(BEIJING).date() if closed_at else None
 
 
-def _relationship_end(customer: Customer, stated: dt.date | None) -> dt.date | None:
-    known = customer_relationship_end(customer)
+def customers_relationship_ends(customer_ids: Iterable[int]) -> dict[int, dt.date]:
+    """customer_relationship_end for many customers at once: those whose account was closed."""
+    closures = (
+        TransferRequest.objects.filter(
+            customer_id__in=list(customer_ids),
+            state=TransferState.COMPLETED,
+            wants_closure=True,
+        )
+        .values("customer_id")
+        .annotate(last=Max("ended_at"))
+    )
+    return {row["customer_id"]: row["last"].astimezone(BEIJING).date() for row in closures}
+
+
+def _relationship_end(
+    customer: Customer,
+    stated: dt.date | None,
+    *,
+    known_ends: Mapping[int, dt.date] | None = None,
+) -> dt.date | None:
+    known = (
+        customer_relationship_end(customer) if known_ends is None else known_ends.get(customer.pk)
+    )
     # Never shorten: the later of what the archivist states and what the system knows.
     candidates = [d for d in (stated, known) if d is not None]
     return max(candidates) if candidates else None
@@ -340,12 +362,16 @@ def _number_and_file(
     actor: Staff | None,
     business_date: dt.date,
     client_ip: str | None = None,
+    known_ends: Mapping[int, dt.date] | None = None,
 ) -> ArchiveRecord:
     """The last step of every filing, inside its transaction: the number (the counter row is
     locked here, as late as possible), the retention date, and the record turns read-only
     through its transition, which writes the one "filed" event. No actor: the nightly
-    filing, which files a request's papers after its own checks."""
-    record.relationship_ended_on = _relationship_end(record.customer, record.relationship_ended_on)
+    filing, which files a request's papers after its own checks, and says which of its
+    customers' accounts were closed (`known_ends`), read for a batch at once."""
+    record.relationship_ended_on = _relationship_end(
+        record.customer, record.relationship_ended_on, known_ends=known_ends
+    )
     record.retention_until = retention_until_for(
         category=record.category, relationship_ended_on=record.relationship_ended_on
     )
@@ -494,6 +520,7 @@ def _file_ending(
     req: TransferRequest,
     files: list[tuple[str, bytes]],
     business_date: dt.date,
+    known_ends: Mapping[int, dt.date] | None = None,
 ) -> ArchiveRecord | None:
     """Files one ending of one request with its papers' files; None when it was filed
     already. Nothing of it is written unless all of it is."""
@@ -513,17 +540,17 @@ def _file_ending(
                 for kind, data in files
             ]
             TransferRequest.objects.select_for_update(of=("self",)).get(pk=req.pk)
-            if ArchiveRecord.objects.filter(ending_entry=entry).exists():
-                raise _AlreadyFiled
-            record = (
+            # Under the request's lock: this ending's record, if an earlier run filed it, and
+            # the draft its scans wait in, in one reading.
+            records = list(
                 ArchiveRecord.objects.select_for_update(of=("self",))
-                .filter(
-                    transfer_request=req,
-                    category=Category.TRANSACTION,
-                    status=RecordStatus.DRAFT,
-                )
-                .first()
+                .filter(transfer_request=req, category=Category.TRANSACTION)
+                .filter(Q(ending_entry=entry) | Q(status=RecordStatus.DRAFT))
+                .order_by("pk")
             )
+            if any(r.ending_entry_id == entry.pk for r in records):
+                raise _AlreadyFiled
+            record = next((r for r in records if r.status == RecordStatus.DRAFT), None)
             if record is None:
                 record = ArchiveRecord(transfer_request=req, category=Category.TRANSACTION)
             # The request's own customer and branch, read with it: numbering and the
@@ -556,7 +583,7 @@ def _file_ending(
                     sha256=file.sha256,
                     generated=True,
                 )
-            _number_and_file(record, actor=None, business_date=business_date)
+            _number_and_file(record, actor=None, business_date=business_date, known_ends=known_ends)
             if record.relationship_ended_on is not None:
                 _close_relationship(req.customer, record.relationship_ended_on)
     except (_AlreadyFiled, IntegrityError):
@@ -609,6 +636,7 @@ class _Drawing:
     req: TransferRequest
     kinds: list[str]
     files: Future[list[bytes]]
+    known_ends: Mapping[int, dt.date]
 
 
 def _requests_of(entries: list[TransferAuditEntry]) -> dict[int, TransferRequest]:
@@ -668,6 +696,7 @@ def archive_file_day(
                 req=drawing.req,
                 files=list(zip(drawing.kinds, drawing.files.result(), strict=True)),
                 business_date=business_date,
+                known_ends=drawing.known_ends,
             )
         except Exception:
             failed(drawing.entry)
@@ -681,6 +710,7 @@ def archive_file_day(
         for start in range(0, len(to_file), _BATCH):
             batch = to_file[start : start + _BATCH]
             requests = _requests_of(batch)
+            known_ends = customers_relationship_ends(r.customer_id for r in requests.values())
             for entry in batch:
                 req = requests[entry.request_id]
                 try:
@@ -689,11 +719,13 @@ def archive_file_day(
                     failed(entry)
                     continue
                 files = drawer.submit(pdf.papers_render, [paper for _kind, paper in papers])
-                drawing.append(_Drawing(entry, req, [kind for kind, _paper in papers], files))
+                kinds = [kind for kind, _paper in papers]
+                drawing.append(_Drawing(entry, req, kinds, files, known_ends))
             while len(drawing) > _BATCH:
                 file(drawing.popleft())
             if progress:
-                progress(sum(counts.values()) - counts["ended"], len(entries))
+                done = counts["filed"] + counts["already_filed"] + counts["failed"]
+                progress(done, len(entries))
         while drawing:
             file(drawing.popleft())
     if progress:
