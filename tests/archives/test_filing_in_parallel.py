@@ -3,11 +3,13 @@ the job's own process, each ending filed once however often the night runs, and 
 that cannot be drawn leaves its request unfiled, whole, for the next run."""
 
 import io
+import os
 
 import pytest
 from pypdf import PdfReader
 
 import transfers.pdf
+from archives import conf
 from archives.models import ArchiveDocument, ArchiveRecord, DocumentKind, RecordStatus
 from archives.services import archive_file_day, filing
 from kernel import pdf
@@ -65,7 +67,9 @@ def test_papers_drawn_in_worker_processes_read_as_the_ones_drawn_here(arch, froz
 
 
 @pytest.mark.parametrize("workers", [HERE, IN_WORKERS])
-def test_each_ending_is_filed_once_however_often_the_night_runs(arch, frozen_now, settings, workers):
+def test_each_ending_is_filed_once_however_often_the_night_runs(
+    arch, frozen_now, settings, workers
+):
     a_day_of_endings(arch)
     frozen_now.move_to(AFTER_CLOSE)
     settings.ARCHIVES_FILING_WORKERS = workers
@@ -133,3 +137,11 @@ def test_the_night_reports_how_far_it_has_come(arch, frozen_now):
 
     assert reported[-1] == (5, 5)
     assert [done for done, _total in reported] == sorted(done for done, _total in reported)
+
+
+def test_the_papers_are_drawn_by_one_process_per_cpu_unless_the_settings_say(settings, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 6)
+    del settings.ARCHIVES_FILING_WORKERS
+    assert conf.filing_workers() == 6
+    settings.ARCHIVES_FILING_WORKERS = 3
+    assert conf.filing_workers() == 3
