@@ -4,6 +4,9 @@ shipped by a PyPI package and subset into each file) so it prints the same on an
 from __future__ import annotations
 
 import io
+import os
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -235,3 +238,17 @@ def paper_render(paper: Paper) -> bytes:
 def papers_render(papers: Sequence[Paper]) -> list[bytes]:
     """The files of several papers, in order: what a worker process is handed at a time."""
     return [paper_render(p) for p in papers]
+
+
+def drawer_ready(parent_pid: int) -> None:
+    """Starts a process that draws papers for another (archives' nightly filing): the font
+    read once, and the process ends itself once `parent_pid` is gone, so a parent killed
+    outright (a Celery task past its hard time limit) leaves no drawer waiting forever."""
+    register_font()
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -15,6 +15,7 @@ connection in the middle of its transaction, and a spawned one imports only the 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -26,8 +27,7 @@ T = TypeVar("T")
 
 
 class _HereAndNow(Executor):
-    """An executor that runs what it is given at once, in this process: one worker, or a
-    process that may not start others (a daemonic one)."""
+    """An executor that runs what it is given at once, in this process."""
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         future: Future[T] = Future()
@@ -39,16 +39,38 @@ class _HereAndNow(Executor):
 
 
 @contextmanager
+def _children_allowed() -> Iterator[None]:
+    """A Celery worker's pool process, where the scheduled jobs run, is daemonic, and
+    multiprocessing refuses a daemonic process children: killed outright, it could not stop
+    them. The drawers stop themselves once their parent is gone (kernel.pdf.drawer_ready),
+    so the refusal is lifted while the press runs."""
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    daemon = config.get("daemon")
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemon is None:
+            config.pop("daemon", None)
+        else:
+            config["daemon"] = daemon
+
+
+@contextmanager
 def paper_press(*, workers: int, papers: int) -> Iterator[Executor]:
     """An executor drawing with up to `workers` processes, never more than there are
     endings to draw (`papers`); with one, or none to draw, it draws here."""
     workers = min(workers, papers)
-    if workers <= 1 or multiprocessing.current_process().daemon:
+    if workers <= 1:
         yield _HereAndNow()
         return
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=pdf.register_font,
-    ) as pool:
+    with (
+        _children_allowed(),
+        ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=pdf.drawer_ready,
+            initargs=(os.getpid(),),
+        ) as pool,
+    ):
         yield pool

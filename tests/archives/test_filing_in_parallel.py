@@ -3,6 +3,7 @@ the job's own process, each ending filed once however often the night runs, and 
 that cannot be drawn leaves its request unfiled, whole, for the next run."""
 
 import io
+import multiprocessing
 import os
 
 import pytest
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 import transfers.pdf
 from archives import conf
 from archives.models import ArchiveDocument, ArchiveRecord, DocumentKind, RecordStatus
-from archives.services import archive_file_day, filing
+from archives.services import archive_file_day, filing, press
 from kernel import pdf
 from tests.builders import AFTER_CLOSE, TODAY, to_completed, to_state
 from transfers.models import TransferState
@@ -145,3 +146,15 @@ def test_the_papers_are_drawn_by_one_process_per_cpu_unless_the_settings_say(set
     assert conf.filing_workers() == 6
     settings.ARCHIVES_FILING_WORKERS = 3
     assert conf.filing_workers() == 3
+
+
+@pytest.mark.slow
+def test_a_celery_workers_daemonic_process_still_draws_in_worker_processes(monkeypatch):
+    # The scheduled jobs run in a Celery worker's pool process, which is daemonic.
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)
+
+    with press.paper_press(workers=2, papers=10) as drawer:
+        drawer_pid = drawer.submit(os.getpid).result()
+
+    assert drawer_pid != os.getpid()
+    assert multiprocessing.current_process().daemon  # as it was
