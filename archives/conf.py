@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 
 
@@ -42,3 +44,10 @@ def copy_time_limits() -> tuple[int, int]:
     """Soft and hard time limits (seconds) of the job that makes one reader's copy."""
     soft = int(getattr(settings, "ARCHIVES_COPY_SOFT_TIME_LIMIT", 120))
     return soft, int(getattr(settings, "ARCHIVES_COPY_TIME_LIMIT", soft + 60))
+
+
+def filing_workers() -> int:
+    """Processes drawing the nightly filing's papers; one draws them in the job's own
+    process. By default one per CPU: drawing a PDF is pure computation."""
+    workers = getattr(settings, "ARCHIVES_FILING_WORKERS", None)
+    return max(1, int(workers if workers is not None else (os.cpu_count() or 1)))

@@ -23,7 +23,9 @@ from .services import access_grants_expire, archive_file_day, archive_integrity_
 )
 def file_day(ctx: JobContext) -> dict[str, int]:
     assert ctx.branch is not None
-    return archive_file_day(branch=ctx.branch, business_date=ctx.business_date)
+    return archive_file_day(
+        branch=ctx.branch, business_date=ctx.business_date, progress=ctx.progress
+    )
 
 
 @job(

@@ -22,21 +22,25 @@ def _date(value: Any) -> str:
 
 
 def memo_pdf(memo: WorkMemo) -> bytes:
-    s = pdf.styles()
+    return pdf.paper_render(memo_paper(memo))
+
+
+def memo_paper(memo: WorkMemo) -> pdf.Paper:
+    """The work memo as plain data, to be drawn here or in another process."""
     req, customer = memo.request, memo.customer
     attempts = req.retention_attempts.select_related(
         "playbook", "playbook__reason", "recorded_by"
     ).prefetch_related("steps_done")
     commitments = customer.commitments.select_related("owner").order_by("due_on")
 
-    story: list[Flowable] = [
-        Paragraph(_("Work memo on a customer's transfer or closure"), s["title"]),
-        Paragraph(
+    story: list[pdf.Block] = [
+        pdf.text(_("Work memo on a customer's transfer or closure"), "title"),
+        pdf.text(
             _("{branch} · request #{pk} · Art. 30").format(branch=memo.branch.name, pk=req.pk),
-            s["subtitle"],
+            "subtitle",
         ),
-        pdf.spacer(),
-        pdf.key_value_table(
+        pdf.Space(),
+        pdf.key_values(
             [
                 (_("Customer"), customer.masked_name),
                 (_("Fund account"), customer.fund_account),
@@ -52,9 +56,9 @@ def memo_pdf(memo: WorkMemo) -> bytes:
                 (_("Next follow-up"), _date(memo.follow_up_on)),
             ]
         ),
-        Paragraph(_("Main reasons"), s["heading"]),
-        Paragraph(memo.main_reasons or "—", s["body"]),
-        Paragraph(_("What was tried"), s["heading"]),
+        pdf.text(_("Main reasons"), "heading"),
+        pdf.text(memo.main_reasons or "—"),
+        pdf.text(_("What was tried"), "heading"),
     ]
     attempt_rows = [
         [
@@ -67,13 +71,13 @@ def memo_pdf(memo: WorkMemo) -> bytes:
         for a in attempts
     ]
     story.append(
-        pdf.grid_table(
+        pdf.grid(
             [_("When"), _("By"), _("Playbook"), _("Steps done"), _("Customer's answer")],
             attempt_rows or [["", "", "", _("No attempt recorded."), ""]],
             [24, 20, 30, 60, 40],
         )
     )
-    story.append(Paragraph(_("What was promised"), s["heading"]))
+    story.append(pdf.text(_("What was promised"), "heading"))
     promise_rows = [
         [
             c.what,
@@ -85,28 +89,28 @@ def memo_pdf(memo: WorkMemo) -> bytes:
         for c in commitments
     ]
     story.append(
-        pdf.grid_table(
+        pdf.grid(
             [_("Promise"), _("Owner"), _("Due"), _("Status"), _("Evidence")],
             promise_rows or [[_("No promise recorded."), "", "", "", ""]],
             [60, 22, 22, 22, 48],
         )
     )
     story += [
-        Paragraph(_("Follow-up and what was solved"), s["heading"]),
-        Paragraph((memo.follow_up_notes or "—").replace("\n", "<br/>"), s["body"]),
-        pdf.spacer(6),
-        pdf.signature_boxes(
+        pdf.text(_("Follow-up and what was solved"), "heading"),
+        pdf.text((memo.follow_up_notes or "—").replace("\n", "<br/>")),
+        pdf.Space(6),
+        pdf.signatures(
             [_("Account manager"), _("Marketing director"), _("Date (year / month / day)")]
         ),
-        pdf.spacer(2),
-        Paragraph(
+        pdf.Space(2),
+        pdf.text(
             _("Printed {now}. Identity numbers and phones are masked.").format(
                 now=f"{timezone.localtime(timezone.now(), BEIJING):%Y-%m-%d %H:%M}"
             ),
-            s["small"],
+            "small",
         ),
     ]
-    return pdf.render(story, title=f"work-memo-{memo.pk}")
+    return pdf.paper(story, title=f"work-memo-{memo.pk}")
 
 
 def tables_story(tables: list[FigureTable], *, trend: list[dict[str, Any]]) -> list[Flowable]:

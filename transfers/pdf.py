@@ -12,8 +12,6 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from accounts.masking import mask_id_number, mask_name
 from accounts.models import Staff, Tier
@@ -123,27 +121,31 @@ def pdf_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _printed_line(printed_by: Staff) -> Paragraph:
-    return Paragraph(
+def _printed_line(printed_by: Staff) -> pdf.Text:
+    return pdf.text(
         pdf_escape(
             _("Printed by {who} at {when} (Beijing time)").format(
                 who=printed_by, when=_beijing(beijing_now())
             )
         ),
-        pdf.styles()["small"],
+        "small",
     )
 
 
 def business_form_pdf(req: TransferRequest, *, printed_by: Staff) -> bytes:
     """The business form (业务单据): who, what is asked for, why, what it costs, and who
     approved how. The request's internal state is not the customer's business: not printed."""
+    return pdf.paper_render(business_form_paper(req, printed_by=printed_by))
+
+
+def business_form_paper(req: TransferRequest, *, printed_by: Staff) -> pdf.Paper:
+    """The business form as plain data, to be drawn here or in another process."""
     with translation.override(PAPER_LANGUAGE):
         return _business_form(req, printed_by=printed_by)
 
 
-def _business_form(req: TransferRequest, *, printed_by: Staff) -> bytes:
+def _business_form(req: TransferRequest, *, printed_by: Staff) -> pdf.Paper:
     customer = req.customer
-    st = pdf.styles()
     yes_no = {True: _("yes"), False: _("no")}
     customer_rows = [
         (_("Name"), customer_name_for(customer, viewer=printed_by)),
@@ -187,36 +189,36 @@ def _business_form(req: TransferRequest, *, printed_by: Staff) -> bytes:
             )
         )
 
-    story: list[Flowable] = [
-        Paragraph(pdf_escape(req.branch.name), st["subtitle"]),
-        Paragraph(pdf_escape(_("Transfer and account closure: business form")), st["title"]),
-        pdf.spacer(),
-        pdf.key_value_table([(k, pdf_escape(v)) for k, v in header_rows]),
-        Paragraph(pdf_escape(_("Customer")), st["heading"]),
-        pdf.key_value_table([(k, pdf_escape(v)) for k, v in customer_rows]),
-        Paragraph(pdf_escape(_("Business requested")), st["heading"]),
-        pdf.key_value_table([(k, pdf_escape(v)) for k, v in _requested_rows(req)]),
-        Paragraph(pdf_escape(_("Reason")), st["heading"]),
-        Paragraph(_reason_text(req) or "—", st["body"]),
-        Paragraph(pdf_escape(_("Fees (Art. 12)")), st["heading"]),
+    story: list[pdf.Block] = [
+        pdf.text(pdf_escape(req.branch.name), "subtitle"),
+        pdf.text(pdf_escape(_("Transfer and account closure: business form")), "title"),
+        pdf.Space(),
+        pdf.key_values([(k, pdf_escape(v)) for k, v in header_rows]),
+        pdf.text(pdf_escape(_("Customer")), "heading"),
+        pdf.key_values([(k, pdf_escape(v)) for k, v in customer_rows]),
+        pdf.text(pdf_escape(_("Business requested")), "heading"),
+        pdf.key_values([(k, pdf_escape(v)) for k, v in _requested_rows(req)]),
+        pdf.text(pdf_escape(_("Reason")), "heading"),
+        pdf.text(_reason_text(req) or "—"),
+        pdf.text(pdf_escape(_("Fees (Art. 12)")), "heading"),
         *_fee_table(req),
-        Paragraph(pdf_escape(_("Approvals")), st["heading"]),
-        pdf.grid_table(
+        pdf.text(pdf_escape(_("Approvals")), "heading"),
+        pdf.grid(
             [_("Step"), _("Approver"), _("Time"), _("How"), _("Written sign-off")],
             [[pdf_escape(cell) for cell in row] for row in _approval_rows(req)],
             widths=(30, 32, 32, 40, 40),
         ),
-        pdf.spacer(6),
-        pdf.signature_boxes(
+        pdf.Space(6),
+        pdf.signatures(
             [
                 _("Customer's (or agent's) signature and date"),
                 _("Clerk's signature, stamp and date"),
             ]
         ),
-        pdf.spacer(),
+        pdf.Space(),
         _printed_line(printed_by),
     ]
-    return pdf.render(
+    return pdf.paper(
         story,
         title=_("Business form {number}").format(number=req.pk),
         author=req.branch.name,
@@ -243,22 +245,22 @@ def _fee_note(req: TransferRequest) -> str:
     return ""
 
 
-def _fee_grid(lines: list[FeeLine], total: Decimal, itemised: bool) -> Flowable:
+def _fee_grid(lines: list[FeeLine], total: Decimal, itemised: bool) -> pdf.Grid:
     rows = [[pdf_escape(line.label), _money(line.amount) if itemised else ""] for line in lines]
     rows.append([_("Total"), _money(total)])
-    return pdf.grid_table([_("Item"), _("Amount (CNY)")], rows, widths=(120, 50))
+    return pdf.grid([_("Item"), _("Amount (CNY)")], rows, widths=(120, 50))
 
 
-def _fee_table(req: TransferRequest) -> list[Flowable]:
+def _fee_table(req: TransferRequest) -> list[pdf.Block]:
     lines, total, itemised = _fee_rows(req)
-    story: list[Flowable] = [
+    story: list[pdf.Block] = [
         _fee_grid(lines, total, itemised),
-        pdf.spacer(2),
-        pdf.key_value_table([(_("Amount in words"), amount_in_capitals(total))]),
+        pdf.Space(2),
+        pdf.key_values([(_("Amount in words"), amount_in_capitals(total))]),
     ]
     note = _fee_note(req)
     if note:
-        story.append(Paragraph(pdf_escape(note), pdf.styles()["small"]))
+        story.append(pdf.text(pdf_escape(note), "small"))
     return story
 
 
@@ -272,6 +274,19 @@ def receipt_pdf(
     """The fee receipt (收据) of a completed request (Art. 12): the customer's copy (客户联)
     and the branch's (营业部留存联), each on its own page and marked, or the one asked for; a
     reprint is marked 补打（第N次）. Logged prints go through services.receipt_print."""
+    return pdf.paper_render(
+        receipt_paper(req, printed_by=printed_by, copies=copies, reprint=reprint)
+    )
+
+
+def receipt_paper(
+    req: TransferRequest,
+    *,
+    printed_by: Staff,
+    copies: str = ReceiptCopy.BOTH,
+    reprint: int = 0,
+) -> pdf.Paper:
+    """The receipt as plain data, to be drawn here or in another process."""
     if req.state not in LEFT_STATES or not req.receipt_number:
         raise InvalidState(
             _("A receipt is printed only for a completed request."),
@@ -283,26 +298,21 @@ def receipt_pdf(
         ReceiptCopy.BRANCH: [ReceiptCopy.BRANCH],
     }[ReceiptCopy(copies)]
     with translation.override(PAPER_LANGUAGE):
-        story: list[Flowable] = []
+        story: list[pdf.Block] = []
         for copy in which:
             if story:
-                story.append(PageBreak())
+                story.append(pdf.NewPage())
             story += _receipt_copy(req, copy=copy, reprint=reprint, printed_by=printed_by)
-        return pdf.render(
+        return pdf.paper(
             story,
             title=_("Receipt {number}").format(number=req.receipt_number),
             author=req.branch.name,
         )
 
 
-def _mark_style() -> ParagraphStyle:
-    return ParagraphStyle("copy_mark", parent=pdf.styles()["heading"], alignment=2)
-
-
 def _receipt_copy(
     req: TransferRequest, *, copy: ReceiptCopy, reprint: int, printed_by: Staff
-) -> list[Flowable]:
-    st = pdf.styles()
+) -> list[pdf.Block]:
     mark = str(copy.label)
     if reprint:
         mark += "　" + _("Reprint (no. {n})").format(n=reprint)
@@ -316,22 +326,22 @@ def _receipt_copy(
     ]
     lines, total, itemised = _fee_rows(req)
     return [
-        Paragraph(pdf_escape(req.branch.name), st["subtitle"]),
-        Paragraph(pdf_escape(_("Receipt")), st["title"]),
-        Paragraph(pdf_escape(mark), _mark_style()),
-        pdf.key_value_table([(k, pdf_escape(v)) for k, v in rows]),
-        pdf.spacer(),
+        pdf.text(pdf_escape(req.branch.name), "subtitle"),
+        pdf.text(pdf_escape(_("Receipt")), "title"),
+        pdf.text(pdf_escape(mark), "heading", align=2),
+        pdf.key_values([(k, pdf_escape(v)) for k, v in rows]),
+        pdf.Space(),
         _fee_grid(lines, total, itemised),
-        pdf.spacer(2),
-        pdf.key_value_table(
+        pdf.Space(2),
+        pdf.key_values(
             [
                 (_("Amount in figures"), f"¥{_money(total)}"),
                 (_("Amount in words"), amount_in_capitals(total)),
                 (_("Processed by"), pdf_escape(str(req.completed_by or ""))),
             ]
         ),
-        pdf.spacer(6),
-        pdf.signature_boxes([_("Branch stamp")], height_mm=30),
-        pdf.spacer(),
+        pdf.Space(6),
+        pdf.signatures([_("Branch stamp")], height_mm=30),
+        pdf.Space(),
         _printed_line(printed_by),
     ]

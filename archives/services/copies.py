@@ -72,8 +72,24 @@ def _plan(documents: Iterable[ArchiveDocument], grant: AccessRequest | None) -> 
 
 
 def reader_copies_plan_for_record(*, record: ArchiveRecord) -> None:
-    """At filing, inside its transaction: the disarmed copy of every file."""
-    _enqueue(_plan(record.documents.filter(destroyed_at__isnull=True).order_by("pk"), None))
+    """At filing, inside its transaction: the disarmed copy of every file. The record is
+    locked, so nobody else plans its copies meanwhile: the missing ones are written at once
+    (the nightly filing files thousands of records)."""
+    documents = list(record.documents.filter(destroyed_at__isnull=True).order_by("pk"))
+    planned = {
+        copy.document_id: copy
+        for copy in ReaderCopy.objects.filter(document__in=documents, grant__isnull=True)
+    }
+    now = timezone.now()
+    for copy in ReaderCopy.objects.bulk_create(
+        [
+            ReaderCopy(document=d, grant=None, requested_at=now)
+            for d in documents
+            if d.pk not in planned
+        ]
+    ):
+        planned[copy.document_id] = copy
+    _enqueue([planned[d.pk].pk for d in documents if planned[d.pk].state == CopyState.PENDING])
 
 
 def reader_copies_plan_for_grant(*, grant: AccessRequest) -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, cast
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +34,7 @@ from transfers.models import (
     TransferState,
 )
 
-from .. import permissions
+from .. import conf, permissions
 from ..errors import ArchiveErrorCode
 from ..models import (
     SCAN_KINDS,
@@ -43,6 +49,9 @@ from ..models import (
 from . import copies, storage
 from ._common import apply_transition, archivist_only, event, require
 from .numbering import archive_number_next, retention_until_for
+
+if TYPE_CHECKING:
+    from kernel import pdf
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +98,29 @@ def customer_relationship_end(customer: Customer) -> dt.date | None:
     return closed_at.astimezone(BEIJING).date() if closed_at else None
 
 
-def _relationship_end(customer: Customer, stated: dt.date | None) -> dt.date | None:
-    known = customer_relationship_end(customer)
+def customers_relationship_ends(customer_ids: Iterable[int]) -> dict[int, dt.date]:
+    """customer_relationship_end for many customers at once: those whose account was closed."""
+    closures = (
+        TransferRequest.objects.filter(
+            customer_id__in=list(customer_ids),
+            state=TransferState.COMPLETED,
+            wants_closure=True,
+        )
+        .values("customer_id")
+        .annotate(last=Max("ended_at"))
+    )
+    return {row["customer_id"]: row["last"].astimezone(BEIJING).date() for row in closures}
+
+
+def _relationship_end(
+    customer: Customer,
+    stated: dt.date | None,
+    *,
+    known_ends: Mapping[int, dt.date] | None = None,
+) -> dt.date | None:
+    known = (
+        customer_relationship_end(customer) if known_ends is None else known_ends.get(customer.pk)
+    )
     # Never shorten: the later of what the archivist states and what the system knows.
     candidates = [d for d in (stated, known) if d is not None]
     return max(candidates) if candidates else None
@@ -332,12 +362,16 @@ def _number_and_file(
     actor: Staff | None,
     business_date: dt.date,
     client_ip: str | None = None,
+    known_ends: Mapping[int, dt.date] | None = None,
 ) -> ArchiveRecord:
     """The last step of every filing, inside its transaction: the number (the counter row is
     locked here, as late as possible), the retention date, and the record turns read-only
     through its transition, which writes the one "filed" event. No actor: the nightly
-    filing, which files a request's papers after its own checks."""
-    record.relationship_ended_on = _relationship_end(record.customer, record.relationship_ended_on)
+    filing, which files a request's papers after its own checks, and says which of its
+    customers' accounts were closed (`known_ends`), read for a batch at once."""
+    record.relationship_ended_on = _relationship_end(
+        record.customer, record.relationship_ended_on, known_ends=known_ends
+    )
     record.retention_until = retention_until_for(
         category=record.category, relationship_ended_on=record.relationship_ended_on
     )
@@ -432,30 +466,31 @@ def _hands_over_papers(action: str, outcome: str) -> bool:
     return outcome in LEFT_STATES and action != AuditAction.CLOSE_ACCOUNT
 
 
-def _generated_documents(
-    req: TransferRequest, outcome: str, action: str
-) -> list[tuple[str, bytes]]:
-    from transfers.pdf import business_form_pdf, receipt_pdf
+def _papers(req: TransferRequest, outcome: str, action: str) -> list[tuple[str, pdf.Paper]]:
+    """What is printed for one ending, as plain data read here, to be drawn anywhere."""
+    from transfers.pdf import business_form_paper, receipt_paper
 
     clerk = cast(Staff, _FilingClerk())
-    documents = [(DocumentKind.BUSINESS_FORM.value, business_form_pdf(req, printed_by=clerk))]
-    papers = _hands_over_papers(action, outcome)
-    if papers and req.receipt_number:
-        documents.append((DocumentKind.RECEIPT.value, receipt_pdf(req, printed_by=clerk)))
-    memo = _memo_pdf(req) if papers or outcome == TransferState.DEFERRED else None
+    papers = [(DocumentKind.BUSINESS_FORM.value, business_form_paper(req, printed_by=clerk))]
+    hands_over = _hands_over_papers(action, outcome)
+    if hands_over and req.receipt_number:
+        papers.append((DocumentKind.RECEIPT.value, receipt_paper(req, printed_by=clerk)))
+    memo = _memo_paper(req) if hands_over or outcome == TransferState.DEFERRED else None
     if memo is not None:
-        documents.append((DocumentKind.MEMO.value, memo))
-    return documents
+        papers.append((DocumentKind.MEMO.value, memo))
+    return papers
 
 
-def _memo_pdf(req: TransferRequest) -> bytes | None:
+def _memo_paper(req: TransferRequest) -> pdf.Paper | None:
     """Art. 30: the work memo of a customer who left or deferred, once the retention app has
     written one for this request."""
-    from retention.models import WorkMemo
-    from retention.pdf import memo_pdf
+    from retention.pdf import memo_paper
 
-    memo = WorkMemo.objects.filter(request=req).first()
-    return memo_pdf(memo) if memo is not None else None
+    try:
+        memo = req.work_memo  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+    return memo_paper(memo)
 
 
 def _close_relationship(customer: Customer, ended_on: dt.date) -> int:
@@ -479,11 +514,16 @@ class _AlreadyFiled(Exception):
     pass
 
 
-def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> ArchiveRecord | None:
-    """Files one ending of one request with its papers; None when it was filed already."""
-    req = TransferRequest.objects.select_related("customer", "branch", "completed_by").get(
-        pk=entry.request_id
-    )
+def _file_ending(
+    entry: TransferAuditEntry,
+    *,
+    req: TransferRequest,
+    files: list[tuple[str, bytes]],
+    business_date: dt.date,
+    known_ends: Mapping[int, dt.date] | None = None,
+) -> ArchiveRecord | None:
+    """Files one ending of one request with its papers' files; None when it was filed
+    already. Nothing of it is written unless all of it is."""
     outcome = ENDING_ACTIONS[entry.action]
     # The PDFs are made and stored before any row is locked, so the number counter is locked
     # only for the few inserts that follow; a rollback, here or of the job around it, removes
@@ -497,27 +537,25 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
                         data=data, content_type=storage.PDF, folder=_folder(req.branch)
                     ),
                 )
-                for kind, data in _generated_documents(req, outcome, entry.action)
+                for kind, data in files
             ]
             TransferRequest.objects.select_for_update(of=("self",)).get(pk=req.pk)
-            if ArchiveRecord.objects.filter(ending_entry=entry).exists():
-                raise _AlreadyFiled
-            record = (
+            # Under the request's lock: this ending's record, if an earlier run filed it, and
+            # the draft its scans wait in, in one reading.
+            records = list(
                 ArchiveRecord.objects.select_for_update(of=("self",))
-                .filter(
-                    transfer_request=req,
-                    category=Category.TRANSACTION,
-                    status=RecordStatus.DRAFT,
-                )
-                .first()
+                .filter(transfer_request=req, category=Category.TRANSACTION)
+                .filter(Q(ending_entry=entry) | Q(status=RecordStatus.DRAFT))
+                .order_by("pk")
             )
+            if any(r.ending_entry_id == entry.pk for r in records):
+                raise _AlreadyFiled
+            record = next((r for r in records if r.status == RecordStatus.DRAFT), None)
             if record is None:
-                record = ArchiveRecord(
-                    branch_id=req.branch_id,
-                    customer_id=req.customer_id,
-                    transfer_request=req,
-                    category=Category.TRANSACTION,
-                )
+                record = ArchiveRecord(transfer_request=req, category=Category.TRANSACTION)
+            # The request's own customer and branch, read with it: numbering and the
+            # retention date ask for both.
+            record.branch, record.customer = req.branch, req.customer
             ended_on = entry.at.astimezone(BEIJING).date()
             # The originals the clerk kept (Art. 13) make it a paper record; the rest exist
             # only as the generated PDFs and uploaded scans.
@@ -545,7 +583,7 @@ def _file_ending(entry: TransferAuditEntry, *, business_date: dt.date) -> Archiv
                     sha256=file.sha256,
                     generated=True,
                 )
-            _number_and_file(record, actor=None, business_date=business_date)
+            _number_and_file(record, actor=None, business_date=business_date, known_ends=known_ends)
             if record.relationship_ended_on is not None:
                 _close_relationship(req.customer, record.relationship_ended_on)
     except (_AlreadyFiled, IntegrityError):
@@ -568,9 +606,61 @@ def day_endings(*, branch: Branch, business_date: dt.date, calendar: TradingCale
     )
 
 
-def archive_file_day(*, branch: Branch, business_date: dt.date) -> dict[str, int]:
+# What the filing reads of a request to print its papers, for a batch of requests at once.
+_PAPERS_RELATED = (
+    "customer",
+    "branch",
+    "created_by",
+    "completed_by",
+    "primary_reason",
+    "appointment__host",
+    # Art. 30: the work memo, where the retention app wrote one, with what it prints.
+    "work_memo__branch",
+    "work_memo__customer",
+    "work_memo__account_manager",
+)
+_PAPERS_PREFETCHED = (
+    "approvals__approver",
+    "approvals__on_behalf_of",
+    "other_reasons",
+)
+# Endings whose requests are read, and whose papers are printed, together.
+_BATCH = 50
+
+
+@dataclass
+class _Drawing:
+    """One ending whose papers are being drawn: their kinds, in order, and the files to be."""
+
+    entry: TransferAuditEntry
+    req: TransferRequest
+    kinds: list[str]
+    files: Future[list[bytes]]
+    known_ends: Mapping[int, dt.date]
+
+
+def _requests_of(entries: list[TransferAuditEntry]) -> dict[int, TransferRequest]:
+    return (
+        TransferRequest.objects.select_related(*_PAPERS_RELATED)
+        .prefetch_related(*_PAPERS_PREFETCHED)
+        .in_bulk([e.request_id for e in entries])
+    )
+
+
+def archive_file_day(
+    *,
+    branch: Branch,
+    business_date: dt.date,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> dict[str, int]:
     """Art. 15: after the close, every request that ended that trading day is filed with its
-    papers. Runs again safely for any date: what is filed stays filed, once."""
+    papers. Runs again safely for any date: what is filed stays filed, once. The papers are
+    read here and drawn by the paper press (press.py), in other processes when it has
+    several; each ending is then filed here, in order, on its own."""
+    from kernel import pdf
+
+    from . import press
+
     calendar = TradingCalendar()
     if beijing_now() < close_of(business_date):
         raise InvalidInput(
@@ -588,22 +678,58 @@ def archive_file_day(*, branch: Branch, business_date: dt.date) -> dict[str, int
             "ending_entry_id", flat=True
         )
     )
-    failures = []
-    for entry in entries:
-        counts["ended"] += 1
-        if entry.pk in filed_before:
-            counts["already_filed"] += 1
-            continue
+    to_file = [entry for entry in entries if entry.pk not in filed_before]
+    counts["ended"], counts["already_filed"] = len(entries), len(filed_before)
+    failures: list[int] = []
+
+    def failed(entry: TransferAuditEntry) -> None:
+        # One request's papers must not hold back the rest of the day; a re-run files it
+        # once the cause is fixed.
+        logger.exception("filing request %s (entry %s) failed", entry.request_id, entry.pk)
+        counts["failed"] += 1
+        failures.append(entry.request_id)
+
+    def file(drawing: _Drawing) -> None:
         try:
-            record = _file_ending(entry, business_date=business_date)
+            record = _file_ending(
+                drawing.entry,
+                req=drawing.req,
+                files=list(zip(drawing.kinds, drawing.files.result(), strict=True)),
+                business_date=business_date,
+                known_ends=drawing.known_ends,
+            )
         except Exception:
-            # One request's papers must not hold back the rest of the day; a re-run files it
-            # once the cause is fixed.
-            logger.exception("filing request %s (entry %s) failed", entry.request_id, entry.pk)
-            counts["failed"] += 1
-            failures.append(entry.request_id)
-            continue
+            failed(drawing.entry)
+            return
         counts["filed" if record is not None else "already_filed"] += 1
+
+    # The parent reads the next batch while the workers draw the last one; no more than two
+    # batches' files are held at once, whatever the day's volume.
+    drawing: deque[_Drawing] = deque()
+    with press.paper_press(workers=conf.filing_workers(), papers=len(to_file)) as drawer:
+        for start in range(0, len(to_file), _BATCH):
+            batch = to_file[start : start + _BATCH]
+            requests = _requests_of(batch)
+            known_ends = customers_relationship_ends(r.customer_id for r in requests.values())
+            for entry in batch:
+                req = requests[entry.request_id]
+                try:
+                    papers = _papers(req, ENDING_ACTIONS[entry.action], entry.action)
+                except Exception:
+                    failed(entry)
+                    continue
+                files = drawer.submit(pdf.papers_render, [paper for _kind, paper in papers])
+                kinds = [kind for kind, _paper in papers]
+                drawing.append(_Drawing(entry, req, kinds, files, known_ends))
+            while len(drawing) > _BATCH:
+                file(drawing.popleft())
+            if progress:
+                done = counts["filed"] + counts["already_filed"] + counts["failed"]
+                progress(done, len(entries))
+        while drawing:
+            file(drawing.popleft())
+    if progress:
+        progress(len(entries), len(entries))
     if failures:
         _report_failures(branch=branch, business_date=business_date, request_ids=failures)
     return counts

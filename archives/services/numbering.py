@@ -14,10 +14,13 @@ def archive_number_next(*, branch: Branch, category: str, year: int) -> tuple[in
     """The next number of (branch, category, year), e.g. "SH01-TX-2026-000123". Call it inside
     the filing transaction and as late as possible: the counter row stays locked until the
     commit, and a rollback gives the number back, so numbers never skip."""
-    ArchiveCounter.objects.get_or_create(branch=branch, category=category, year=year)
-    counter = ArchiveCounter.objects.select_for_update().get(
-        branch=branch, category=category, year=year
-    )
+    counters = ArchiveCounter.objects.select_for_update()
+    try:
+        counter = counters.get(branch=branch, category=category, year=year)
+    except ArchiveCounter.DoesNotExist:
+        # The year's first number; two first filings at once meet at the unique row.
+        ArchiveCounter.objects.get_or_create(branch=branch, category=category, year=year)
+        counter = counters.get(branch=branch, category=category, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     number = f"{branch.code}-{CATEGORY_CODES[category]}-{year}-{counter.last_number:06d}"

@@ -426,6 +426,9 @@ MIDDLEWARE.insert(0, "operations.metrics.RequestMetricsMiddleware")
 # readiness answers it instead of redirecting it to HTTPS. /metrics, which carries a token,
 # is not exempt.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# Processes the nightly filing draws its PDFs in (archives/services/press.py); unset, one
+# per CPU.
+ARCHIVES_FILING_WORKERS = env.int("ARCHIVES_FILING_WORKERS", default=None)
 # Readiness (operations/checks.py).
 HEALTH_CALENDAR_TRADING_DAYS = env.int("HEALTH_CALENDAR_TRADING_DAYS", default=20)
 HEALTH_MEDIA_MIN_FREE_MB = env.int("HEALTH_MEDIA_MIN_FREE_MB", default=1024)

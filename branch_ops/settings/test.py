@@ -20,6 +20,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Static files come straight from the apps, as under runserver: no collectstatic before tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The nightly filing draws its papers in the test's process; the tests of the pool of
+# processes (tests/archives/test_filing_in_parallel.py) ask for one.
+ARCHIVES_FILING_WORKERS = 1
 # Tests read messages in English, the source language of the catalogue; the Chinese default
 # is tested on its own (tests/kernel/test_language.py overrides this back).
 LANGUAGE_CODE = "en"

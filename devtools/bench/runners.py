@@ -330,6 +330,10 @@ def job_in_process(name: str) -> dict[str, Any]:
     except _Rollback:
         pass
     result["peak_rss_mb"] = _rss_mb()
+    # The largest of the processes this one started and waited for (the filing's drawers).
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if children:
+        result["children_peak_rss_mb"] = round(children / 1024, 1)
     return result
 
 

@@ -77,7 +77,7 @@ def test_a_failed_nightly_filing_links_to_the_days_filing_report(arch, frozen_no
     to_state(arch.people, TransferState.REFUSED)
     frozen_now.move_to(AFTER_CLOSE)
 
-    def broken(entry, *, business_date):
+    def broken(entry, **kwargs):
         raise RuntimeError("printer on fire")
 
     monkeypatch.setattr(filing, "_file_ending", broken)
