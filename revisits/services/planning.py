@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from ..models import (
     RevisitTaskAuditEntry,
     TaskStatus,
 )
-from ..selectors import latest_departures
+from ..selectors import latest_departed_customers
 from ._common import (
     beijing_date,
     earliest_free,
@@ -49,6 +49,57 @@ PLANNED_REASONS = [
     Reason.DEFERRED_MONTHLY,
     Reason.COMMITMENT,
 ]
+
+
+# A task the planner makes, as the values that differ from one to the next; every other
+# column takes the model's default.
+NewTask = tuple[int, str, str, dt.date, int | None, str]
+NEW_TASK_FIELDS = ("customer_id", "reason", "source_ref", "due_on", "owner_id", "channel")
+
+
+def insert_new_tasks(branch_id: int, rows: list[NewTask]) -> None:
+    """Write the planner's new tasks at once, skipping any a unique constraint refuses
+    (`revisit_task_once`, `revisit_task_one_open`): the planner's one write of new tasks.
+
+    On PostgreSQL one `INSERT … SELECT FROM unnest(…)`: each column the planner sets is one
+    array parameter of every row's values, so no model object is built and no field prepared
+    per row; the other columns get the model's defaults, prepared once. Elsewhere (SQLite)
+    `bulk_create`, which does the same a model object a row."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        RevisitTask.objects.bulk_create(
+            [
+                RevisitTask(branch_id=branch_id, **dict(zip(NEW_TASK_FIELDS, row, strict=True)))
+                for row in rows
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        return
+    qn = connection.ops.quote_name
+    template = RevisitTask(branch_id=branch_id)
+    fields = [f for f in RevisitTask._meta.concrete_fields if not f.primary_key]
+    by_attname = {f.attname: f for f in fields}
+    given = [by_attname[name] for name in NEW_TASK_FIELDS]
+    select, defaults = [], []
+    for f in fields:
+        if f in given:
+            select.append(f"u.{qn(f.column)}")
+        else:
+            select.append(f"%s::{f.db_type(connection)}")
+            defaults.append(f.get_db_prep_save(f.pre_save(template, add=True), connection))
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
+    names = ", ".join(qn(f.column) for f in given)
+    sql = (
+        f"INSERT INTO {qn(RevisitTask._meta.db_table)} "
+        f"({', '.join(qn(f.column) for f in fields)}) "
+        f"SELECT {', '.join(select)} FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n) "
+        # In the planner's order, as bulk_create numbers them.
+        "ORDER BY u.n ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*defaults, *(list(column) for column in zip(*rows, strict=True))])
 
 
 def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingCalendar) -> dt.date:
@@ -105,7 +156,7 @@ class _Plan:
             self.last_contact[customer_id] = last
             if last_visit is not None:
                 self.last_visit[customer_id] = last_visit
-        self.new: list[RevisitTask] = []
+        self.new: list[NewTask] = []
         self.moved: list[RevisitTask] = []
 
     def is_open(self, customer_id: int, reason: str, source_ref: str = "") -> bool:
@@ -126,17 +177,7 @@ class _Plan:
         if key in self.taken:
             return
         self.taken.add(key)
-        self.new.append(
-            RevisitTask(
-                branch_id=self.branch.pk,
-                customer_id=customer_id,
-                reason=reason,
-                source_ref=source_ref,
-                due_on=due_on,
-                owner_id=owner_id,
-                channel=channel,
-            )
-        )
+        self.new.append((customer_id, reason, source_ref, due_on, owner_id, channel))
 
     def free_due_date(
         self, customer_id: int, reason: str, source_ref: str, due: dt.date
@@ -184,7 +225,7 @@ class _Plan:
         the newest one before (a row a concurrent planner made first was skipped, so it is
         not counted here)."""
         newest = RevisitTask.objects.aggregate(newest=Max("pk"))["newest"] or 0
-        RevisitTask.objects.bulk_create(self.new, batch_size=1000, ignore_conflicts=True)
+        insert_new_tasks(self.branch.pk, self.new)
         for reason, n in (
             RevisitTask.objects.filter(branch=self.branch, pk__gt=newest)
             .values("reason")
@@ -206,12 +247,11 @@ def _plan_departed(
     """Art. 31, 32: institution, core and important customers who transferred out."""
     calendar = plan.calendar
     recent_since = business_date - FIRST_REVISIT_LOOKBACK
-    everyone = latest_departures(branch=plan.branch, up_to=business_date)
     first_rule = rules[Reason.LEFT_FIRST]
     monthly = rules[Reason.LEFT_MONTHLY]
     yearly = rules[Reason.INSTITUTION_VISIT]
-    for departure in everyone.values():
-        customer = departure.customer
+    for departure in latest_departed_customers(branch=plan.branch, up_to=business_date):
+        customer_id, owner_id = departure.customer_id, departure.account_manager_id
         if not departure.priority:
             continue
         try:
@@ -220,35 +260,35 @@ def _plan_departed(
             counts["waiting_for_calendar"] += 1
             continue
         # A customer's latest departure is recent exactly when they left within the window.
-        if departure.left_on >= recent_since and not plan.is_open(customer.pk, Reason.LEFT_FIRST):
+        if departure.left_on >= recent_since and not plan.is_open(customer_id, Reason.LEFT_FIRST):
             plan.add(
-                customer_id=customer.pk,
+                customer_id=customer_id,
                 reason=Reason.LEFT_FIRST,
                 due_on=first_due,
-                owner_id=customer.account_manager_id,
+                owner_id=owner_id,
                 channel=first_rule.channel,
             )
-        if not plan.is_open(customer.pk, Reason.LEFT_MONTHLY):
+        if not plan.is_open(customer_id, Reason.LEFT_MONTHLY):
             # Art. 31: at least monthly, counted from the latest contact of any kind.
-            anchor = max(first_due, plan.last_contact.get(customer.pk, first_due))
+            anchor = max(first_due, plan.last_contact.get(customer_id, first_due))
             plan.cadence(
                 counts,
-                customer_id=customer.pk,
+                customer_id=customer_id,
                 reason=Reason.LEFT_MONTHLY,
                 anchor=anchor,
                 rule=monthly,
-                owner_id=customer.account_manager_id,
+                owner_id=owner_id,
             )
-        if customer.is_institution and not plan.is_open(customer.pk, Reason.INSTITUTION_VISIT):
+        if departure.is_institution and not plan.is_open(customer_id, Reason.INSTITUTION_VISIT):
             # Art. 32: a visit in person within a year, counted from the latest visit.
-            anchor = max(departure.left_on, plan.last_visit.get(customer.pk, departure.left_on))
+            anchor = max(departure.left_on, plan.last_visit.get(customer_id, departure.left_on))
             plan.cadence(
                 counts,
-                customer_id=customer.pk,
+                customer_id=customer_id,
                 reason=Reason.INSTITUTION_VISIT,
                 anchor=anchor,
                 rule=yearly,
-                owner_id=customer.account_manager_id,
+                owner_id=owner_id,
             )
 
 
