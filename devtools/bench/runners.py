@@ -293,8 +293,11 @@ def _rss_mb() -> float:
 
 def job_in_process(name: str) -> dict[str, Any]:
     """Run one benchmark job here and roll its work back; what `bench job` prints."""
-    from jobs.registry import job_run
+    from jobs.registry import job_run, job_specs
 
+    # Every app's jobs module imported, as a worker does once when it starts: part of the
+    # process start, not of the job timed (in this fresh process the first run paid for it).
+    job_specs()
     branch = _big_branch()
     calendar = TradingCalendar()
     today = beijing_today()

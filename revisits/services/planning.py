@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch
@@ -57,17 +57,21 @@ NewTask = tuple[int, str, str, dt.date, int | None, str]
 NEW_TASK_FIELDS = ("customer_id", "reason", "source_ref", "due_on", "owner_id", "channel")
 
 
-def insert_new_tasks(branch_id: int, rows: list[NewTask]) -> None:
+def insert_new_tasks(branch_id: int, rows: list[NewTask]) -> Counter[str]:
     """Write the planner's new tasks at once, skipping any a unique constraint refuses
-    (`revisit_task_once`, `revisit_task_one_open`): the planner's one write of new tasks.
+    (`revisit_task_once`, `revisit_task_one_open`: a concurrent planner, or a revisit
+    recorded meanwhile, made it first); returns how many of each reason the database really
+    inserted. The planner's one write of new tasks.
 
-    On PostgreSQL one `INSERT … SELECT FROM unnest(…)`: each column the planner sets is one
-    array parameter of every row's values, so no model object is built and no field prepared
-    per row; the other columns get the model's defaults, prepared once. Elsewhere (SQLite)
-    `bulk_create`, which does the same a model object a row."""
+    On PostgreSQL one `INSERT … SELECT FROM unnest(…) … RETURNING`: each column the planner
+    sets is one array parameter of every row's values, so no model object is built and no
+    field prepared per row; the other columns get the model's defaults, prepared once.
+    Elsewhere (SQLite) `bulk_create`, a model object a row, and the rows past the newest one
+    before are the ones inserted."""
     if not rows:
-        return
+        return Counter()
     if connection.vendor != "postgresql":
+        newest = RevisitTask.objects.aggregate(newest=Max("pk"))["newest"] or 0
         RevisitTask.objects.bulk_create(
             [
                 RevisitTask(branch_id=branch_id, **dict(zip(NEW_TASK_FIELDS, row, strict=True)))
@@ -76,7 +80,14 @@ def insert_new_tasks(branch_id: int, rows: list[NewTask]) -> None:
             batch_size=1000,
             ignore_conflicts=True,
         )
-        return
+        return Counter(
+            dict(
+                RevisitTask.objects.filter(branch_id=branch_id, pk__gt=newest)
+                .values("reason")
+                .annotate(n=Count("pk"))
+                .values_list("reason", "n")
+            )
+        )
     qn = connection.ops.quote_name
     template = RevisitTask(branch_id=branch_id)
     fields = [f for f in RevisitTask._meta.concrete_fields if not f.primary_key]
@@ -96,10 +107,11 @@ def insert_new_tasks(branch_id: int, rows: list[NewTask]) -> None:
         f"({', '.join(qn(f.column) for f in fields)}) "
         f"SELECT {', '.join(select)} FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n) "
         # In the planner's order, as bulk_create numbers them.
-        "ORDER BY u.n ON CONFLICT DO NOTHING"
+        f"ORDER BY u.n ON CONFLICT DO NOTHING RETURNING {qn(by_attname['reason'].column)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*defaults, *(list(column) for column in zip(*rows, strict=True))])
+        return Counter(reason for (reason,) in cursor.fetchall())
 
 
 def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingCalendar) -> dt.date:
@@ -107,6 +119,11 @@ def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingC
     sooner if the branch asks for it within fewer trading days."""
     start = calendar.current_or_next_trading_day(left_on)
     return min(calendar.add_trading_days(start, rule.value), week_last_trading_day(start, calendar))
+
+
+def _keep_latest(latest: dict[int, dt.date], key: int, day: dt.date) -> None:
+    if key not in latest or day > latest[key]:
+        latest[key] = day
 
 
 class _Plan:
@@ -133,29 +150,35 @@ class _Plan:
                 branch=branch, status=CommitmentStatus.OPEN
             ).values("customer_id")
         )
-        tasks = RevisitTask.objects.filter(concerned, branch=branch)
         self.taken: set[tuple[int, str, str, dt.date]] = set()
         self.open: dict[tuple[int, str, str], tuple[int, dt.date]] = {}
-        for pk, customer_id, reason, ref, due_on, status in tasks.filter(
-            reason__in=PLANNED_REASONS
-        ).values_list("pk", "customer_id", "reason", "source_ref", "due_on", "status"):
-            self.taken.add((customer_id, reason, ref, due_on))
-            if status == TaskStatus.OPEN:
-                self.open[(customer_id, reason, ref)] = (pk, due_on)
         # The latest contact of any kind, and the latest visit in person (Art. 31, 32, 34).
         self.last_contact: dict[int, dt.date] = {}
         self.last_visit: dict[int, dt.date] = {}
-        for customer_id, last, last_visit in (
-            tasks.filter(status=TaskStatus.DONE)
-            .values("customer_id")
-            .annotate(
-                last=Max("done_on"), last_visit=Max("done_on", filter=Q(channel=Channel.VISIT))
+        planned_reasons = frozenset(PLANNED_REASONS)
+        # One pass over their tasks (of any reason) answers both.
+        for pk, customer_id, reason, ref, due_on, status, done_on, channel in (
+            RevisitTask.objects.filter(concerned, branch=branch)
+            .order_by()
+            .values_list(
+                "pk",
+                "customer_id",
+                "reason",
+                "source_ref",
+                "due_on",
+                "status",
+                "done_on",
+                "channel",
             )
-            .values_list("customer_id", "last", "last_visit")
         ):
-            self.last_contact[customer_id] = last
-            if last_visit is not None:
-                self.last_visit[customer_id] = last_visit
+            if reason in planned_reasons:
+                self.taken.add((customer_id, reason, ref, due_on))
+                if status == TaskStatus.OPEN:
+                    self.open[(customer_id, reason, ref)] = (pk, due_on)
+            if status == TaskStatus.DONE and done_on is not None:  # revisit_done_has_date
+                _keep_latest(self.last_contact, customer_id, done_on)
+                if channel == Channel.VISIT:
+                    _keep_latest(self.last_visit, customer_id, done_on)
         self.new: list[NewTask] = []
         self.moved: list[RevisitTask] = []
 
@@ -221,17 +244,9 @@ class _Plan:
         self.moved.append(RevisitTask(pk=pk, due_on=due_on))
 
     def write(self, counts: Counter[str]) -> None:
-        """Insert what is new, then count what the database really inserted: the rows past
-        the newest one before (a row a concurrent planner made first was skipped, so it is
-        not counted here)."""
-        newest = RevisitTask.objects.aggregate(newest=Max("pk"))["newest"] or 0
-        insert_new_tasks(self.branch.pk, self.new)
-        for reason, n in (
-            RevisitTask.objects.filter(branch=self.branch, pk__gt=newest)
-            .values("reason")
-            .annotate(n=Count("pk"))
-            .values_list("reason", "n")
-        ):
+        """Insert what is new and count what the database really inserted (a row a
+        concurrent planner made first was skipped, so it is not counted here)."""
+        for reason, n in insert_new_tasks(self.branch.pk, self.new).items():
             counts[f"planned.{reason}"] += n
         if self.moved:
             RevisitTask.objects.bulk_update(self.moved, ["due_on"], batch_size=1000)
@@ -336,24 +351,24 @@ def _plan_deferred(
     """Art. 34: a customer who deferred is contacted when the trial period ends, and at
     least monthly until they decide."""
     branch = plan.branch
+    # When each was (last) deferred, from its audit trail.
+    deferred_at = (
+        TransferAuditEntry.objects.filter(request=OuterRef("pk"), to_state="deferred")
+        .order_by("-at")
+        .values("at")[:1]
+    )
     deferred = (
         TransferRequest.objects.filter(branch=branch, state=TransferState.DEFERRED)
+        .annotate(deferred_at=Subquery(deferred_at))
         .order_by("pk")
-        .values_list("pk", "follow_up_on", "customer_id", "customer__account_manager_id")
-    )
-    deferred_on = {
-        request_id: beijing_date(at)
-        for request_id, at in TransferAuditEntry.objects.filter(
-            request__branch=branch, request__state=TransferState.DEFERRED, to_state="deferred"
+        .values_list(
+            "pk", "follow_up_on", "customer_id", "customer__account_manager_id", "deferred_at"
         )
-        .values("request_id")
-        .annotate(at=Max("at"))
-        .values_list("request_id", "at")
-    }
+    )
     trial_rule = rules[Reason.DEFERRED_TRIAL_END]
     monthly = rules[Reason.DEFERRED_MONTHLY]
     still_deferred = []
-    for request_id, follow_up_on, customer_id, owner_id in deferred:
+    for request_id, follow_up_on, customer_id, owner_id, deferred_at in deferred:
         ref = f"request:{request_id}"
         still_deferred.append(ref)
         if follow_up_on is not None:
@@ -379,7 +394,7 @@ def _plan_deferred(
                     # Deferred again with a new end of trial: the contact moves with it.
                     plan.move(existing[0], due)
         if not plan.is_open(customer_id, Reason.DEFERRED_MONTHLY, ref):
-            since = deferred_on.get(request_id, business_date)
+            since = beijing_date(deferred_at) if deferred_at else business_date
             anchor = max(since, plan.last_contact.get(customer_id, since))
             plan.cadence(
                 counts,
