@@ -9,7 +9,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch
@@ -380,10 +381,8 @@ def _plan_deferred(
     )
     trial_rule = rules[Reason.DEFERRED_TRIAL_END]
     monthly = rules[Reason.DEFERRED_MONTHLY]
-    still_deferred = []
     for request_id, follow_up_on, customer_id, owner_id, deferred_at in deferred:
         ref = f"request:{request_id}"
-        still_deferred.append(ref)
         if follow_up_on is not None:
             try:
                 due = trading_days_before(follow_up_on, trial_rule.value, plan.calendar)
@@ -423,7 +422,13 @@ def _plan_deferred(
             branch=branch,
             status=TaskStatus.OPEN,
             reason__in=[Reason.DEFERRED_TRIAL_END, Reason.DEFERRED_MONTHLY],
-        ).exclude(source_ref__in=still_deferred),
+        ).exclude(
+            # Asked of the database: a list of every deferral's reference would be as many
+            # parameters to send and parse.
+            source_ref__in=TransferRequest.objects.filter(
+                branch=branch, state=TransferState.DEFERRED
+            ).values(ref=Concat(Value("request:"), Cast("pk", output_field=CharField())))
+        ),
         _("The customer has decided; the deferral is over."),
         counts,
         "cancelled.decided",
