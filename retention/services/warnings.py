@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
+from kernel.bulk import insert_skipping_conflicts
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import InvalidInput, require_same_branch
 from notifications.services import notify
@@ -407,18 +408,11 @@ def at_risk_scan(*, branch: Branch, business_date: dt.date) -> dict[str, int]:
         )
     )
     new = [key for key in flags if key not in before]
-    AtRiskFlag.objects.bulk_create(
-        [
-            AtRiskFlag(
-                branch=branch,
-                customer_id=pk,
-                rule=rule,
-                business_date=business_date,
-                details=flags[(pk, rule)],
-            )
-            for pk, rule in new
-        ],
-        ignore_conflicts=True,
+    insert_skipping_conflicts(
+        AtRiskFlag,
+        ("customer_id", "rule", "details"),
+        [(pk, rule, flags[(pk, rule)]) for pk, rule in new],
+        constants={"branch_id": branch.pk, "business_date": business_date},
     )
     _tell_managers(branch, {pk for pk, _rule in new}, business_date)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch
 from accounts.norm.resolve import with_rules_memo
+from kernel.bulk import insert_skipping_conflicts
 from kernel.calendar import CalendarUnknown, TradingCalendar
 from retention.models import Commitment, CommitmentStatus
 from transfers.models import LEFT_STATES, TransferAuditEntry, TransferRequest, TransferState
@@ -62,70 +63,24 @@ def insert_new_tasks(branch_id: int, rows: list[NewTask]) -> Counter[str]:
     """Write the planner's new tasks at once, skipping any a unique constraint refuses
     (`revisit_task_once`, `revisit_task_one_open`: a concurrent planner, or a revisit
     recorded meanwhile, made it first); returns how many of each reason the database really
-    inserted. The planner's one write of new tasks.
-
-    On PostgreSQL one `INSERT … SELECT FROM unnest(…) … RETURNING`: each column the planner
-    sets is one array parameter of every row's values, so no model object is built and no
-    field prepared per row; the other columns get the model's defaults, prepared once.
-    Elsewhere (SQLite) `bulk_create`, a model object a row, and the rows past the newest one
-    before are the ones inserted."""
-    if not rows:
-        return Counter()
+    inserted: the reasons the INSERT returns, or (where it cannot, SQLite) the rows past
+    the newest one before."""
+    newest = None
     if connection.vendor != "postgresql":
         newest = RevisitTask.objects.aggregate(newest=Max("pk"))["newest"] or 0
-        RevisitTask.objects.bulk_create(
-            [
-                RevisitTask(branch_id=branch_id, **dict(zip(NEW_TASK_FIELDS, row, strict=True)))
-                for row in rows
-            ],
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
-        return Counter(
-            dict(
-                RevisitTask.objects.filter(branch_id=branch_id, pk__gt=newest)
-                .values("reason")
-                .annotate(n=Count("pk"))
-                .values_list("reason", "n")
-            )
-        )
-    qn = connection.ops.quote_name
-    template = RevisitTask(branch_id=branch_id)
-    fields = [f for f in RevisitTask._meta.concrete_fields if not f.primary_key]
-    by_attname = {f.attname: f for f in fields}
-    given = [by_attname[name] for name in NEW_TASK_FIELDS]
-    select, defaults = [], []
-    for f in fields:
-        if f in given:
-            select.append(f"u.{qn(f.column)}")
-        else:
-            select.append(f"%s::{f.db_type(connection)}")
-            defaults.append(f.get_db_prep_save(f.pre_save(template, add=True), connection))
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
-    names = ", ".join(qn(f.column) for f in given)
-    sql = (
-        f"INSERT INTO {qn(RevisitTask._meta.db_table)} "
-        f"({', '.join(qn(f.column) for f in fields)}) "
-        f"SELECT {', '.join(select)} FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n) "
-        # In the planner's order, as bulk_create numbers them.
-        f"ORDER BY u.n ON CONFLICT DO NOTHING RETURNING {qn(by_attname['reason'].column)}"
+    reasons = insert_skipping_conflicts(
+        RevisitTask, NEW_TASK_FIELDS, rows, constants={"branch_id": branch_id}, returning="reason"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*defaults, *(_array_text(col) for col in zip(*rows, strict=True))])
-        return Counter(reason for (reason,) in cursor.fetchall())
-
-
-def _array_text(values: tuple[object, ...]) -> str:
-    """A column's values as one PostgreSQL array literal ('{"a","b",NULL}'), cast by the
-    statement: the server reads it as one value, where a list parameter becomes an ARRAY[…]
-    of as many constants to parse (several times slower at thousands of rows)."""
-
-    def element(value: object) -> str:
-        if value is None:
-            return "NULL"
-        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    return "{" + ",".join(map(element, values)) + "}"
+    if reasons is not None:
+        return Counter(reasons)
+    return Counter(
+        dict(
+            RevisitTask.objects.filter(branch_id=branch_id, pk__gt=newest)
+            .values("reason")
+            .annotate(n=Count("pk"))
+            .values_list("reason", "n")
+        )
+    )
 
 
 def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingCalendar) -> dt.date:
