@@ -240,7 +240,12 @@ class Customer(models.Model):
 
     @property
     def tier(self) -> Tier:
-        return Tier(self.tier_override) if self.tier_override else self.computed_tier
+        return tier_of(
+            branch_id=self.branch_id,
+            tier_override=self.tier_override,
+            assets=self.assets,
+            volume=self.annual_volume,
+        )
 
     @property
     def approval_tier(self) -> Tier:
@@ -259,6 +264,16 @@ class Customer(models.Model):
     def masked_name(self) -> str:
         # An institution's name is not personal information; a person's is.
         return self.name if self.is_institution else mask_name(self.name)
+
+
+def tier_of(*, branch_id: int, tier_override: str, assets: Decimal, volume: Decimal) -> Tier:
+    """Art. 17: the tier that applies — the one set by hand, else the branch's rules on the
+    figures. `Customer.tier`, and the readers that fetch these values instead of the row."""
+    if tier_override:
+        return Tier(tier_override)
+    from .norm.resolve import rule_set
+
+    return rule_set(branch_id).tier_for(assets=assets, volume=volume)
 
 
 class TierCause(models.TextChoices):

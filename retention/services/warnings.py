@@ -12,11 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.db.models import DecimalField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Customer, Staff
+from kernel.bulk import insert_skipping_conflicts
 from kernel.calendar import CalendarUnknown, TradingCalendar, beijing_today
 from kernel.errors import InvalidInput, require_same_branch
 from notifications.services import notify
@@ -168,13 +169,25 @@ def complaint_resolve(
 Flags = dict[tuple[int, str], dict[str, Any]]
 
 
-def _percent(value: Decimal) -> str:
+def percent_text(value: Decimal) -> str:
+    """A percentage as the flags' figures show it: one decimal, halves rounded up."""
     return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+# A looser threshold for the database's first cut, decided exactly below: SQLite computes
+# with floating point, so a drop right at the threshold must not be lost before Decimal sees it.
+_FIRST_CUT_MARGIN = Decimal("0.01")
 
 
 def _assets_drop(
     customers: Any, business_date: dt.date, settings: RetentionSettings, flags: Flags
 ) -> None:
+    """Art. 30: assets fallen by more than the branch's share over its window — the latest
+    figure within the window against the latest before it.
+
+    The database makes the cut, one indexed look-up of each figure a customer: fallen by more
+    than t ⇔ before·(100 − t) > now·100 (before > 0 follows, assets are never negative:
+    metrics_load refuses them), so only the customers who fell come back, with their dates."""
     since = business_date - dt.timedelta(days=settings.assets_window_days)
     now_q = DailyCustomerMetrics.objects.filter(
         customer=OuterRef("pk"), date__lte=business_date, date__gt=since
@@ -182,30 +195,47 @@ def _assets_drop(
     then_q = DailyCustomerMetrics.objects.filter(customer=OuterRef("pk"), date__lte=since).order_by(
         "-date"
     )
-    rows = (
-        customers.annotate(
-            now_assets=Subquery(now_q.values("assets")[:1]),
-            now_date=Subquery(now_q.values("date")[:1]),
-            then_assets=Subquery(then_q.values("assets")[:1]),
-            then_date=Subquery(then_q.values("date")[:1]),
-        )
-        .filter(now_assets__isnull=False, then_assets__gt=0)
-        .values("pk", "now_assets", "now_date", "then_assets", "then_date")
-    )
     threshold = settings.assets_drop_percent
-    for row in rows:
-        before, now = Decimal(row["then_assets"]), Decimal(row["now_assets"])
+    first_cut = max(threshold - _FIRST_CUT_MARGIN, Decimal(0))
+    fell = ExpressionWrapper(
+        Subquery(then_q.values("assets")[:1]) * (100 - first_cut)
+        - Subquery(now_q.values("assets")[:1]) * 100,
+        output_field=DecimalField(),
+    )
+    rows = (
+        customers.alias(fell=fell)
+        .filter(fell__gt=0)
+        .values_list(
+            "pk",
+            Subquery(now_q.values("assets")[:1]),
+            Subquery(now_q.values("date")[:1]),
+            Subquery(then_q.values("assets")[:1]),
+            Subquery(then_q.values("date")[:1]),
+        )
+    )
+    for pk, now_assets, now_date, then_assets, then_date in rows:
+        before, now = Decimal(then_assets), Decimal(now_assets)
+        if before <= 0:
+            continue
         drop = (before - now) * 100 / before
         if drop > threshold:
-            flags[(row["pk"], RiskRule.ASSETS_DROP)] = {
+            flags[(pk, RiskRule.ASSETS_DROP)] = {
                 "assets_before": str(before.quantize(Decimal("0.01"))),
-                "since": str(row["then_date"]),
+                "since": str(then_date),
                 "assets_now": str(now.quantize(Decimal("0.01"))),
-                "on": str(row["now_date"]),
-                "drop_percent": _percent(drop),
-                "threshold_percent": _percent(threshold),
+                "on": str(now_date),
+                "drop_percent": percent_text(drop),
+                "threshold_percent": percent_text(threshold),
                 "window_days": settings.assets_window_days,
             }
+
+
+def _trading_day_back(day: dt.date, count: int, calendar: TradingCalendar) -> dt.date:
+    """The count-th trading day counting back from `day` (itself the first if it trades)."""
+    found = day if calendar.is_trading_day(day) else calendar.previous_trading_day(day)
+    for _step in range(count - 1):
+        found = calendar.previous_trading_day(found)
+    return found
 
 
 def _no_trades(
@@ -215,16 +245,34 @@ def _no_trades(
     calendar: TradingCalendar,
     flags: Flags,
 ) -> None:
-    rows = (
-        customers.annotate(
-            last_trade=Max(
-                "daily_metrics__date",
-                filter=Q(daily_metrics__trades_count__gt=0, daily_metrics__date__lte=business_date),
-            ),
-            first_day=Min("daily_metrics__date", filter=Q(daily_metrics__date__lte=business_date)),
+    """Art. 30: no trade for the branch's number of trading days up to the business day; a
+    customer with no trade in the figures at all counts their first day as one without.
+
+    The database makes the cut. With T the threshold, idle ≥ T ⇔ no trade on or after the
+    T-th trading day back; with no trade at all, a first day before the (T−1)-th. So a
+    customer is idle when they have no trade from the T-th day back and any figure before
+    the (T−1)-th: only they come back, and their days are counted here."""
+    threshold = settings.idle_trading_days
+    try:
+        no_trade_since = _trading_day_back(business_date, threshold, calendar)
+        figures_before = (
+            _trading_day_back(business_date, threshold - 1, calendar)
+            if threshold > 1
+            else business_date + dt.timedelta(days=1)
         )
-        .filter(first_day__isnull=False)
-        .values("pk", "last_trade", "first_day")
+    except CalendarUnknown:
+        # Those days reach a year the calendar does not know: whoever would be idle that
+        # long has a day in it, and is not guessed at (as below).
+        return
+    figures = DailyCustomerMetrics.objects.filter(customer=OuterRef("pk"))
+    trades = figures.filter(trades_count__gt=0, date__lte=business_date)
+    rows = customers.filter(
+        ~Exists(trades.filter(date__gte=no_trade_since)),
+        Exists(figures.filter(date__lt=figures_before)),
+    ).values_list(
+        "pk",
+        Subquery(trades.order_by("-date").values("date")[:1]),
+        Subquery(figures.filter(date__lte=business_date).order_by("date").values("date")[:1]),
     )
     between: dict[dt.date, int] = {}
 
@@ -233,21 +281,20 @@ def _no_trades(
             between[day] = calendar.trading_days_between(day, business_date)
         return between[day]
 
-    threshold = settings.idle_trading_days
-    for row in rows:
+    for pk, last_trade, first_day in rows:
         try:
             details: dict[str, str | None]
-            if row["last_trade"] is not None:
-                idle = days_after(row["last_trade"])
-                details = {"last_trade_on": str(row["last_trade"])}
+            if last_trade is not None:
+                idle = days_after(last_trade)
+                details = {"last_trade_on": str(last_trade)}
             else:
                 # No trade in the data at all: its first day counts as one without trades.
-                idle = days_after(row["first_day"]) + 1
-                details = {"last_trade_on": None, "since": str(row["first_day"])}
+                idle = days_after(first_day) + 1
+                details = {"last_trade_on": None, "since": str(first_day)}
         except CalendarUnknown:
             continue  # data from before the known calendar: no guess
         if idle >= threshold:
-            flags[(row["pk"], RiskRule.NO_TRADES)] = {
+            flags[(pk, RiskRule.NO_TRADES)] = {
                 **details,
                 "idle_days": idle,
                 "threshold": threshold,
@@ -273,7 +320,8 @@ def _manager_departed(
         .select_related(
             "departure", "departure__departed", "departure__to_person", "departure__to_team"
         )
-        .order_by("departure__left_on")
+        # The latest departure wins (the last written below), the later recorded on a tie.
+        .order_by("departure__left_on", "departure_id")
     )
     for task in moved:
         d = task.departure
@@ -324,7 +372,8 @@ def _recent_deferrals(
         deferred_on__gt=since,
         deferred_on__lte=business_date,
     ).values("customer_id", "deferred_on", "follow_up_on")
-    for row in rows:
+    # Newest memo first, so the one shown is the customer's first deferral in the watch.
+    for row in rows.order_by("-created_at", "-pk"):
         flags[(row["customer_id"], RiskRule.RECENT_DEFERRAL)] = {
             "deferred_on": str(row["deferred_on"]),
             "follow_up_on": str(row["follow_up_on"]) if row["follow_up_on"] else None,
@@ -359,18 +408,11 @@ def at_risk_scan(*, branch: Branch, business_date: dt.date) -> dict[str, int]:
         )
     )
     new = [key for key in flags if key not in before]
-    AtRiskFlag.objects.bulk_create(
-        [
-            AtRiskFlag(
-                branch=branch,
-                customer_id=pk,
-                rule=rule,
-                business_date=business_date,
-                details=flags[(pk, rule)],
-            )
-            for pk, rule in new
-        ],
-        ignore_conflicts=True,
+    insert_skipping_conflicts(
+        AtRiskFlag,
+        ("customer_id", "rule", "details"),
+        [(pk, rule, flags[(pk, rule)]) for pk, rule in new],
+        constants={"branch_id": branch.pk, "business_date": business_date},
     )
     _tell_managers(branch, {pk for pk, _rule in new}, business_date)
 

@@ -8,12 +8,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch
 from accounts.norm.resolve import with_rules_memo
+from kernel.bulk import insert_skipping_conflicts
 from kernel.calendar import CalendarUnknown, TradingCalendar
 from retention.models import Commitment, CommitmentStatus
 from transfers.models import LEFT_STATES, TransferAuditEntry, TransferRequest, TransferState
@@ -26,7 +28,7 @@ from ..models import (
     RevisitTaskAuditEntry,
     TaskStatus,
 )
-from ..selectors import latest_departures
+from ..selectors import latest_departed_customers
 from ._common import (
     beijing_date,
     earliest_free,
@@ -51,11 +53,46 @@ PLANNED_REASONS = [
 ]
 
 
+# A task the planner makes, as the values that differ from one to the next; every other
+# column takes the model's default.
+NewTask = tuple[int, str, str, dt.date, int | None, str]
+NEW_TASK_FIELDS = ("customer_id", "reason", "source_ref", "due_on", "owner_id", "channel")
+
+
+def insert_new_tasks(branch_id: int, rows: list[NewTask]) -> Counter[str]:
+    """Write the planner's new tasks at once, skipping any a unique constraint refuses
+    (`revisit_task_once`, `revisit_task_one_open`: a concurrent planner, or a revisit
+    recorded meanwhile, made it first); returns how many of each reason the database really
+    inserted: the reasons the INSERT returns, or (where it cannot, SQLite) the rows past
+    the newest one before."""
+    newest = None
+    if connection.vendor != "postgresql":
+        newest = RevisitTask.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    reasons = insert_skipping_conflicts(
+        RevisitTask, NEW_TASK_FIELDS, rows, constants={"branch_id": branch_id}, returning="reason"
+    )
+    if reasons is not None:
+        return Counter(reasons)
+    return Counter(
+        dict(
+            RevisitTask.objects.filter(branch_id=branch_id, pk__gt=newest)
+            .values("reason")
+            .annotate(n=Count("pk"))
+            .values_list("reason", "n")
+        )
+    )
+
+
 def first_revisit_due(left_on: dt.date, *, rule: RevisitRule, calendar: TradingCalendar) -> dt.date:
     """Art. 31: in the week the customer leaves — by the last trading day of that week, or
     sooner if the branch asks for it within fewer trading days."""
     start = calendar.current_or_next_trading_day(left_on)
     return min(calendar.add_trading_days(start, rule.value), week_last_trading_day(start, calendar))
+
+
+def _keep_latest(latest: dict[int, dt.date], key: int, day: dt.date) -> None:
+    if key not in latest or day > latest[key]:
+        latest[key] = day
 
 
 class _Plan:
@@ -82,30 +119,36 @@ class _Plan:
                 branch=branch, status=CommitmentStatus.OPEN
             ).values("customer_id")
         )
-        tasks = RevisitTask.objects.filter(concerned, branch=branch)
         self.taken: set[tuple[int, str, str, dt.date]] = set()
         self.open: dict[tuple[int, str, str], tuple[int, dt.date]] = {}
-        for pk, customer_id, reason, ref, due_on, status in tasks.filter(
-            reason__in=PLANNED_REASONS
-        ).values_list("pk", "customer_id", "reason", "source_ref", "due_on", "status"):
-            self.taken.add((customer_id, reason, ref, due_on))
-            if status == TaskStatus.OPEN:
-                self.open[(customer_id, reason, ref)] = (pk, due_on)
         # The latest contact of any kind, and the latest visit in person (Art. 31, 32, 34).
         self.last_contact: dict[int, dt.date] = {}
         self.last_visit: dict[int, dt.date] = {}
-        for customer_id, last, last_visit in (
-            tasks.filter(status=TaskStatus.DONE)
-            .values("customer_id")
-            .annotate(
-                last=Max("done_on"), last_visit=Max("done_on", filter=Q(channel=Channel.VISIT))
+        planned_reasons = frozenset(PLANNED_REASONS)
+        # One pass over their tasks (of any reason) answers both.
+        for pk, customer_id, reason, ref, due_on, status, done_on, channel in (
+            RevisitTask.objects.filter(concerned, branch=branch)
+            .order_by()
+            .values_list(
+                "pk",
+                "customer_id",
+                "reason",
+                "source_ref",
+                "due_on",
+                "status",
+                "done_on",
+                "channel",
             )
-            .values_list("customer_id", "last", "last_visit")
         ):
-            self.last_contact[customer_id] = last
-            if last_visit is not None:
-                self.last_visit[customer_id] = last_visit
-        self.new: list[RevisitTask] = []
+            if reason in planned_reasons:
+                self.taken.add((customer_id, reason, ref, due_on))
+                if status == TaskStatus.OPEN:
+                    self.open[(customer_id, reason, ref)] = (pk, due_on)
+            if status == TaskStatus.DONE and done_on is not None:  # revisit_done_has_date
+                _keep_latest(self.last_contact, customer_id, done_on)
+                if channel == Channel.VISIT:
+                    _keep_latest(self.last_visit, customer_id, done_on)
+        self.new: list[NewTask] = []
         self.moved: list[RevisitTask] = []
 
     def is_open(self, customer_id: int, reason: str, source_ref: str = "") -> bool:
@@ -126,17 +169,7 @@ class _Plan:
         if key in self.taken:
             return
         self.taken.add(key)
-        self.new.append(
-            RevisitTask(
-                branch_id=self.branch.pk,
-                customer_id=customer_id,
-                reason=reason,
-                source_ref=source_ref,
-                due_on=due_on,
-                owner_id=owner_id,
-                channel=channel,
-            )
-        )
+        self.new.append((customer_id, reason, source_ref, due_on, owner_id, channel))
 
     def free_due_date(
         self, customer_id: int, reason: str, source_ref: str, due: dt.date
@@ -180,17 +213,9 @@ class _Plan:
         self.moved.append(RevisitTask(pk=pk, due_on=due_on))
 
     def write(self, counts: Counter[str]) -> None:
-        """Insert what is new, then count what the database really inserted: the rows past
-        the newest one before (a row a concurrent planner made first was skipped, so it is
-        not counted here)."""
-        newest = RevisitTask.objects.aggregate(newest=Max("pk"))["newest"] or 0
-        RevisitTask.objects.bulk_create(self.new, batch_size=1000, ignore_conflicts=True)
-        for reason, n in (
-            RevisitTask.objects.filter(branch=self.branch, pk__gt=newest)
-            .values("reason")
-            .annotate(n=Count("pk"))
-            .values_list("reason", "n")
-        ):
+        """Insert what is new and count what the database really inserted (a row a
+        concurrent planner made first was skipped, so it is not counted here)."""
+        for reason, n in insert_new_tasks(self.branch.pk, self.new).items():
             counts[f"planned.{reason}"] += n
         if self.moved:
             RevisitTask.objects.bulk_update(self.moved, ["due_on"], batch_size=1000)
@@ -206,12 +231,11 @@ def _plan_departed(
     """Art. 31, 32: institution, core and important customers who transferred out."""
     calendar = plan.calendar
     recent_since = business_date - FIRST_REVISIT_LOOKBACK
-    everyone = latest_departures(branch=plan.branch, up_to=business_date)
     first_rule = rules[Reason.LEFT_FIRST]
     monthly = rules[Reason.LEFT_MONTHLY]
     yearly = rules[Reason.INSTITUTION_VISIT]
-    for departure in everyone.values():
-        customer = departure.customer
+    for departure in latest_departed_customers(branch=plan.branch, up_to=business_date):
+        customer_id, owner_id = departure.customer_id, departure.account_manager_id
         if not departure.priority:
             continue
         try:
@@ -220,35 +244,35 @@ def _plan_departed(
             counts["waiting_for_calendar"] += 1
             continue
         # A customer's latest departure is recent exactly when they left within the window.
-        if departure.left_on >= recent_since and not plan.is_open(customer.pk, Reason.LEFT_FIRST):
+        if departure.left_on >= recent_since and not plan.is_open(customer_id, Reason.LEFT_FIRST):
             plan.add(
-                customer_id=customer.pk,
+                customer_id=customer_id,
                 reason=Reason.LEFT_FIRST,
                 due_on=first_due,
-                owner_id=customer.account_manager_id,
+                owner_id=owner_id,
                 channel=first_rule.channel,
             )
-        if not plan.is_open(customer.pk, Reason.LEFT_MONTHLY):
+        if not plan.is_open(customer_id, Reason.LEFT_MONTHLY):
             # Art. 31: at least monthly, counted from the latest contact of any kind.
-            anchor = max(first_due, plan.last_contact.get(customer.pk, first_due))
+            anchor = max(first_due, plan.last_contact.get(customer_id, first_due))
             plan.cadence(
                 counts,
-                customer_id=customer.pk,
+                customer_id=customer_id,
                 reason=Reason.LEFT_MONTHLY,
                 anchor=anchor,
                 rule=monthly,
-                owner_id=customer.account_manager_id,
+                owner_id=owner_id,
             )
-        if customer.is_institution and not plan.is_open(customer.pk, Reason.INSTITUTION_VISIT):
+        if departure.is_institution and not plan.is_open(customer_id, Reason.INSTITUTION_VISIT):
             # Art. 32: a visit in person within a year, counted from the latest visit.
-            anchor = max(departure.left_on, plan.last_visit.get(customer.pk, departure.left_on))
+            anchor = max(departure.left_on, plan.last_visit.get(customer_id, departure.left_on))
             plan.cadence(
                 counts,
-                customer_id=customer.pk,
+                customer_id=customer_id,
                 reason=Reason.INSTITUTION_VISIT,
                 anchor=anchor,
                 rule=yearly,
-                owner_id=customer.account_manager_id,
+                owner_id=owner_id,
             )
 
 
@@ -296,26 +320,24 @@ def _plan_deferred(
     """Art. 34: a customer who deferred is contacted when the trial period ends, and at
     least monthly until they decide."""
     branch = plan.branch
+    # When each was (last) deferred, from its audit trail.
+    deferred_at = (
+        TransferAuditEntry.objects.filter(request=OuterRef("pk"), to_state="deferred")
+        .order_by("-at")
+        .values("at")[:1]
+    )
     deferred = (
         TransferRequest.objects.filter(branch=branch, state=TransferState.DEFERRED)
+        .annotate(deferred_at=Subquery(deferred_at))
         .order_by("pk")
-        .values_list("pk", "follow_up_on", "customer_id", "customer__account_manager_id")
-    )
-    deferred_on = {
-        request_id: beijing_date(at)
-        for request_id, at in TransferAuditEntry.objects.filter(
-            request__branch=branch, request__state=TransferState.DEFERRED, to_state="deferred"
+        .values_list(
+            "pk", "follow_up_on", "customer_id", "customer__account_manager_id", "deferred_at"
         )
-        .values("request_id")
-        .annotate(at=Max("at"))
-        .values_list("request_id", "at")
-    }
+    )
     trial_rule = rules[Reason.DEFERRED_TRIAL_END]
     monthly = rules[Reason.DEFERRED_MONTHLY]
-    still_deferred = []
-    for request_id, follow_up_on, customer_id, owner_id in deferred:
+    for request_id, follow_up_on, customer_id, owner_id, deferred_at in deferred:
         ref = f"request:{request_id}"
-        still_deferred.append(ref)
         if follow_up_on is not None:
             try:
                 due = trading_days_before(follow_up_on, trial_rule.value, plan.calendar)
@@ -339,7 +361,7 @@ def _plan_deferred(
                     # Deferred again with a new end of trial: the contact moves with it.
                     plan.move(existing[0], due)
         if not plan.is_open(customer_id, Reason.DEFERRED_MONTHLY, ref):
-            since = deferred_on.get(request_id, business_date)
+            since = beijing_date(deferred_at) if deferred_at else business_date
             anchor = max(since, plan.last_contact.get(customer_id, since))
             plan.cadence(
                 counts,
@@ -355,7 +377,13 @@ def _plan_deferred(
             branch=branch,
             status=TaskStatus.OPEN,
             reason__in=[Reason.DEFERRED_TRIAL_END, Reason.DEFERRED_MONTHLY],
-        ).exclude(source_ref__in=still_deferred),
+        ).exclude(
+            # Asked of the database: a list of every deferral's reference would be as many
+            # parameters to send and parse.
+            source_ref__in=TransferRequest.objects.filter(
+                branch=branch, state=TransferState.DEFERRED
+            ).values(ref=Concat(Value("request:"), Cast("pk", output_field=CharField())))
+        ),
         _("The customer has decided; the deferral is over."),
         counts,
         "cancelled.decided",

@@ -101,6 +101,20 @@ def test_no_trades_counts_trading_days_and_fires_only_past_the_threshold(people)
     assert not flags(active, RiskRule.NO_TRADES).exists()  # 19 trading days
 
 
+def test_a_customer_who_never_traded_counts_their_first_day_as_one_without(people):
+    idle, recent = people.customer(), people.customer()
+    figures(idle, (dt.date(2026, 10, 28), "50000", 0), (TODAY, "50000", 0))
+    figures(recent, (dt.date(2026, 10, 30), "50000", 0), (TODAY, "50000", 0))
+    at_risk_scan(branch=people.branch, business_date=TODAY)
+    assert flags(idle, RiskRule.NO_TRADES).get().details == {
+        "last_trade_on": None,
+        "since": "2026-10-28",
+        "idle_days": 21,  # 20 trading days after the first, and the first
+        "threshold": 20,
+    }
+    assert not flags(recent, RiskRule.NO_TRADES).exists()  # 18 and the first
+
+
 def test_no_trades_across_national_day_counts_only_the_days_the_exchanges_opened(people):
     customer = people.customer()
     day = dt.date(2026, 10, 12)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import Role
 from revisits.models import Channel, Reason, RevisitTask, TaskStatus
 from revisits.services import revisits_plan
+from revisits.services.planning import insert_new_tasks
 from tests.accounts.factories import StaffFactory
 from tests.builders import (
     deferred,
@@ -360,3 +361,31 @@ def test_planning_costs_the_same_queries_for_a_small_and_a_large_branch(people, 
 
 def reads_and_updates(queries):
     return [q["sql"][:30] for q in queries if not q["sql"].lstrip().startswith("INSERT")]
+
+
+def test_the_planners_write_stores_each_value_and_the_models_defaults_and_skips_a_duplicate(
+    people,
+):
+    """The one write of new tasks (an array a column on PostgreSQL, bulk_create elsewhere):
+    what it is given, quotes and backslashes included, the model's defaults for the rest,
+    and only what the unique constraints let in, counted by reason."""
+    customer = people.customer()
+    row = (customer.pk, Reason.COMMITMENT, 'commitment:"1"\\', D(2026, 12, 1), None, "phone")
+    other = (customer.pk, Reason.LEFT_MONTHLY, "", D(2026, 12, 2), people.am.pk, Channel.VISIT)
+
+    inserted = insert_new_tasks(people.branch.pk, [row, other, row])
+
+    assert inserted == {Reason.COMMITMENT: 1, Reason.LEFT_MONTHLY: 1}
+    written = RevisitTask.objects.order_by("pk")
+    assert [
+        (t.customer_id, t.reason, t.source_ref, t.due_on, t.owner_id, t.channel) for t in written
+    ] == [row, other]
+    first = written[0]
+    assert (first.branch_id, first.status, first.topics, first.outcome, first.note) == (
+        people.branch.pk,
+        TaskStatus.OPEN,
+        [],
+        "",
+        "",
+    )
+    assert first.created_at is not None
