@@ -120,17 +120,12 @@ def detail_context(
 
 
 def render_detail(
-    request: HttpRequest,
-    req: TransferRequest,
-    *,
-    status: int = 200,
-    loaded: bool = False,
-    **forms: Any,
+    request: HttpRequest, req: TransferRequest, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     return render(
         request,
         "transfers/request_detail.html",
-        detail_context(request, req, loaded=loaded, **forms),
+        detail_context(request, req, **forms),
         status=status,
     )
 
@@ -138,7 +133,10 @@ def render_detail(
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.request_detail_queryset(acting_staff(request).branch_id)
-    return render_detail(request, branch_request(request, pk, queryset=detail), loaded=True)
+    req = branch_request(request, pk, queryset=detail)
+    return render(
+        request, "transfers/request_detail.html", detail_context(request, req, loaded=True)
+    )
 
 
 @login_required
