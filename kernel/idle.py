@@ -23,10 +23,14 @@ class IdleSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = request.session  # type: ignore[attr-defined]
-        # No session yet (nobody signed in) or one just ended (signed out): nothing to move.
+        # No session (nobody signed in) or one just ended (signed out): nothing to move.
+        if session.session_key is None:
+            return response
+        seen = int(session.get(SEEN, 0))
+        # Reading it found no live session (the cookie's had expired): none is made here.
         if session.session_key is None or session.is_empty():
             return response
         now = int(time.time())
-        if now - int(session.get(SEEN, 0)) >= REFRESH_SECONDS:
+        if now - seen >= REFRESH_SECONDS:
             session[SEEN] = now
         return response

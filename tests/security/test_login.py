@@ -6,11 +6,15 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kernel.idle import IdleSessionMiddleware
 from tests.accounts.factories import STAFF_PASSWORD
 
 
@@ -88,6 +92,13 @@ def test_pages_a_few_seconds_apart_keep_a_session_alive_without_writing_it_each_
         frozen_now.shift(dt.timedelta(seconds=40))
     # The expiry moved at most once a minute: about every other page, not every page.
     assert 30 <= writes <= 40
+
+
+def test_a_cookie_naming_no_live_session_is_not_made_a_session(db):
+    request = RequestFactory().get("/")
+    request.session = SessionStore(session_key="expiredsessionkey0000000000000000")
+    IdleSessionMiddleware(lambda r: HttpResponse("ok"))(request)
+    assert not request.session.modified and request.session.is_empty()
 
 
 def test_a_session_idle_29_minutes_after_its_last_moved_expiry_still_serves(
