@@ -21,10 +21,11 @@ from typing import Any
 from django.db import connection
 
 from accounts.models import Branch
+from devtools.bench.plan_reference import CALENDAR_DAYS
 from retention.selectors.risk import retention_settings_for
 from retention.services.warnings import percent_text
 
-AT_RISK_REFERENCE_SQL = """
+AT_RISK_REFERENCE_SQL = f"""
 INSERT INTO retention_atriskflag (branch_id, customer_id, rule, business_date, details,
     created_at)
 WITH customers AS (
@@ -34,13 +35,7 @@ WITH customers AS (
                       WHERE r.customer_id = c.id AND r.branch_id = %(branch)s
                         AND r.state = 'completed' AND r.wants_closure)
 ),
-days AS (
-    SELECT d::date AS day, extract(isodow FROM d) < 6 AND h.date IS NULL AS trading
-    FROM branch_ops_calendaryear y
-    CROSS JOIN LATERAL generate_series(make_date(y.year, 1, 1), make_date(y.year, 12, 31),
-                                       interval '1 day') AS d
-    LEFT JOIN branch_ops_exchangeholiday h ON h.date = d::date
-),
+{CALENDAR_DAYS}
 cal AS (
     SELECT day, trading, count(*) FILTER (WHERE trading) OVER w AS n, count(*) OVER w AS m
     FROM days WINDOW w AS (ORDER BY day)

@@ -25,16 +25,20 @@ from kernel.calendar import BEIJING
 from revisits.models import Reason
 from revisits.services.planning import FIRST_REVISIT_LOOKBACK
 
-PLAN_REFERENCE_SQL = """
-INSERT INTO revisits_revisittask (branch_id, customer_id, reason, source_ref, owner_id,
-    due_on, channel, status, topics, outcome, note, created_at)
-WITH days AS (
+# Every day of the calendar's known years, and whether the exchanges open on it: the table
+# both references (this one and at_risk_reference.py) count trading days on.
+CALENDAR_DAYS = """days AS (
     SELECT d::date AS day, extract(isodow FROM d) < 6 AND h.date IS NULL AS trading
     FROM branch_ops_calendaryear y
     CROSS JOIN LATERAL generate_series(make_date(y.year, 1, 1), make_date(y.year, 12, 31),
                                        interval '1 day') AS d
     LEFT JOIN branch_ops_exchangeholiday h ON h.date = d::date
-),
+),"""
+
+PLAN_REFERENCE_SQL = f"""
+INSERT INTO revisits_revisittask (branch_id, customer_id, reason, source_ref, owner_id,
+    due_on, channel, status, topics, outcome, note, created_at)
+WITH {CALENDAR_DAYS}
 cal AS (
     SELECT day, trading,
            max(CASE WHEN trading THEN day END) OVER w AS on_or_before,
