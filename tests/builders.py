@@ -34,7 +34,7 @@ from core_system.models import CoreAccountState
 from kernel.errors import ApplicationError
 from retention.models import Commitment, Playbook
 from retention.selectors import playbook_current
-from retention.services import attempt_record
+from retention.services import MetricsRow, attempt_record, metrics_load
 from tests.accounts.factories import (
     TRADING_PASSWORD,
     BranchFactory,
@@ -620,3 +620,12 @@ def assert_error_shape(response, status: int, code: str | None = None) -> dict:
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+def daily_figures(customer: Customer, *rows: tuple[dt.date, str | int, int]) -> None:
+    """The core system's daily figures of a customer, loaded as the night's file loads them:
+    rows of (date, assets, trades)."""
+    metrics_load(
+        branch=customer.branch,
+        rows=[MetricsRow(customer.fund_account, d, Decimal(a), t) for d, a, t in rows],
+    )

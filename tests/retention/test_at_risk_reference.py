@@ -3,7 +3,6 @@ means something if both make the same flags: this holds them to it, figures incl
 data where every rule fires and where each rule's near miss does not."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
@@ -11,29 +10,19 @@ from accounts.roles import Role
 from devtools.bench.at_risk_reference import at_risk_reference_sql
 from retention.models import AtRiskFlag, RiskRule
 from retention.services import (
-    MetricsRow,
     at_risk_scan,
     complaint_record,
     complaint_resolve,
     departure_reassign,
-    metrics_load,
 )
 from tests.accounts.factories import StaffFactory
-from tests.builders import defers, departed, in_retention, refine
+from tests.builders import daily_figures, defers, departed, in_retention, refine
 from transfers.models import TransferRequest
 
 pytestmark = pytest.mark.postgres_only
 
 TODAY = dt.date(2026, 11, 25)
 D = dt.date
-
-
-def figures(customer, *rows):
-    """rows: (date, assets, trades)."""
-    metrics_load(
-        branch=customer.branch,
-        rows=[MetricsRow(customer.fund_account, d, Decimal(a), t) for d, a, t in rows],
-    )
 
 
 def flagged():
@@ -43,16 +32,16 @@ def flagged():
 def test_reference_sql_flags_the_same_customers_with_the_same_figures(people, frozen_now):
     c = people.customer
     refine(people.branch, "warning.assets_drop_percent", "25")  # the branch's, stricter
-    figures(c(), (D(2026, 10, 26), "100000", 1), (TODAY, "60000.55", 1))  # fell 40.0%
-    figures(c(), (D(2026, 10, 26), "100000", 1), (TODAY, "75000", 1))  # exactly 25%: no
-    figures(c(), (D(2026, 10, 20), "3", 1), (D(2026, 11, 2), "1", 1))  # 66.7%, by 2 Nov
-    figures(c(), (D(2026, 10, 26), "0", 1), (TODAY, "0", 1))  # nothing to fall from
-    figures(c(), (D(2026, 10, 27), "50000", 2), (TODAY, "50000", 0))  # 21 trading days idle
-    figures(c(), (D(2026, 10, 29), "50000", 2), (TODAY, "50000", 0))  # 19: no
-    figures(c(), (D(2026, 10, 28), "50000", 0), (TODAY, "50000", 0))  # never traded: 21
-    figures(c(), (D(2026, 10, 30), "50000", 0), (TODAY, "50000", 0))  # never traded: 19
+    daily_figures(c(), (D(2026, 10, 26), "100000", 1), (TODAY, "60000.55", 1))  # fell 40.0%
+    daily_figures(c(), (D(2026, 10, 26), "100000", 1), (TODAY, "75000", 1))  # exactly 25%: no
+    daily_figures(c(), (D(2026, 10, 20), "3", 1), (D(2026, 11, 2), "1", 1))  # 66.7%, by 2 Nov
+    daily_figures(c(), (D(2026, 10, 26), "0", 1), (TODAY, "0", 1))  # nothing to fall from
+    daily_figures(c(), (D(2026, 10, 27), "50000", 2), (TODAY, "50000", 0))  # 21 trading days idle
+    daily_figures(c(), (D(2026, 10, 29), "50000", 2), (TODAY, "50000", 0))  # 19: no
+    daily_figures(c(), (D(2026, 10, 28), "50000", 0), (TODAY, "50000", 0))  # never traded: 21
+    daily_figures(c(), (D(2026, 10, 30), "50000", 0), (TODAY, "50000", 0))  # never traded: 19
     closed = c()
-    figures(closed, (D(2026, 10, 26), "100000", 0), (TODAY, "1000", 0))
+    daily_figures(closed, (D(2026, 10, 26), "100000", 0), (TODAY, "1000", 0))
     TransferRequest.objects.filter(pk=departed(people, closed, on=D(2026, 11, 2)).pk).update(
         wants_closure=True
     )

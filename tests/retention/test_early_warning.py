@@ -21,17 +21,9 @@ from retention.services import (
     metrics_load,
 )
 from tests.accounts.factories import StaffFactory
-from tests.builders import defers, in_retention, page, refine
+from tests.builders import daily_figures, defers, in_retention, page, refine
 
 TODAY = dt.date(2026, 11, 25)
-
-
-def figures(customer, *rows):
-    """rows: (date, assets, trades)."""
-    metrics_load(
-        branch=customer.branch,
-        rows=[MetricsRow(customer.fund_account, d, Decimal(a), t) for d, a, t in rows],
-    )
 
 
 def flags(customer, rule=None):
@@ -69,9 +61,9 @@ def test_the_import_command_reads_a_csv(people, tmp_path, capsys):
 
 def test_assets_falling_more_than_the_threshold_fires_with_its_numbers(people):
     falling, at_threshold, rising = (people.customer() for _ in range(3))
-    figures(falling, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "60000", 1))
-    figures(at_threshold, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "70000", 1))
-    figures(rising, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "150000", 1))
+    daily_figures(falling, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "60000", 1))
+    daily_figures(at_threshold, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "70000", 1))
+    daily_figures(rising, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "150000", 1))
     counts = at_risk_scan(branch=people.branch, business_date=TODAY)
     assert counts[RiskRule.ASSETS_DROP] == 1
     flag = flags(falling, RiskRule.ASSETS_DROP).get()
@@ -83,7 +75,7 @@ def test_assets_falling_more_than_the_threshold_fires_with_its_numbers(people):
 
 def test_the_threshold_is_the_branchs(people):
     customer = people.customer()
-    figures(customer, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "80000", 1))
+    daily_figures(customer, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "80000", 1))
     at_risk_scan(branch=people.branch, business_date=TODAY)
     assert not flags(customer).exists()
     refine(people.branch, "warning.assets_drop_percent", "15")
@@ -93,8 +85,8 @@ def test_the_threshold_is_the_branchs(people):
 
 def test_no_trades_counts_trading_days_and_fires_only_past_the_threshold(people):
     idle, active = people.customer(), people.customer()
-    figures(idle, (dt.date(2026, 10, 27), "50000", 2), (TODAY, "50000", 0))
-    figures(active, (dt.date(2026, 10, 29), "50000", 2), (TODAY, "50000", 0))
+    daily_figures(idle, (dt.date(2026, 10, 27), "50000", 2), (TODAY, "50000", 0))
+    daily_figures(active, (dt.date(2026, 10, 29), "50000", 2), (TODAY, "50000", 0))
     at_risk_scan(branch=people.branch, business_date=TODAY)
     flag = flags(idle, RiskRule.NO_TRADES).get()
     assert flag.details == {"last_trade_on": "2026-10-27", "idle_days": 21, "threshold": 20}
@@ -103,8 +95,8 @@ def test_no_trades_counts_trading_days_and_fires_only_past_the_threshold(people)
 
 def test_a_customer_who_never_traded_counts_their_first_day_as_one_without(people):
     idle, recent = people.customer(), people.customer()
-    figures(idle, (dt.date(2026, 10, 28), "50000", 0), (TODAY, "50000", 0))
-    figures(recent, (dt.date(2026, 10, 30), "50000", 0), (TODAY, "50000", 0))
+    daily_figures(idle, (dt.date(2026, 10, 28), "50000", 0), (TODAY, "50000", 0))
+    daily_figures(recent, (dt.date(2026, 10, 30), "50000", 0), (TODAY, "50000", 0))
     at_risk_scan(branch=people.branch, business_date=TODAY)
     assert flags(idle, RiskRule.NO_TRADES).get().details == {
         "last_trade_on": None,
@@ -118,7 +110,7 @@ def test_a_customer_who_never_traded_counts_their_first_day_as_one_without(peopl
 def test_no_trades_across_national_day_counts_only_the_days_the_exchanges_opened(people):
     customer = people.customer()
     day = dt.date(2026, 10, 12)
-    figures(customer, (dt.date(2026, 9, 14), "50000", 1), (day, "50000", 0))
+    daily_figures(customer, (dt.date(2026, 9, 14), "50000", 1), (day, "50000", 0))
     refine(people.branch, "warning.idle_trading_days", "15")
     at_risk_scan(branch=people.branch, business_date=day)
     # 28 calendar days, but 14 trading days: Mid-Autumn (25 Sep) and 1–7 Oct were closed.
@@ -177,7 +169,7 @@ def test_a_recent_deferral_fires_and_an_old_one_does_not(people, frozen_now):
 
 def test_the_scan_is_idempotent_and_tells_each_manager_once(people):
     customer = people.customer()
-    figures(customer, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "10000", 1))
+    daily_figures(customer, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "10000", 1))
     complaint_record(customer=customer, actor=people.am, summary="服务差")
     first = at_risk_scan(branch=people.branch, business_date=TODAY)
     second = at_risk_scan(branch=people.branch, business_date=TODAY)
@@ -194,7 +186,7 @@ def test_an_account_manager_sees_their_own_at_risk_customers_first(people, en_cl
     mine = people.customer()
     for customer in (theirs, mine):
         complaint_record(customer=customer, actor=people.clerk, summary="投诉")
-    figures(theirs, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "10000", 1))
+    daily_figures(theirs, (dt.date(2026, 10, 26), "100000", 1), (TODAY, "10000", 1))
     at_risk_scan(branch=people.branch, business_date=TODAY)
 
     listing = at_risk_for(branch=people.branch, user=people.am)
