@@ -136,6 +136,14 @@ class TradingCalendar:
             result = self.next_trading_day(result)
         return result
 
+    def trading_days_before(self, day: dt.date, count: int) -> dt.date:
+        """The count-th trading day before `day` (count >= 0; 0 gives `day` when it trades,
+        else the trading day before it)."""
+        result = day if self.is_trading_day(day) else self.previous_trading_day(day)
+        for _step in range(count):
+            result = self.previous_trading_day(result)
+        return result
+
     def trading_days_between(self, start: dt.date, end: dt.date) -> int:
         """Trading days in (start, end]; negative when end is before start."""
         if end < start:

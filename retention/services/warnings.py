@@ -230,14 +230,6 @@ def _assets_drop(
             }
 
 
-def _trading_day_back(day: dt.date, count: int, calendar: TradingCalendar) -> dt.date:
-    """The count-th trading day counting back from `day` (itself the first if it trades)."""
-    found = day if calendar.is_trading_day(day) else calendar.previous_trading_day(day)
-    for _step in range(count - 1):
-        found = calendar.previous_trading_day(found)
-    return found
-
-
 def _no_trades(
     customers: Any,
     business_date: dt.date,
@@ -254,9 +246,10 @@ def _no_trades(
     the (T−1)-th: only they come back, and their days are counted here."""
     threshold = settings.idle_trading_days
     try:
-        no_trade_since = _trading_day_back(business_date, threshold, calendar)
+        # The T-th trading day counting back from the business day is T − 1 days before it.
+        no_trade_since = calendar.trading_days_before(business_date, threshold - 1)
         figures_before = (
-            _trading_day_back(business_date, threshold - 1, calendar)
+            calendar.trading_days_before(business_date, threshold - 2)
             if threshold > 1
             else business_date + dt.timedelta(days=1)
         )

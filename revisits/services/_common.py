@@ -30,13 +30,6 @@ def week_last_trading_day(day: dt.date, calendar: TradingCalendar) -> dt.date:
     return candidate
 
 
-def trading_days_before(day: dt.date, count: int, calendar: TradingCalendar) -> dt.date:
-    result = on_or_before(day, calendar)
-    for _step in range(count):
-        result = calendar.previous_trading_day(result)
-    return result
-
-
 def beijing_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(BEIJING).date()
 

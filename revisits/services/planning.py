@@ -33,7 +33,6 @@ from ._common import (
     beijing_date,
     earliest_free,
     on_or_before,
-    trading_days_before,
     week_last_trading_day,
 )
 from .rules import RevisitRule, revisit_rules_for
@@ -340,7 +339,7 @@ def _plan_deferred(
         ref = f"request:{request_id}"
         if follow_up_on is not None:
             try:
-                due = trading_days_before(follow_up_on, trial_rule.value, plan.calendar)
+                due = plan.calendar.trading_days_before(follow_up_on, trial_rule.value)
             except CalendarUnknown:
                 # Planned once the year's holidays are entered; the run's counts say so.
                 counts["waiting_for_calendar"] += 1
@@ -410,7 +409,7 @@ def _plan_commitments(
         if ref in planned:
             continue
         try:
-            lead = trading_days_before(due_on, rule.value, plan.calendar)
+            lead = plan.calendar.trading_days_before(due_on, rule.value)
         except CalendarUnknown:
             counts["waiting_for_calendar"] += 1
             continue

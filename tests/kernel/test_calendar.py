@@ -121,6 +121,10 @@ def test_counting_trading_days_skips_weekends_and_holidays():
     assert calendar.add_trading_days(d("2026-11-28"), 0) == d("2026-11-30")
     assert calendar.trading_days_between(d("2026-09-30"), d("2026-10-09")) == 2
     assert calendar.trading_days_between(d("2026-10-09"), d("2026-09-30")) == -2
+    # Back over National Day: the 9th itself, the 8th, then the 30th of September.
+    assert calendar.trading_days_before(d("2026-10-09"), 0) == d("2026-10-09")
+    assert calendar.trading_days_before(d("2026-10-09"), 2) == d("2026-09-30")
+    assert calendar.trading_days_before(d("2026-11-29"), 0) == d("2026-11-27")  # a Sunday
 
 
 def test_a_holiday_entered_in_the_table_changes_the_answer():
