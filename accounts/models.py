@@ -234,9 +234,12 @@ class Customer(models.Model):
 
     @property
     def computed_tier(self) -> Tier:
-        from .norm.resolve import rule_set
-
-        return rule_set(self.branch_id).tier_for(assets=self.assets, volume=self.annual_volume)
+        return tier_of(
+            branch_id=self.branch_id,
+            tier_override="",
+            assets=self.assets,
+            volume=self.annual_volume,
+        )
 
     @property
     def tier(self) -> Tier:
