@@ -85,26 +85,14 @@ class _FilingClerk:
         return self.display_name
 
 
-def customer_relationship_end(customer: Customer) -> dt.date | None:
-    """The day the customer's fund account was closed here, if it was."""
-    closed_at = (
-        TransferRequest.objects.filter(
-            customer=customer, state=TransferState.COMPLETED, wants_closure=True
-        )
-        .order_by("-ended_at")
-        .values_list("ended_at", flat=True)
-        .first()
-    )
-    return closed_at.astimezone(BEIJING).date() if closed_at else None
-
-
 def customers_relationship_ends(customer_ids: Iterable[int]) -> dict[int, dt.date]:
-    """customer_relationship_end for many customers at once: those whose account was closed."""
+    """The day each customer's fund account was closed here, for those whose was."""
     closures = (
         TransferRequest.objects.filter(
             customer_id__in=list(customer_ids),
             state=TransferState.COMPLETED,
             wants_closure=True,
+            ended_at__isnull=False,
         )
         .values("customer_id")
         .annotate(last=Max("ended_at"))
@@ -118,9 +106,9 @@ def _relationship_end(
     *,
     known_ends: Mapping[int, dt.date] | None = None,
 ) -> dt.date | None:
-    known = (
-        customer_relationship_end(customer) if known_ends is None else known_ends.get(customer.pk)
-    )
+    if known_ends is None:
+        known_ends = customers_relationship_ends([customer.pk])
+    known = known_ends.get(customer.pk)
     # Never shorten: the later of what the archivist states and what the system knows.
     candidates = [d for d in (stated, known) if d is not None]
     return max(candidates) if candidates else None
