@@ -8,17 +8,19 @@ from django.urls import reverse
 
 from kernel.errors import ApplicationError
 from notifications.models import Notification
-from retention.models import CommitmentStatus
+from retention.models import AtRiskFlag, CommitmentStatus, RiskRule
 from retention.selectors import (
     commitments_for_owner,
     customer_retention_badges,
     overdue_commitments,
+    retention_badges_for,
 )
 from retention.services import (
     commitment_cancel,
     commitment_create,
     commitment_keep,
     commitments_escalate_overdue,
+    complaint_record,
 )
 from tests.builders import at, defers, in_retention, page
 
@@ -139,6 +141,37 @@ def test_a_deferred_customer_with_open_promises_is_shown_as_such(people, en_clie
     en_client.force_login(people.clerk)
     shown = page(en_client.get(reverse("retention_customer", args=[customer.pk])))
     assert "deferred, follow up 2026-12-09" in shown and "2 open commitments" in shown
+
+
+def test_every_page_shows_late_promises_complaints_and_a_recent_risk_each_customer_its_own(
+    people, frozen_now
+):
+    at(frozen_now, dt.date(2026, 11, 20))
+    late, warned, calm = people.customer(), people.customer(), people.customer()
+    commitment_create(customer=late, actor=people.clerk, what="检修键盘", within_trading_days=1)
+    commitment_create(customer=late, actor=people.clerk, what="寄送资料", within_trading_days=5)
+    at(frozen_now, dt.date(2026, 11, 25))
+    complaint_record(customer=warned, actor=people.clerk, summary="营业部电话打不通")
+    AtRiskFlag.objects.create(
+        branch=people.branch,
+        customer=warned,
+        rule=RiskRule.NO_TRADES,
+        business_date=dt.date(2026, 11, 24),
+        details={},
+    )
+    # A flag older than the badge's week says nothing any more.
+    AtRiskFlag.objects.create(
+        branch=people.branch,
+        customer=calm,
+        rule=RiskRule.NO_TRADES,
+        business_date=dt.date(2026, 11, 17),
+        details={},
+    )
+    assert retention_badges_for([late, warned, calm]) == {
+        late.pk: ["2 open commitments", "1 overdue"],
+        warned.pk: ["1 open complaint", "at risk"],
+        calm.pk: [],
+    }
 
 
 def test_the_owner_sees_their_promises_and_keeps_one_from_the_page(people, en_client, frozen_now):
